@@ -1,0 +1,246 @@
+#include "core/llama_model.h"
+
+#include <ATen/ATen.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+#include "core/runtime.h"
+#include "core/safetensors.h"
+
+namespace tunedeck {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int64_t kRopeTableRows = 8192;  // longer contexts compute their rows on demand
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+// Reads one weight, checks its shape against the config, and moves it to device/dtype
+// (zero-copy when both already match: the tensor stays a view of the mmap'd file).
+at::Tensor load_weight(const SafetensorsCheckpoint& ckpt, const std::string& name,
+                       std::vector<int64_t> expected, const at::TensorOptions& options) {
+  if (!ckpt.contains(name))
+    throw std::runtime_error(ckpt.description() + ": missing tensor '" + name +
+                             "' (is this a Llama-architecture checkpoint?)");
+  const SafetensorsTensorInfo& info = ckpt.info(name);
+  if (info.shape != expected)
+    throw std::runtime_error(ckpt.file_of(name) + ": tensor '" + name + "' has shape " +
+                             shape_text(info.shape) + " but config.json implies " +
+                             shape_text(expected));
+  at::Tensor t = ckpt.tensor(name);
+  return t.to(options.device(), options.dtype().toScalarType());
+}
+
+at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
+  at::Tensor xf = x.to(at::kFloat);  // statistics in float32, as Hugging Face does
+  at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
+  return weight * normed.to(x.scalar_type());
+}
+
+// y = x W^T (+ scale * dropout(x) A^T B^T when a LoRA pair is attached)
+at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const LoraAdapter* adapter,
+                   int layer, LoraTarget target, bool training) {
+  at::Tensor y = at::linear(x, weight);
+  if (!adapter) return y;
+  const LoraPair& pair = adapter->layers[layer][target];
+  if (!pair.defined()) return y;
+  at::Tensor h = (training && adapter->dropout > 0) ? at::dropout(x, adapter->dropout, true) : x;
+  return y + at::linear(at::linear(h, pair.a.to(x.scalar_type())), pair.b.to(x.scalar_type())) *
+                 adapter->scale();
+}
+
+std::string layer_prefix(int i) { return "model.layers." + std::to_string(i) + "."; }
+
+}  // namespace
+
+std::vector<std::pair<std::string, at::Tensor>> LlamaWeights::named() const {
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  out.emplace_back("model.embed_tokens.weight", embed);
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const auto& l = layers[i];
+    const std::string p = layer_prefix(static_cast<int>(i));
+    out.emplace_back(p + "input_layernorm.weight", l.attn_norm);
+    out.emplace_back(p + "self_attn.q_proj.weight", l.wq);
+    out.emplace_back(p + "self_attn.k_proj.weight", l.wk);
+    out.emplace_back(p + "self_attn.v_proj.weight", l.wv);
+    out.emplace_back(p + "self_attn.o_proj.weight", l.wo);
+    out.emplace_back(p + "post_attention_layernorm.weight", l.mlp_norm);
+    out.emplace_back(p + "mlp.gate_proj.weight", l.w_gate);
+    out.emplace_back(p + "mlp.up_proj.weight", l.w_up);
+    out.emplace_back(p + "mlp.down_proj.weight", l.w_down);
+  }
+  out.emplace_back("model.norm.weight", final_norm);
+  if (!lm_head.is_same(embed)) out.emplace_back("lm_head.weight", lm_head);
+  return out;
+}
+
+LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
+    : config_(std::move(config)), weights_(std::move(weights)) {
+  rope_ = rope_tables(config_, std::min<int64_t>(config_.max_position_embeddings, kRopeTableRows),
+                      weights_.embed.options());
+}
+
+LlamaModel LlamaModel::load(const std::string& dir, const ModelLoadOptions& load_options) {
+  const auto started = std::chrono::steady_clock::now();
+  if (!fs::is_directory(dir))
+    throw std::runtime_error(dir + ": not a folder (expected a Hugging Face model folder with "
+                             "config.json, *.safetensors, tokenizer.model)");
+  ModelConfig c = model_config_load((fs::path(dir) / "config.json").string());
+  const SafetensorsCheckpoint ckpt = SafetensorsCheckpoint::open_dir(dir);
+  const auto options = at::TensorOptions()
+                           .device(parse_device(load_options.device))
+                           .dtype(parse_dtype(load_options.dtype));
+  const int64_t C = c.hidden_size, H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim,
+                F = c.intermediate_size, V = c.vocab_size;
+  LlamaWeights w;
+  w.embed = load_weight(ckpt, "model.embed_tokens.weight", {V, C}, options);
+  for (int i = 0; i < c.num_layers; ++i) {
+    const std::string p = layer_prefix(i);
+    LlamaLayerWeights l;
+    l.attn_norm = load_weight(ckpt, p + "input_layernorm.weight", {C}, options);
+    l.wq = load_weight(ckpt, p + "self_attn.q_proj.weight", {H * D, C}, options);
+    l.wk = load_weight(ckpt, p + "self_attn.k_proj.weight", {Hkv * D, C}, options);
+    l.wv = load_weight(ckpt, p + "self_attn.v_proj.weight", {Hkv * D, C}, options);
+    l.wo = load_weight(ckpt, p + "self_attn.o_proj.weight", {C, H * D}, options);
+    l.mlp_norm = load_weight(ckpt, p + "post_attention_layernorm.weight", {C}, options);
+    l.w_gate = load_weight(ckpt, p + "mlp.gate_proj.weight", {F, C}, options);
+    l.w_up = load_weight(ckpt, p + "mlp.up_proj.weight", {F, C}, options);
+    l.w_down = load_weight(ckpt, p + "mlp.down_proj.weight", {C, F}, options);
+    w.layers.push_back(std::move(l));
+  }
+  w.final_norm = load_weight(ckpt, "model.norm.weight", {C}, options);
+  if (c.tie_word_embeddings) {
+    w.lm_head = w.embed;
+  } else if (ckpt.contains("lm_head.weight")) {
+    w.lm_head = load_weight(ckpt, "lm_head.weight", {V, C}, options);
+  } else {
+    throw std::runtime_error(ckpt.description() + ": missing tensor 'lm_head.weight' and "
+                             "config.json has tie_word_embeddings false");
+  }
+  LlamaModel model(std::move(c), std::move(w));
+  model.source_ = dir;
+  model.load_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return model;
+}
+
+LlamaModel LlamaModel::random(const ModelConfig& c, uint64_t seed, double std,
+                              const at::TensorOptions& options) {
+  at::Generator gen = at::detail::createCPUGenerator(seed);
+  auto normal = [&](std::vector<int64_t> shape) {
+    return at::normal(0.0, std, shape, gen, at::TensorOptions().dtype(at::kFloat)).to(options);
+  };
+  auto ones = [&](int64_t n) { return at::ones({n}, options); };
+  const int64_t C = c.hidden_size, H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim,
+                F = c.intermediate_size, V = c.vocab_size;
+  LlamaWeights w;
+  w.embed = normal({V, C});
+  for (int i = 0; i < c.num_layers; ++i) {
+    LlamaLayerWeights l;
+    l.attn_norm = ones(C);
+    l.wq = normal({H * D, C});
+    l.wk = normal({Hkv * D, C});
+    l.wv = normal({Hkv * D, C});
+    l.wo = normal({C, H * D});
+    l.mlp_norm = ones(C);
+    l.w_gate = normal({F, C});
+    l.w_up = normal({F, C});
+    l.w_down = normal({C, F});
+    w.layers.push_back(std::move(l));
+  }
+  w.final_norm = ones(C);
+  w.lm_head = c.tie_word_embeddings ? w.embed : normal({V, C});
+  return LlamaModel(c, std::move(w));
+}
+
+KvCache LlamaModel::make_cache(int64_t batch, int64_t max_positions) const {
+  return KvCache(config_, batch, max_positions, options());
+}
+
+size_t LlamaModel::weight_bytes() const {
+  size_t total = 0;
+  for (const auto& [name, t] : weights_.named()) total += t.numel() * t.element_size();
+  return total;
+}
+
+// q: [B, H, T, D]; keys/values: [B, Hkv, S, D] with S = start + T. Query head h reads kv head
+// h / G, so q is viewed as [B, Hkv, G*T, D] and no kv head is ever copied G times.
+at::Tensor LlamaModel::attention(const at::Tensor& q, const at::Tensor& keys,
+                                 const at::Tensor& values, int64_t start) const {
+  const int64_t B = q.size(0), H = q.size(1), T = q.size(2), D = q.size(3);
+  const int64_t Hkv = keys.size(1), G = H / Hkv, S = keys.size(2);
+  at::Tensor qg = q.reshape({B, Hkv, G * T, D});
+  at::Tensor scores = at::matmul(qg, keys.transpose(-1, -2)).to(at::kFloat);  // [B, Hkv, G*T, S]
+  scores.mul_(1.0 / std::sqrt(static_cast<double>(D)));
+  if (T > 1) {
+    // causal: query at position start+t sees keys 0..start+t
+    at::Tensor query_pos = at::arange(start, start + T, scores.options().dtype(at::kLong)).repeat({G});
+    at::Tensor key_pos = at::arange(S, scores.options().dtype(at::kLong));
+    at::Tensor future = key_pos.unsqueeze(0) > query_pos.unsqueeze(1);  // [G*T, S]
+    scores.masked_fill_(future, -std::numeric_limits<float>::infinity());
+  }
+  at::Tensor probs = at::softmax(scores, -1).to(values.scalar_type());
+  at::Tensor out = at::matmul(probs, values);  // [B, Hkv, G*T, D]
+  return out.view({B, H, T, D});
+}
+
+at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t start,
+                               const LoraAdapter* adapter, const ForwardOptions& fo) const {
+  const ModelConfig& c = config_;
+  const int64_t B = tokens.size(0), T = tokens.size(1);
+  const int64_t H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim;
+  if (cache && start != cache->size()) throw std::logic_error("forward: start != cache size");
+  if (!cache && start != 0) throw std::logic_error("forward without cache must start at 0");
+  if (adapter && adapter->layers.size() != weights_.layers.size())
+    throw std::runtime_error("LoRA adapter has " + std::to_string(adapter->layers.size()) +
+                             " layers, the model has " + std::to_string(weights_.layers.size()));
+
+  // embed
+  at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
+  // RoPE rows for positions [start, start+T)
+  at::Tensor cos, sin;
+  if (start + T <= rope_.cos.size(0)) {
+    cos = rope_.cos.narrow(0, start, T);
+    sin = rope_.sin.narrow(0, start, T);
+  } else {
+    RopeTables rows = rope_tables(c, start + T, options());
+    cos = rows.cos.narrow(0, start, T);
+    sin = rows.sin.narrow(0, start, T);
+  }
+
+  for (int i = 0; i < c.num_layers; ++i) {
+    const LlamaLayerWeights& l = weights_.layers[i];
+    // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
+    at::Tensor h = rms_norm(x, l.attn_norm, c.rms_norm_eps);
+    at::Tensor q = project(h, l.wq, adapter, i, kLoraQ, fo.training).view({B, T, H, D}).transpose(1, 2);
+    at::Tensor k = project(h, l.wk, adapter, i, kLoraK, fo.training).view({B, T, Hkv, D}).transpose(1, 2);
+    at::Tensor v = project(h, l.wv, adapter, i, kLoraV, fo.training).view({B, T, Hkv, D}).transpose(1, 2);
+    q = rope_apply(q, cos, sin);
+    k = rope_apply(k, cos, sin);
+    at::Tensor keys = k, values = v;
+    if (cache) std::tie(keys, values) = cache->write(i, start, k, v);
+    at::Tensor att = attention(q, keys, values, start);           // [B, H, T, D]
+    att = att.transpose(1, 2).reshape({B, T, H * D});
+    x = x + project(att, l.wo, adapter, i, kLoraO, fo.training);
+    // MLP block: norm -> SwiGLU -> down
+    h = rms_norm(x, l.mlp_norm, c.rms_norm_eps);
+    at::Tensor gate = project(h, l.w_gate, adapter, i, kLoraGate, fo.training);
+    at::Tensor up = project(h, l.w_up, adapter, i, kLoraUp, fo.training);
+    x = x + project(at::silu(gate) * up, l.w_down, adapter, i, kLoraDown, fo.training);
+  }
+  if (cache) cache->advance(start + T);
+
+  // final norm -> logits
+  if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
+  x = rms_norm(x, weights_.final_norm, c.rms_norm_eps);
+  return at::linear(x, weights_.lm_head).to(at::kFloat);
+}
+
+}  // namespace tunedeck

@@ -1,0 +1,90 @@
+// The Llama-family transformer (Llama 2/3, TinyLlama, Mistral-style GQA): weights loaded from a
+// Hugging Face folder and the forward pass, with or without a KV cache, with or without a LoRA
+// adapter. The same loaded weights serve generation and training. Weights are never modified
+// after load: forward() is safe to call from several threads, each with its own cache.
+//
+// Legend: B=batch T=new tokens S=positions attended C=hidden H=heads Hkv=kv heads D=head dim
+//         G=H/Hkv F=ffn hidden V=vocab L=layers P=max positions
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <string>
+#include <vector>
+
+#include "core/kv_cache.h"
+#include "core/lora.h"
+#include "core/model_config.h"
+#include "core/rope.h"
+
+namespace tunedeck {
+
+struct LlamaLayerWeights {
+  at::Tensor attn_norm;  // [C]          input_layernorm
+  at::Tensor wq;         // [H*D, C]     self_attn.q_proj
+  at::Tensor wk;         // [Hkv*D, C]   self_attn.k_proj
+  at::Tensor wv;         // [Hkv*D, C]   self_attn.v_proj
+  at::Tensor wo;         // [C, H*D]     self_attn.o_proj
+  at::Tensor mlp_norm;   // [C]          post_attention_layernorm
+  at::Tensor w_gate;     // [F, C]       mlp.gate_proj
+  at::Tensor w_up;       // [F, C]       mlp.up_proj
+  at::Tensor w_down;     // [C, F]       mlp.down_proj
+};
+
+struct LlamaWeights {
+  at::Tensor embed;       // [V, C]  model.embed_tokens
+  std::vector<LlamaLayerWeights> layers;
+  at::Tensor final_norm;  // [C]     model.norm
+  at::Tensor lm_head;     // [V, C]  lm_head (the embedding itself when tied)
+
+  // (Hugging Face name, tensor) for every distinct weight, in checkpoint order.
+  std::vector<std::pair<std::string, at::Tensor>> named() const;
+};
+
+struct ModelLoadOptions {
+  std::string device = "cpu";  // "cpu", "cuda", "cuda:1"
+  std::string dtype = "f32";   // "f32", "bf16", "f16"
+};
+
+struct ForwardOptions {
+  bool last_logits_only = false;  // generation needs only the last position's logits
+  bool training = false;          // enables LoRA dropout
+};
+
+class LlamaModel {
+ public:
+  // Loads <dir>/config.json and the safetensors weights; checks every tensor's presence, shape
+  // and dtype against the config. Throws "<file>: tensor '<name>': <problem>".
+  static LlamaModel load(const std::string& dir, const ModelLoadOptions& options);
+  // A model from weights already in memory (tests, fresh random init for training).
+  LlamaModel(ModelConfig config, LlamaWeights weights);
+  // Random N(0, std) weights (norms = 1), for from-scratch training and benchmarks.
+  static LlamaModel random(const ModelConfig& config, uint64_t seed, double std,
+                           const at::TensorOptions& options);
+
+  // tokens: [B, T] int64 at positions [start, start+T). With a cache: writes K/V there and
+  // attends over [0, start+T); REQUIRES start == cache->size(). Without: start must be 0.
+  // Returns float32 logits [B, T, V] (or [B, 1, V] with last_logits_only).
+  at::Tensor forward(const at::Tensor& tokens, KvCache* cache, int64_t start,
+                     const LoraAdapter* adapter = nullptr, const ForwardOptions& options = {}) const;
+
+  KvCache make_cache(int64_t batch, int64_t max_positions) const;
+
+  const ModelConfig& config() const { return config_; }
+  const LlamaWeights& weights() const { return weights_; }
+  LlamaWeights& mutable_weights() { return weights_; }  // training only
+  at::TensorOptions options() const { return weights_.embed.options(); }
+  const std::string& source() const { return source_; }  // folder it was loaded from
+  size_t weight_bytes() const;
+  double load_ms() const { return load_ms_; }
+
+ private:
+  at::Tensor attention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                       int64_t start) const;
+  ModelConfig config_;
+  LlamaWeights weights_;
+  RopeTables rope_;
+  std::string source_;
+  double load_ms_ = 0;
+};
+
+}  // namespace tunedeck

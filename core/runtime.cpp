@@ -1,0 +1,55 @@
+#include "core/runtime.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace tunedeck {
+
+int runtime_init(int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads);
+  return at::get_num_threads();
+}
+
+bool cuda_available() { return torch::cuda::is_available(); }
+
+c10::Device parse_device(const std::string& name) {
+  if (name.empty() || name == "cpu") return c10::Device(c10::kCPU);
+  if (name.rfind("cuda", 0) == 0) {
+    if (!cuda_available())
+      throw std::runtime_error("device '" + name + "' requested but CUDA is not available (this "
+                               "build or machine has no GPU); use --device cpu");
+    return c10::Device(name);
+  }
+  throw std::runtime_error("unknown device '" + name + "' (use cpu or cuda[:N])");
+}
+
+c10::ScalarType parse_dtype(const std::string& name) {
+  if (name == "f32" || name == "float32" || name == "float") return c10::kFloat;
+  if (name == "bf16" || name == "bfloat16") return c10::kBFloat16;
+  if (name == "f16" || name == "float16" || name == "half") return c10::kHalf;
+  throw std::runtime_error("unknown dtype '" + name + "' (use f32, bf16 or f16)");
+}
+
+std::string dtype_name(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::kFloat: return "f32";
+    case c10::kBFloat16: return "bf16";
+    case c10::kHalf: return "f16";
+    default: return c10::toString(dtype);
+  }
+}
+
+size_t dtype_size(c10::ScalarType dtype) { return c10::elementSize(dtype); }
+
+std::string runtime_description() {
+  return "libtorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
+         std::to_string(TORCH_VERSION_MINOR) + ", " + std::to_string(at::get_num_threads()) +
+         " threads" + (cuda_available() ? ", cuda available" : ", cpu only");
+}
+
+}  // namespace tunedeck

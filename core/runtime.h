@@ -1,0 +1,21 @@
+// Process-wide libtorch set-up and the device/dtype vocabulary of the CLI and config:
+// thread count (libtorch defaults to 1 here and drops OpenBLAS to 1 with it), "cpu"/"cuda",
+// "f32"/"bf16"/"f16". Call runtime_init() once at start-up, before any torch work.
+#pragma once
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <string>
+
+namespace tunedeck {
+
+// threads <= 0: every core. Returns the count in effect.
+int runtime_init(int threads);
+c10::Device parse_device(const std::string& name);        // throws on unknown / unavailable
+c10::ScalarType parse_dtype(const std::string& name);      // f32|float32, bf16|bfloat16, f16|float16
+std::string dtype_name(c10::ScalarType dtype);             // "f32", "bf16", "f16"
+size_t dtype_size(c10::ScalarType dtype);
+bool cuda_available();
+std::string runtime_description();  // "libtorch 1.13, 2 threads, cpu" for logs and --json
+
+}  // namespace tunedeck

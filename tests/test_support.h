@@ -1,0 +1,42 @@
+// Test helpers shared by every test executable: where ../shared, the source tree and the built
+// binaries are, scratch directories, and running the real tunedeck binary as a subprocess.
+// Not for production code. Single-threaded use.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace tunedeck::testing {
+
+std::string shared_dir();  // ../shared beside the checkout (TUNEDECK_SHARED_DIR)
+std::string source_dir();  // the repository root (TUNEDECK_SOURCE_DIR)
+std::string bin_dir();     // build/bin: tunedeck and its modules (TUNEDECK_BIN_DIR)
+
+// A fresh empty directory under $TMPDIR, removed when the object goes out of scope.
+class ScratchDir {
+ public:
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;  // 128+signal when killed by a signal
+  std::string out;     // stdout
+  std::string err;     // stderr
+};
+
+// Runs argv (argv[0] resolved against bin_dir() when it is "tunedeck"), feeding `input` to stdin.
+// `env` entries are "KEY=VALUE" added to the current environment.
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "",
+                          const std::vector<std::string>& env = {});
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& content);
+
+}  // namespace tunedeck::testing
