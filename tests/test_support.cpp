@@ -21,9 +21,9 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 }  // namespace
 
-std::string shared_dir() { return env_or("TUNEDECK_SHARED_DIR", "../shared"); }
-std::string source_dir() { return env_or("TUNEDECK_SOURCE_DIR", "."); }
-std::string bin_dir() { return env_or("TUNEDECK_BIN_DIR", "build/bin"); }
+std::string shared_dir() { return env_or("TUNEDECK_SHARED_DIR", TUNEDECK_SHARED_DIR_DEFAULT); }
+std::string source_dir() { return env_or("TUNEDECK_SOURCE_DIR", TUNEDECK_SOURCE_DIR_DEFAULT); }
+std::string bin_dir() { return env_or("TUNEDECK_BIN_DIR", TUNEDECK_BIN_DIR_DEFAULT); }
 
 ScratchDir::ScratchDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "tunedeck-test-XXXXXX").string();
