@@ -98,6 +98,9 @@ LlamaModel LlamaModel::load(const std::string& dir, const ModelLoadOptions& load
   const auto options = at::TensorOptions()
                            .device(parse_device(load_options.device))
                            .dtype(parse_dtype(load_options.dtype));
+  if (options.dtype() == at::kHalf && options.device().is_cpu())
+    throw std::runtime_error("dtype f16 needs a CUDA device (libtorch has no f16 matmul on CPU); "
+                             "use --dtype bf16 or f32 on CPU");
   const int64_t C = c.hidden_size, H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim,
                 F = c.intermediate_size, V = c.vocab_size;
   LlamaWeights w;

@@ -1,19 +1,25 @@
 // LoRA adapters: low-rank pairs (A, B) beside chosen projections of each layer, applied as
-// y = x W^T + (alpha / r) * dropout(x) A^T B^T. The base weights are never modified unless merged
-// explicitly. Not for training loops (train/). An adapter in use for generation is read-only;
-// a training thread owns its own adapter object.
+// y = x W^T + (alpha / r) * dropout(x) A^T B^T; read and written in PEFT's format so adapters move
+// between tunedeck and the Python ecosystem. The base weights are never modified (merging makes
+// new tensors). An adapter in use for generation is read-only; a training thread owns its own.
 #pragma once
 #include <ATen/core/Tensor.h>
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/model_config.h"
+
 namespace tunedeck {
+
+struct LlamaWeights;  // core/llama_model.h
 
 enum LoraTarget { kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown, kLoraTargetCount };
 
-const char* lora_target_name(LoraTarget target);  // "q_proj", ..., "down_proj" (PEFT's names)
+const char* lora_target_name(LoraTarget target);      // "q_proj", ..., "down_proj" (PEFT's names)
+LoraTarget lora_target_from_name(const std::string& name);  // throws listing the valid names
 
 struct LoraPair {
   at::Tensor a;  // [r, in]
@@ -25,11 +31,37 @@ struct LoraAdapter {
   int rank = 0;
   double alpha = 0;
   double dropout = 0;
+  bool use_rslora = false;  // PEFT's rank-stabilised scaling alpha / sqrt(r)
   std::vector<std::array<LoraPair, kLoraTargetCount>> layers;  // undefined pairs: not targeted
   std::string base_model;     // base_model_name_or_path, for the "does it fit" check
   std::string template_hash;  // the chat template it was trained with ("" = unknown)
 
-  double scale() const { return rank > 0 ? alpha / rank : 0.0; }
+  double scale() const;
+  std::vector<LoraTarget> targets() const;
+  std::vector<at::Tensor> parameters() const;  // every A and B, in a fixed order
+  size_t bytes() const;
 };
+
+struct LoraSettings {
+  int rank = 16;
+  double alpha = 32;
+  double dropout = 0.05;
+  std::vector<LoraTarget> targets = {kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown};
+};
+
+// A fresh adapter for `weights`: A ~ kaiming-uniform(a=sqrt(5)) as PEFT does, B = 0 (so it starts
+// as the identity), float32, requires_grad, on the weights' device.
+std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaWeights& weights,
+                                         const LoraSettings& settings, uint64_t seed);
+
+// Writes <dir>/adapter_config.json and <dir>/adapter_model.safetensors (PEFT names), atomically.
+void lora_save_peft(const LoraAdapter& adapter, const std::string& dir);
+// Reads a PEFT LoRA folder and checks it fits `config`/`weights` (layers, shapes). Throws with
+// the file, tensor and expected vs actual shape. Tensors land on `weights`' device, float32.
+std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelConfig& config,
+                                            const LlamaWeights& weights);
+
+// New weights with W + scale * B A folded in (the base tensors are not touched).
+LlamaWeights lora_merge(const LlamaWeights& base, const LoraAdapter& adapter);
 
 }  // namespace tunedeck

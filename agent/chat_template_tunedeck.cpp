@@ -1,0 +1,106 @@
+// tunedeck's own chat format, for small models trained from scratch (the demo date agent) with
+// a small sentencepiece vocabulary. Every turn is a marker line, the content as is (no trimming,
+// no default text), and <|end|>:
+//   <|system|>\n
+//   You are a date assistant.\n
+//   \n
+//   Tools:\n
+//   - add_days(date: string, days: integer): The date `days` after `date`.\n
+//   - weekday(date: string): The weekday of a date.\n
+//   Call a tool with <tool_call>{"name": TOOL, "arguments": {ARGS}}</tool_call><|end|>\n
+//   <|user|>\nWhat day is 2027-01-04?<|end|>\n
+//   <|assistant|>\n<tool_call>{"name": "weekday", "arguments": {"date": "2027-01-04"}}</tool_call>
+//   <|end|>\n                                    (one line with the one above)
+//   <|tool|>\n{"weekday": "Monday"}<|end|>\n
+//   <|assistant|>\nIt is a Monday.<|end|>\n
+// Loss on the assistant content and its <|end|>; "\n" after <|end|> and the next marker are
+// prompt. The generation prompt is "<|assistant|>\n"; generation stops at <|end|>.
+// Why this shape: each marker is meant to be one token (train the tokenizer with
+// user_defined_symbols=<|system|>,<|user|>,<|assistant|>,<|tool|>,<|end|>,<tool_call>,
+// </tool_call>; sentencepiece matches user-defined symbols inside text, so plain encode() finds
+// them); one end marker for every role, so the model learns a single stop; tools as one short
+// signature line each (required arguments first, optional ones marked "?") rather than full JSON
+// schemas, because a small model's context is short. A system turn is written only when there
+// is a system message or a tool list.
+#include <algorithm>
+
+#include "agent/chat_template.h"
+#include "agent/chat_template_writer.h"
+
+namespace tunedeck {
+
+std::vector<std::string> TunedeckTemplate::stop_strings() const { return {"<|end|>"}; }
+
+std::vector<std::string> TunedeckTemplate::special_texts() const {
+  return {"<|system|>", "<|user|>",    "<|assistant|>", "<|tool|>",
+          "<|end|>",    "<tool_call>", "</tool_call>"};
+}
+
+namespace {
+
+std::string argument_type(const nlohmann::json& schema) {
+  if (schema.is_object() && schema.contains("type") && schema["type"].is_string()) {
+    return schema["type"].get<std::string>();
+  }
+  return "any";
+}
+
+// "name(a: string, b?: integer)": required arguments in their listed order, then the others.
+std::string tool_signature(const nlohmann::json& function) {
+  const nlohmann::json parameters = function.value("parameters", nlohmann::json::object());
+  const nlohmann::json properties = parameters.value("properties", nlohmann::json::object());
+  const nlohmann::json required = parameters.value("required", nlohmann::json::array());
+  std::vector<std::string> arguments;
+  for (const auto& name : required) {
+    if (!name.is_string() || !properties.contains(name.get<std::string>())) continue;
+    arguments.push_back(name.get<std::string>() + ": " +
+                        argument_type(properties[name.get<std::string>()]));
+  }
+  for (auto it = properties.begin(); it != properties.end(); ++it) {
+    const bool is_required =
+        std::find(required.begin(), required.end(), it.key()) != required.end();
+    if (!is_required) arguments.push_back(it.key() + "?: " + argument_type(it.value()));
+  }
+  std::string signature = function["name"].get<std::string>() + "(";
+  for (size_t i = 0; i < arguments.size(); i++) signature += (i ? ", " : "") + arguments[i];
+  return signature + ")";
+}
+
+std::string tools_block(const nlohmann::json& tools) {
+  std::string text = "Tools:\n";
+  for (const auto& tool : tools) {
+    const nlohmann::json& function = tool["function"];
+    const std::string description = function.value("description", "");
+    text +=
+        "- " + tool_signature(function) + (description.empty() ? "" : ": " + description) + "\n";
+  }
+  return text + "Call a tool with <tool_call>{\"name\": TOOL, \"arguments\": {ARGS}}</tool_call>";
+}
+
+}  // namespace
+
+void TunedeckTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
+                             bool add_generation_prompt, SegmentWriter& out) const {
+  size_t first = 0;
+  std::string system;
+  if (!messages.empty() && messages[0].role == "system") {
+    system = messages[0].content;
+    first = 1;
+  }
+  if (!tools.empty()) system += (system.empty() ? "" : "\n\n") + tools_block(tools);
+  if (first == 1 || !tools.empty()) out.prompt("<|system|>\n" + system + "<|end|>\n");
+
+  for (size_t i = first; i < messages.size(); i++) {
+    const ChatMessage& message = messages[i];
+    if (message.role == "assistant") {
+      out.prompt("<|assistant|>\n");
+      out.output(message.content + "<|end|>");
+      out.prompt("\n");
+    } else {
+      out.prompt("<|" + message.role + "|>\n" + message.content + "<|end|>\n");
+    }
+  }
+  if (add_generation_prompt) out.prompt("<|assistant|>\n");
+}
+
+}  // namespace tunedeck

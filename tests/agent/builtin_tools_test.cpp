@@ -1,0 +1,169 @@
+// The built-in date tools, called through the registry as the agent calls them.
+#include "agent/builtin_tools.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "agent/calendar_date.h"
+#include "agent/tool_registry.h"
+
+namespace tunedeck {
+namespace {
+
+using nlohmann::json;
+
+class BuiltinTools : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    register_builtin_tools(registry_);
+    unsetenv("TUNEDECK_TODAY");
+  }
+  void TearDown() override { unsetenv("TUNEDECK_TODAY"); }
+
+  ToolResult run(const std::string& name, const json& args) { return registry_.run({name, args}); }
+
+  ToolRegistry registry_;
+};
+
+TEST_F(BuiltinTools, RegisteredInOrder) {
+  EXPECT_EQ(registry_.names(), (std::vector<std::string>{"add_days", "weekday", "today"}));
+}
+
+TEST_F(BuiltinTools, AddDaysForward) {
+  const ToolResult r = run("add_days", {{"date", "2026-12-25"}, {"days", 10}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result, (json{{"from", "2026-12-25"},
+                            {"days", 10},
+                            {"date", "2027-01-04"},
+                            {"weekday", "월요일"},
+                            {"weekday_en", "Monday"},
+                            {"date_ko", "2027년 1월 4일"},
+                            {"date_en", "January 4, 2027"}}));
+}
+
+TEST_F(BuiltinTools, AddDaysBackward) {
+  const ToolResult r = run("add_days", {{"date", "2027-01-04"}, {"days", -10}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result["date"], "2026-12-25");
+  EXPECT_EQ(r.result["weekday"], "금요일");
+  EXPECT_EQ(r.result["weekday_en"], "Friday");
+  EXPECT_EQ(r.result["date_ko"], "2026년 12월 25일");
+  EXPECT_EQ(r.result["date_en"], "December 25, 2026");
+  EXPECT_EQ(r.result["days"], -10);
+}
+
+TEST_F(BuiltinTools, AddDaysAcrossALeapDay) {
+  const ToolResult r = run("add_days", {{"date", "2024-02-28"}, {"days", 1}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result["date"], "2024-02-29");
+  EXPECT_EQ(r.result["weekday_en"], "Thursday");
+}
+
+TEST_F(BuiltinTools, AddDaysRejectsInvalidDates) {
+  ToolResult r = run("add_days", {{"date", "2026-02-30"}, {"days", 1}});
+  EXPECT_EQ(r.error,
+            "argument 'date': '2026-02-30': day 30 does not exist; February 2026 has 28 days "
+            "(01..28)");
+  r = run("add_days", {{"date", "2026-13-01"}, {"days", 1}});
+  EXPECT_EQ(r.error, "argument 'date': '2026-13-01': month 13 does not exist; months are 01..12");
+  r = run("add_days", {{"date", "next Tuesday"}, {"days", 1}});
+  EXPECT_EQ(r.error,
+            "argument 'date': 'next Tuesday' is not a date in YYYY-MM-DD form (example: "
+            "2027-01-04)");
+  EXPECT_TRUE(r.result.is_null());
+}
+
+TEST_F(BuiltinTools, AddDaysRejectsOutOfRangeDayCounts) {
+  ToolResult r = run("add_days", {{"date", "2026-01-01"}, {"days", 100001}});
+  EXPECT_EQ(r.error,
+            "bad arguments for 'add_days': argument 'days': 100001 is above the maximum 100000");
+  r = run("add_days", {{"date", "2026-01-01"}, {"days", -100001}});
+  EXPECT_EQ(r.error,
+            "bad arguments for 'add_days': argument 'days': -100001 is below the minimum -100000");
+  r = run("add_days", {{"date", "2026-01-01"}, {"days", 100000}});
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result["date"], "2299-10-17");
+}
+
+TEST_F(BuiltinTools, AddDaysRejectsResultsOutsideTheCalendar) {
+  const ToolResult r = run("add_days", {{"date", "9999-12-01"}, {"days", 31}});
+  EXPECT_EQ(r.error,
+            "9999-12-01 plus 31 days falls after 9999-12-31; supported dates are "
+            "0001-01-01..9999-12-31");
+}
+
+TEST_F(BuiltinTools, AddDaysRejectsWrongTypesAndMissingArguments) {
+  EXPECT_EQ(run("add_days", {{"date", "2026-01-01"}, {"days", "10"}}).error,
+            "bad arguments for 'add_days': argument 'days': expected an integer, got string "
+            "\"10\"");
+  EXPECT_EQ(run("add_days", {{"date", "2026-01-01"}, {"days", 1.5}}).error,
+            "bad arguments for 'add_days': argument 'days': expected an integer, got number 1.5");
+  EXPECT_EQ(run("add_days", {{"date", "2026-01-01"}}).error,
+            "bad arguments for 'add_days': missing required argument 'days'");
+  EXPECT_EQ(run("add_days", {{"date", "2026-01-01"}, {"days", 1}, {"unit", "weeks"}}).error,
+            "bad arguments for 'add_days': unexpected argument 'unit' (allowed: date, days)");
+}
+
+TEST_F(BuiltinTools, AddDaysCheckedEvenWhenCalledDirectly) {
+  const auto tool = make_add_days_tool();
+  EXPECT_THROW(tool->call({{"date", "2026-01-01"}, {"days", 100001}}), ToolError);
+  EXPECT_THROW(tool->call({{"date", "2026-02-30"}, {"days", 1}}), ToolError);
+}
+
+TEST_F(BuiltinTools, Weekday) {
+  const ToolResult r = run("weekday", {{"date", "2000-02-29"}});
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result, (json{{"date", "2000-02-29"},
+                            {"weekday", "화요일"},
+                            {"weekday_en", "Tuesday"},
+                            {"date_ko", "2000년 2월 29일"},
+                            {"date_en", "February 29, 2000"}}));
+  EXPECT_EQ(run("weekday", {{"date", "1900-02-29"}}).error,
+            "argument 'date': '1900-02-29': day 29 does not exist; February 1900 has 28 days "
+            "(01..28)");
+}
+
+TEST_F(BuiltinTools, TodayHonoursTunedeckToday) {
+  setenv("TUNEDECK_TODAY", "2026-03-05", 1);
+  const ToolResult r = run("today", json::object());
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.result, (json{{"date", "2026-03-05"},
+                            {"weekday", "목요일"},
+                            {"weekday_en", "Thursday"},
+                            {"date_ko", "2026년 3월 5일"},
+                            {"date_en", "March 5, 2026"}}));
+}
+
+TEST_F(BuiltinTools, TodayRejectsABadTunedeckToday) {
+  setenv("TUNEDECK_TODAY", "2026-02-30", 1);
+  EXPECT_EQ(run("today", json::object()).error,
+            "environment variable TUNEDECK_TODAY: '2026-02-30': day 30 does not exist; February "
+            "2026 has 28 days (01..28)");
+}
+
+TEST_F(BuiltinTools, TodayWithoutOverrideIsTheClockDate) {
+  const std::string before = CalendarDate::today().iso();
+  const ToolResult r = run("today", json::object());
+  const std::string after = CalendarDate::today().iso();
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(r.result["date"] == before || r.result["date"] == after) << r.result.dump();
+  EXPECT_EQ(run("today", {{"date", "2026-01-01"}}).error,
+            "bad arguments for 'today': unexpected argument 'date' (allowed: none)");
+}
+
+TEST_F(BuiltinTools, SchemasHaveTheOpenAiShape) {
+  const json list = registry_.list_json();
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0]["type"], "function");
+  EXPECT_EQ(list[0]["function"]["name"], "add_days");
+  EXPECT_EQ(list[0]["function"]["parameters"]["required"], (json{"date", "days"}));
+  EXPECT_EQ(list[0]["function"]["parameters"]["properties"]["days"]["maximum"], kMaxAddDays);
+  EXPECT_EQ(list[1]["function"]["parameters"]["required"], (json{"date"}));
+  EXPECT_EQ(list[2]["function"]["parameters"]["properties"], json::object());
+  for (const json& tool : list)
+    EXPECT_FALSE(tool["function"]["description"].get<std::string>().empty());
+}
+
+}  // namespace
+}  // namespace tunedeck

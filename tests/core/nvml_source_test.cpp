@@ -1,0 +1,182 @@
+// NvmlSource against the fake libnvidia-ml.so.1 builds (tests/core/fake_nvml.c holds the values).
+#include "core/nvml_source.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "tests/test_support.h"
+
+namespace tunedeck {
+namespace {
+
+// Sets (or with nullptr unsets) an environment variable for one test, restoring it after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    const char* old = std::getenv(name);
+    if (old) old_ = old;
+    had_old_ = old != nullptr;
+    if (value)
+      setenv(name, value, 1);
+    else
+      unsetenv(name);
+  }
+  ~ScopedEnv() {
+    if (had_old_)
+      setenv(name_.c_str(), old_.c_str(), 1);
+    else
+      unsetenv(name_.c_str());
+  }
+
+ private:
+  std::string name_, old_;
+  bool had_old_ = false;
+};
+
+StatsSnapshot sample(const std::string& library) {
+  NvmlSource source(library);
+  StatsSnapshot snapshot;
+  source.sample(snapshot);
+  return snapshot;
+}
+
+TEST(NvmlSource, FakeDriverValuesExactly) {
+  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  StatsSnapshot snapshot = sample(FAKE_NVML_LIBRARY);
+  EXPECT_EQ(snapshot.gpu_status, "ok");
+  ASSERT_EQ(snapshot.gpus.size(), 2u);
+
+  const GpuDeviceStats& h200 = snapshot.gpus[0];
+  EXPECT_EQ(h200.index, 0);
+  EXPECT_EQ(h200.name, "NVIDIA H200");
+  EXPECT_EQ(h200.memory_used_bytes, 13207024435LL);  // the v2 call's "used", without reserved
+  EXPECT_EQ(h200.memory_total_bytes, 150109880320LL);
+  EXPECT_EQ(h200.utilization_percent, 45);
+  EXPECT_EQ(h200.temperature_c, 61);
+  EXPECT_EQ(h200.power_draw_w, 310.5);
+  EXPECT_EQ(h200.power_limit_w, 700.0);
+  // Found at entry 17 of 21: more than the first request, so the list was grown and re-read.
+  EXPECT_EQ(h200.process_memory_bytes, 1610612736LL);
+
+  const GpuDeviceStats& second = snapshot.gpus[1];
+  EXPECT_EQ(second.index, 1);
+  EXPECT_EQ(second.name, "NVIDIA Fake B");
+  EXPECT_EQ(second.memory_used_bytes, 1073741824LL);
+  EXPECT_EQ(second.memory_total_bytes, 85899345920LL);
+  EXPECT_EQ(second.utilization_percent, 0);
+  EXPECT_EQ(second.temperature_c, 35);
+  EXPECT_EQ(second.power_draw_w, 60.0);
+  EXPECT_EQ(second.power_limit_w, 300.0);
+  EXPECT_FALSE(second.process_memory_bytes.has_value());  // listed as "not available" (all ones)
+}
+
+TEST(NvmlSource, SamplesRepeatedlyWithTheSameResult) {
+  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  NvmlSource source(FAKE_NVML_LIBRARY);
+  StatsSnapshot first, second;
+  source.sample(first);
+  source.sample(second);
+  ASSERT_EQ(second.gpus.size(), 2u);
+  EXPECT_EQ(second.gpus[0].process_memory_bytes, 1610612736LL);
+  EXPECT_EQ(second.gpus[1].name, "NVIDIA Fake B");
+}
+
+TEST(NvmlSource, LegacyNamesOnlyFallBackAndLeaveOptionalFieldsAbsent) {
+  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  StatsSnapshot snapshot = sample(FAKE_NVML_LEGACY_LIBRARY);
+  EXPECT_EQ(snapshot.gpu_status, "ok");
+  ASSERT_EQ(snapshot.gpus.size(), 2u);
+  const GpuDeviceStats& gpu = snapshot.gpus[0];
+  EXPECT_EQ(gpu.memory_used_bytes, 13207024435LL + 536870912LL);  // v1 "used" includes reserved
+  EXPECT_EQ(gpu.memory_total_bytes, 150109880320LL);
+  EXPECT_FALSE(gpu.name.has_value());
+  EXPECT_FALSE(gpu.utilization_percent.has_value());
+  EXPECT_FALSE(gpu.temperature_c.has_value());
+  EXPECT_FALSE(gpu.power_draw_w.has_value());
+  EXPECT_FALSE(gpu.power_limit_w.has_value());
+  EXPECT_FALSE(gpu.process_memory_bytes.has_value());
+}
+
+TEST(NvmlSource, ReadsThirtyTwoByteProcessEntriesWhereTheDriverWritesThem) {
+  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  StatsSnapshot snapshot = sample(FAKE_NVML_CC_V3_LIBRARY);
+  ASSERT_EQ(snapshot.gpus.size(), 2u);
+  EXPECT_EQ(snapshot.gpus[0].process_memory_bytes, 1610612736LL);  // entry 17 at offset 17 * 32
+  EXPECT_FALSE(snapshot.gpus[1].process_memory_bytes.has_value());
+}
+
+TEST(NvmlSource, MissingLibraryIsUnavailable) {
+  StatsSnapshot snapshot = sample("/nonexistent/libnvidia-ml.so.1");
+  EXPECT_EQ(snapshot.gpu_status,
+            "unavailable: cannot load NVML (/nonexistent/libnvidia-ml.so.1: cannot open shared "
+            "object file: No such file or directory)");
+  EXPECT_TRUE(snapshot.gpus.empty());
+}
+
+TEST(NvmlSource, MissingRequiredSymbolIsUnavailable) {
+  StatsSnapshot snapshot = sample(FAKE_NVML_NO_COUNT_LIBRARY);
+  EXPECT_EQ(snapshot.gpu_status, std::string("unavailable: NVML library ") +
+                                     FAKE_NVML_NO_COUNT_LIBRARY +
+                                     " lacks nvmlDeviceGetCount_v2 (or nvmlDeviceGetCount)");
+  EXPECT_TRUE(snapshot.gpus.empty());
+}
+
+TEST(NvmlSource, InitErrorIsUnavailableAndSkipsShutdown) {
+  testing::ScratchDir scratch;
+  ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
+  ScopedEnv mode("FAKE_NVML_MODE", "init_error");
+  {
+    NvmlSource source(FAKE_NVML_LIBRARY);
+    EXPECT_EQ(source.init_status(),
+              "unavailable: nvmlInit_v2 failed: Driver Not Loaded (NVML error 9)");
+    StatsSnapshot snapshot;
+    source.sample(snapshot);
+    EXPECT_EQ(snapshot.gpu_status, source.init_status());
+    EXPECT_TRUE(snapshot.gpus.empty());
+  }
+  EXPECT_EQ(testing::read_file(scratch.file("calls")), "init\n");
+}
+
+TEST(NvmlSource, ShutdownOnDestruction) {
+  testing::ScratchDir scratch;
+  ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
+  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  {
+    NvmlSource source(FAKE_NVML_LIBRARY);
+    EXPECT_EQ(source.init_status(), "ok");
+  }
+  EXPECT_EQ(testing::read_file(scratch.file("calls")), "init\nshutdown\n");
+}
+
+TEST(NvmlSource, DeviceCountErrorIsUnavailable) {
+  ScopedEnv mode("FAKE_NVML_MODE", "count_error");
+  StatsSnapshot snapshot;
+  snapshot.gpus.resize(1);  // left over from an earlier sample: must be cleared
+  NvmlSource source(FAKE_NVML_LIBRARY);
+  source.sample(snapshot);
+  EXPECT_EQ(snapshot.gpu_status,
+            "unavailable: nvmlDeviceGetCount_v2 failed: GPU is lost (NVML error 15)");
+  EXPECT_TRUE(snapshot.gpus.empty());
+}
+
+TEST(NvmlSource, LibraryPathPrecedence) {
+  {
+    ScopedEnv env(NvmlSource::kLibraryEnv, nullptr);
+    EXPECT_EQ(NvmlSource::library_path(""), "libnvidia-ml.so.1");
+    EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/opt/nvml.so");
+  }
+  {
+    ScopedEnv env(NvmlSource::kLibraryEnv, "");
+    EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/opt/nvml.so");
+  }
+  {
+    ScopedEnv env(NvmlSource::kLibraryEnv, "/from/env.so");
+    EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/from/env.so");
+    EXPECT_EQ(NvmlSource::library_path(""), "/from/env.so");
+  }
+}
+
+}  // namespace
+}  // namespace tunedeck
