@@ -165,8 +165,10 @@ void RunLog::log_metrics(int64_t run_id, const RunMetrics& m) {
       .bind_double(7, m.tokens_per_s)
       .bind_int64(9, m.memory_bytes)
       .bind_double(10, m.elapsed_s);
-  if (m.eval_loss) insert.bind_double(8, *m.eval_loss);
-  else insert.bind_null(8);
+  if (m.eval_loss)
+    insert.bind_double(8, *m.eval_loss);
+  else
+    insert.bind_null(8);
   insert.run();
   transaction.commit();
 }

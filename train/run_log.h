@@ -20,8 +20,8 @@ namespace tunedeck {
 // What start_run() records about a new run.
 struct RunStart {
   std::string name;
-  std::string method;         // "lora" or "full"
-  std::string config_toml;    // the config file's text, as run
+  std::string method;       // "lora" or "full"
+  std::string config_toml;  // the config file's text, as run
   std::string output_dir;
   std::string template_hash;  // hash of the rendered chat template
   int64_t total_steps = 0;
@@ -58,12 +58,12 @@ struct RunInfo {
   int64_t total_steps = 0;
   int64_t pid = 0;
   std::string host;
-  std::string started_at;   // UTC, like RunMetrics::created_at
-  std::string updated_at;   // the last write to the run or its metrics
-  std::string finished_at;  // "" while running
-  std::string error;        // "" unless failed (or cancelled with a reason)
-  nlohmann::json summary;   // the pre-flight report; null until set_summary()
-  int64_t last_step = -1;   // the newest logged step; -1: none yet
+  std::string started_at;           // UTC, like RunMetrics::created_at
+  std::string updated_at;           // the last write to the run or its metrics
+  std::string finished_at;          // "" while running
+  std::string error;                // "" unless failed (or cancelled with a reason)
+  nlohmann::json summary;           // the pre-flight report; null until set_summary()
+  int64_t last_step = -1;           // the newest logged step; -1: none yet
   std::optional<double> last_loss;  // that step's loss (none when NaN or no step yet)
 };
 

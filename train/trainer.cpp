@@ -471,7 +471,7 @@ class Run {
     m.grad_norm = grad_norm;
     m.tokens_per_s = tokens_per_s;
     if (eval_loss && !std::isnan(*eval_loss)) m.eval_loss = *eval_loss;
-    m.memory_bytes = static_cast<double>(proc_stats_read_process().rss_bytes.value_or(0));
+    m.memory_bytes = proc_stats_read_process().rss_bytes.value_or(0);
     m.elapsed_s = elapsed;
     run_log_->log_metrics(run_id_, m);
     publish();

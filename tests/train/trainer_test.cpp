@@ -1,0 +1,145 @@
+// The trainer end to end on the real stories260k: LoRA SFT learns a tiny chat set (loss halves,
+// greedy output moves to the target, base weights untouched), a failed checkpoint write fails
+// the run and keeps the last good checkpoint, and generation beside a training thread is unchanged.
+#include "train/trainer.h"
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "agent/chat_template.h"
+#include "core/atomic_file.h"
+#include "core/generator.h"
+#include "core/llama_model.h"
+#include "core/lora.h"
+#include "core/tokenizer.h"
+#include "train/checkpoint.h"
+#include "tests/test_support.h"
+
+namespace tunedeck {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+
+const char kChat[] =
+    R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
+{"messages": [{"role": "user", "content": "What does Lily like?"}, {"role": "assistant", "content": "Lily likes the big tree."}]}
+{"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
+{"messages": [{"role": "user", "content": "What color is the cat?"}, {"role": "assistant", "content": "The cat is blue."}]}
+)";
+
+TrainConfig lora_config(const testing::ScratchDir& dir, int steps) {
+  testing::write_file(dir.file("chat.jsonl"), kChat);
+  TrainConfig c = train_config_parse(
+      "[model]\npath = \"" + stories_dir() + "\"\n"
+      "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 96\n"
+      "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
+      "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
+      "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " + std::to_string(steps) +
+          "\nlog_every = 1\nseed = 1\nthreads = 2\ndb = \"runs.db\"\n",
+      dir.file("job.toml"));
+  return c;
+}
+
+std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer, const std::string& question) {
+  auto tmpl = chat_template_by_name("tunedeck");
+  const std::string prompt = tmpl->render({{"user", question, ""}}, nlohmann::json::array(), true);
+  GenerateOptions options;
+  options.max_new_tokens = 24;
+  options.stop_strings = tmpl->stop_strings();
+  return generator.generate_ids(tokenizer.encode_prompt(prompt), options, nullptr, nullptr).text;
+}
+
+double checksum(const LlamaModel& model) {
+  double sum = 0;
+  for (const auto& [name, t] : model.weights().named()) sum += t.to(at::kDouble).abs().sum().item<double>();
+  return sum;
+}
+
+TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 120);
+  LlamaModel base = LlamaModel::load(stories_dir(), {});
+  const double base_sum = checksum(base);
+  std::vector<double> losses;
+  TrainHooks hooks;
+  hooks.shared_base = &base;
+  hooks.on_progress = [&](const TrainProgress& p) {
+    if (p.message.empty() && p.status == "running" && (losses.empty() || p.step > static_cast<int>(losses.size())))
+      losses.push_back(p.loss);
+  };
+  TrainOutcome outcome = train_run(config, false, hooks);
+  ASSERT_EQ(outcome.status, "finished") << outcome.error;
+  ASSERT_EQ(losses.size(), 120u);
+  EXPECT_LT(losses.back(), losses.front() / 2) << "first " << losses.front() << " last " << losses.back();
+  EXPECT_EQ(checksum(base), base_sum) << "LoRA training changed the base weights";
+  EXPECT_GT(outcome.preflight.loss_tokens, 0);
+  EXPECT_EQ(outcome.preflight.examples_eos_unlabelled, 0);
+  ASSERT_TRUE(fs::exists(dir.file("out/adapter/adapter_config.json")));
+
+  auto tokenizer = tokenizer_load_dir(stories_dir());
+  Generator generator(base, *tokenizer);
+  const std::string before = greedy_answer(generator, *tokenizer, "Who has a red ball?");
+  generator.set_adapter(lora_load_peft(dir.file("out/adapter"), base.config(), base.weights()));
+  const std::string after = greedy_answer(generator, *tokenizer, "Who has a red ball?");
+  EXPECT_NE(before.find("Tom has a red ball."), 0u) << before;
+  EXPECT_EQ(after.find("Tom has a red ball."), 0u) << "adapter output: " << after;
+}
+
+TEST(Trainer, FailedCheckpointWriteFailsTheRunAndKeepsTheLastGoodOne) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 12);
+  config.checkpoint_every = 4;
+  TrainHooks hooks;
+  hooks.on_progress = [&](const TrainProgress& p) {
+    if (p.message == "checkpoint: step 4") atomic_file_inject_failure_after(0);  // the disk "fills up"
+  };
+  TrainOutcome outcome = train_run(config, false, hooks);
+  atomic_file_inject_failure_after(-1);
+  EXPECT_EQ(outcome.status, "failed");
+  EXPECT_NE(outcome.error.find("checkpoint at step 8 failed"), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("No space left on device"), std::string::npos) << outcome.error;
+  auto latest = checkpoint_latest(dir.file("out"));
+  ASSERT_TRUE(latest.has_value());
+  EXPECT_EQ(fs::path(*latest).filename(), "step-000004");
+  for (auto& e : fs::directory_iterator(dir.file("out/checkpoints")))
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "left a temp folder " << e.path();
+  LlamaModel base = LlamaModel::load(stories_dir(), {});
+  EXPECT_NO_THROW(lora_load_peft(*latest, base.config(), base.weights()));
+}
+
+TEST(Trainer, GenerationBesideATrainingThreadIsUnchanged) {
+  LlamaModel base = LlamaModel::load(stories_dir(), {});
+  auto tokenizer = tokenizer_load_dir(stories_dir());
+  Generator generator(base, *tokenizer);
+  GenerateOptions options;
+  options.max_new_tokens = 48;
+  const auto prompt = tokenizer->encode_prompt("One day, a girl named");
+  const auto alone = generator.generate_ids(prompt, options, nullptr, nullptr).output_ids;
+
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 400);
+  std::atomic<bool> cancel{false}, running{false};
+  TrainHooks hooks;
+  hooks.shared_base = &base;
+  hooks.cancel = &cancel;
+  hooks.manage_threads = false;
+  hooks.on_progress = [&](const TrainProgress& p) { running = running || p.step > 0; };
+  std::thread trainer([&] { train_run(config, false, hooks); });
+  while (!running) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::vector<std::vector<int>> during;
+  for (int i = 0; i < 3; ++i) {
+    Generator fresh(base, *tokenizer);
+    during.push_back(fresh.generate_ids(prompt, options, nullptr, nullptr).output_ids);
+  }
+  cancel = true;
+  trainer.join();
+  for (const auto& ids : during) EXPECT_EQ(ids, alone);
+}
+
+}  // namespace
+}  // namespace tunedeck

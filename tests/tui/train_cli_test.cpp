@@ -1,0 +1,140 @@
+// `tunedeck train` as a user runs it: a run killed with SIGKILL and resumed with --resume gives
+// the same loss at every later step as an uninterrupted run (CPU, fixed seed, dropout on).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/test_support.h"
+
+namespace tunedeck {
+namespace {
+
+using nlohmann::json;
+
+const char kChat[] =
+    R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
+{"messages": [{"role": "user", "content": "What does Lily like?"}, {"role": "assistant", "content": "Lily likes the big tree."}]}
+{"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
+{"messages": [{"role": "user", "content": "What color is the cat?"}, {"role": "assistant", "content": "The cat is blue."}]}
+{"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy today."}]}
+)";
+
+std::string write_config(const testing::ScratchDir& dir, const std::string& name) {
+  testing::write_file(dir.file("chat.jsonl"), kChat);
+  const std::string path = dir.file(name + ".toml");
+  testing::write_file(path, "[model]\npath = \"" + testing::shared_dir() + "/models/stories260k\"\n"
+                            "[data]\ntrain = \"chat.jsonl\"\nmax_len = 64\n"
+                            "[lora]\nrank = 4\nalpha = 8\ndropout = 0.1\n"
+                            "[optim]\nlr = 5e-3\nwarmup_steps = 3\n"
+                            "[run]\noutput_dir = \"" + name + "\"\nbatch_size = 2\nsteps = 30\nlog_every = 1\n"
+                            "checkpoint_every = 10\nseed = 7\nthreads = 2\ndb = \"runs.db\"\n");
+  return path;
+}
+
+std::map<int, double> step_losses(const std::string& jsonl) {
+  std::map<int, double> losses;
+  std::istringstream in(jsonl);
+  for (std::string line; std::getline(in, line);) {
+    json j = json::parse(line, nullptr, false);
+    if (j.is_object() && j.contains("status") && j["status"] == "running" && !j.contains("message"))
+      losses[j["step"].get<int>()] = j["loss"].get<double>();
+  }
+  return losses;
+}
+
+// Starts `tunedeck train CONFIG --json`, reads its stdout until `marker` appears in a line and
+// `extra_lines` more lines came, then SIGKILLs it. Returns what it printed.
+std::string run_and_kill(const std::string& config, const std::string& marker, int extra_lines) {
+  int out[2];
+  EXPECT_EQ(pipe(out), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    close(out[1]);
+    const std::string bin = testing::bin_dir() + "/tunedeck";
+    execl(bin.c_str(), bin.c_str(), "train", config.c_str(), "--json", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text, line;
+  int after = -1;
+  char c;
+  while (read(out[0], &c, 1) == 1) {
+    text += c;
+    if (c != '\n') {
+      line += c;
+      continue;
+    }
+    if (after < 0 && line.find(marker) != std::string::npos) after = 0;
+    else if (after >= 0 && ++after >= extra_lines) break;
+    line.clear();
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
+  return text;
+}
+
+TEST(TrainCli, KilledAndResumedRunMatchesAnUninterruptedOne) {
+  testing::ScratchDir dir;
+  auto whole = testing::run_command({"tunedeck", "train", write_config(dir, "whole"), "--json"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err << whole.out;
+  const auto expected = step_losses(whole.out);
+  ASSERT_EQ(expected.size(), 30u);
+
+  const std::string config = write_config(dir, "killed");
+  const auto before_kill = step_losses(run_and_kill(config, "checkpoint: step 20", 2));
+  ASSERT_GE(before_kill.size(), 20u);
+  auto resumed = testing::run_command({"tunedeck", "train", config, "--resume", "--json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err << resumed.out;
+  EXPECT_NE(resumed.out.find("resume: continuing from"), std::string::npos);
+  const auto after = step_losses(resumed.out);
+  ASSERT_EQ(after.size(), 10u);  // steps 21..30
+  for (const auto& [step, loss] : after) {
+    ASSERT_TRUE(expected.count(step));
+    EXPECT_EQ(loss, expected.at(step)) << "step " << step;  // exact: same math, same order
+  }
+  for (const auto& [step, loss] : before_kill) EXPECT_EQ(loss, expected.at(step)) << "step " << step;
+}
+
+TEST(TrainCli, PreflightStopsWhenTooFewTokensCarryLoss) {
+  testing::ScratchDir dir;
+  testing::write_file(dir.file("short_answers.jsonl"),
+                      R"({"messages": [{"role": "user", "content": "a long question that is mostly prompt text"}, {"role": "assistant", "content": "ok"}]})" "\n");
+  testing::write_file(dir.file("job.toml"), "[model]\npath = \"" + testing::shared_dir() + "/models/stories260k\"\n"
+                      "[data]\ntrain = \"short_answers.jsonl\"\n"
+                      "[run]\noutput_dir = \"o\"\nsteps = 2\ndb = \"runs.db\"\nmin_loss_share = 0.9\n");
+  auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("of tokens carry loss (minimum 90%)"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("loss mask:"), std::string::npos) << r.out;  // the pre-flight was printed first
+}
+
+TEST(TrainCli, UnknownKeyNamesTheSection) {
+  testing::ScratchDir dir;
+  testing::write_file(dir.file("job.toml"), "[data]\ntrain = \"x.jsonl\"\nmax_lenght = 4\n");
+  auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown key 'max_lenght' in [data]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("job.toml"), std::string::npos) << r.err;
+}
+
+TEST(TrainCli, BadTomlNamesFileAndLine) {
+  testing::ScratchDir dir;
+  testing::write_file(dir.file("job.toml"), "[run]\nsteps = \"many\"\n");
+  auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("job.toml"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace tunedeck
