@@ -50,26 +50,40 @@ AgentEvent make_event(AgentEventKind kind, int step, std::string text = "") {
 
 const char* agent_event_kind_name(AgentEventKind kind) {
   switch (kind) {
-    case AgentEventKind::kStepStarted: return "step_started";
-    case AgentEventKind::kTextDelta: return "text_delta";
-    case AgentEventKind::kModelOutput: return "model_output";
-    case AgentEventKind::kToolCallParsed: return "tool_call_parsed";
-    case AgentEventKind::kParseError: return "parse_error";
-    case AgentEventKind::kToolResult: return "tool_result";
-    case AgentEventKind::kFinalAnswer: return "final_answer";
-    case AgentEventKind::kStepLimit: return "step_limit";
-    case AgentEventKind::kCancelled: return "cancelled";
-    case AgentEventKind::kError: return "error";
+    case AgentEventKind::kStepStarted:
+      return "step_started";
+    case AgentEventKind::kTextDelta:
+      return "text_delta";
+    case AgentEventKind::kModelOutput:
+      return "model_output";
+    case AgentEventKind::kToolCallParsed:
+      return "tool_call_parsed";
+    case AgentEventKind::kParseError:
+      return "parse_error";
+    case AgentEventKind::kToolResult:
+      return "tool_result";
+    case AgentEventKind::kFinalAnswer:
+      return "final_answer";
+    case AgentEventKind::kStepLimit:
+      return "step_limit";
+    case AgentEventKind::kCancelled:
+      return "cancelled";
+    case AgentEventKind::kError:
+      return "error";
   }
   return "unknown";
 }
 
 const char* agent_outcome_name(AgentOutcome outcome) {
   switch (outcome) {
-    case AgentOutcome::kAnswered: return "answered";
-    case AgentOutcome::kStepLimit: return "step_limit";
-    case AgentOutcome::kCancelled: return "cancelled";
-    case AgentOutcome::kError: return "error";
+    case AgentOutcome::kAnswered:
+      return "answered";
+    case AgentOutcome::kStepLimit:
+      return "step_limit";
+    case AgentOutcome::kCancelled:
+      return "cancelled";
+    case AgentOutcome::kError:
+      return "error";
   }
   return "unknown";
 }
@@ -110,8 +124,8 @@ AgentLoop::Prompt AgentLoop::fit_prompt() {
   auto count = [&](const std::string& text) { return generator_.count_tokens(text); };
 
   // Tools, markers and the generation prompt: always there, outside memory's budget.
-  const int fixed = measure(template_.render(system_only, tools, true)) -
-                    count(options_.system_prompt);
+  const int fixed =
+      measure(template_.render(system_only, tools, true)) - count(options_.system_prompt);
   int budget = context - options_.max_new_tokens - fixed;
   Prompt prompt;
   constexpr int kMaxFits = 4;
@@ -137,8 +151,7 @@ std::string AgentLoop::assemble_prompt() { return fit_prompt().text; }
 
 // ---- One turn -------------------------------------------------------------------------------
 
-AgentTurnResult AgentLoop::run_turn(const std::string& question,
-                                    const AgentEventCallback& on_event,
+AgentTurnResult AgentLoop::run_turn(const std::string& question, const AgentEventCallback& on_event,
                                     const std::atomic<bool>* cancel) {
   const auto start = Clock::now();
   const AgentEventCallback emit = [&](const AgentEvent& event) {

@@ -28,7 +28,7 @@ class SegmentWriter;  // agent/chat_template_writer.h
 
 // BOS policy (all families): the text never starts with a BOS marker ("<s>", "<bos>",
 // "<|begin_of_text|>"); whoever tokenizes the rendering adds the BOS id once at the start
-// (Tokenizer::encode_with_specials). This avoids the double-BOS of Hugging Face templates that
+// (tokenizer_encode_with_markers). This avoids the double-BOS of Hugging Face templates that
 // write bos_token while the tokenizer adds one too. Markers *inside* the text (Llama-2's
 // "</s><s>[INST]" between turns, every end-of-turn marker) are written as text; special_texts()
 // lists them so an encoder can map each to its single token id where the vocabulary has one.

@@ -156,7 +156,11 @@ TextGenerationResult Generator::generate(const TextGenerationRequest& request, c
   options.max_new_tokens = request.max_new_tokens;
   options.sampling = request.sampling;
   options.stop_strings = request.stop_strings;
-  const std::vector<int> prompt = tokenizer_.encode_prompt(request.prompt, request.add_bos);
+  std::vector<int> prompt;
+  if (request.add_bos && tokenizer_.special().add_bos && tokenizer_.special().bos_id >= 0)
+    prompt.push_back(tokenizer_.special().bos_id);
+  const std::vector<int> body = tokenizer_encode_with_markers(tokenizer_, request.prompt, markers_);
+  prompt.insert(prompt.end(), body.begin(), body.end());
   GenerateResult r = generate_ids(prompt, options, on_text, cancel);
   TextGenerationResult out;
   out.text = r.text;
@@ -169,7 +173,7 @@ TextGenerationResult Generator::generate(const TextGenerationRequest& request, c
 }
 
 int Generator::count_tokens(const std::string& text) {
-  return static_cast<int>(tokenizer_.encode(text).size());
+  return static_cast<int>(tokenizer_encode_with_markers(tokenizer_, text, markers_).size());
 }
 
 }  // namespace tunedeck

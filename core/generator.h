@@ -55,6 +55,11 @@ class Generator : public TextGenerator {
   void set_adapter(std::shared_ptr<const LoraAdapter> adapter);
   const std::shared_ptr<const LoraAdapter>& adapter() const { return adapter_; }
 
+  // Marker texts the chat template writes ("</s>", "<|im_end|>", ChatTemplate::special_texts()):
+  // generate() and count_tokens() encode each as its single token id where the vocabulary has
+  // one, exactly as the trainer encodes its examples (tokenizer_encode_with_markers).
+  void set_prompt_markers(std::vector<std::string> markers) { markers_ = std::move(markers); }
+
   GenerateResult generate_ids(const std::vector<int>& prompt_ids, const GenerateOptions& options,
                               const TextCallback& on_text, const std::atomic<bool>* cancel);
 
@@ -79,6 +84,7 @@ class Generator : public TextGenerator {
   std::optional<KvCache> cache_;
   std::vector<int> cached_ids_;  // the ids whose K/V are in cache_, in order
   std::vector<float> logits_;    // the last position's logits, reused every step
+  std::vector<std::string> markers_;
 };
 
 // Checks that every id the tokenizer can produce has an embedding row (the seed's vocab-size

@@ -179,4 +179,40 @@ void tokenizer_train_sentencepiece(const std::vector<std::string>& sentences,
     throw std::runtime_error("sentencepiece training failed: " + error);
 }
 
+std::vector<int> tokenizer_encode_with_markers(const Tokenizer& tokenizer, const std::string& text,
+                                               const std::vector<std::string>& markers) {
+  std::vector<std::pair<std::string, int>> pieces;  // the markers the vocabulary has, with ids
+  for (const std::string& marker : markers) {
+    if (marker.empty()) continue;
+    const int id = tokenizer.piece_to_id(marker);
+    if (id >= 0 && id != tokenizer.special().unk_id && tokenizer.id_to_piece(id) == marker)
+      pieces.emplace_back(marker, id);
+  }
+  std::vector<int> ids;
+  auto encode_text = [&](size_t begin, size_t end) {
+    if (begin >= end) return;
+    const std::vector<int> chunk = tokenizer.encode(text.substr(begin, end - begin));
+    ids.insert(ids.end(), chunk.begin(), chunk.end());
+  };
+  size_t chunk_begin = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const std::pair<std::string, int>* match = nullptr;
+    for (const auto& piece : pieces)
+      if (text.compare(pos, piece.first.size(), piece.first) == 0 &&
+          (!match || piece.first.size() > match->first.size()))
+        match = &piece;
+    if (!match) {
+      ++pos;
+      continue;
+    }
+    encode_text(chunk_begin, pos);
+    ids.push_back(match->second);
+    pos += match->first.size();
+    chunk_begin = pos;
+  }
+  encode_text(chunk_begin, text.size());
+  return ids;
+}
+
 }  // namespace tunedeck

@@ -77,4 +77,14 @@ void tokenizer_train_sentencepiece(const std::vector<std::string>& sentences,
 // Where the module is: $TUNEDECK_SP_MODULE, else beside /proc/self/exe, else ../lib/tunedeck/.
 std::string tokenizer_module_path();
 
+// Encodes text in which a chat template wrote markers ("</s>", "<|im_end|>", ...) as text: each
+// marker that is one piece of the vocabulary (piece_to_id(marker) is not unk and the piece
+// round-trips) becomes that id; the text between markers goes through encode() chunk by chunk
+// (so a dummy-prefix tokenizer adds its "▁" at the start of each chunk). At one position the
+// longest matching marker wins. Markers the vocabulary lacks stay text. No BOS/EOS added. The
+// prompt side (agent) and the training side (train/example_encoder) both use this, so a model
+// sees the same ids for a prompt in training and in chat.
+std::vector<int> tokenizer_encode_with_markers(const Tokenizer& tokenizer, const std::string& text,
+                                               const std::vector<std::string>& markers);
+
 }  // namespace tunedeck

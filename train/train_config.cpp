@@ -27,6 +27,14 @@ void read(const Table& table, const char* key, T& out) {
   if (table.contains(key)) out = toml::find<T>(table, key);
 }
 
+// Floating-point settings also take integers ("alpha = 16" means 16.0).
+template <>
+void read<double>(const Table& table, const char* key, double& out) {
+  if (!table.contains(key)) return;
+  const Table& v = toml::find(table, key);
+  out = v.is_integer() ? static_cast<double>(v.as_integer()) : toml::find<double>(table, key);
+}
+
 std::string resolve(const std::string& base_dir, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (fs::path(base_dir) / path).lexically_normal().string();

@@ -133,14 +133,6 @@ double free_memory_bytes(const at::Device& device) {
   return static_cast<double>(proc_stats_read_system().mem_available_bytes.value_or(0));
 }
 
-std::vector<std::vector<TemplateSegment>> render_rows(const std::vector<DatasetRow>& rows, const ChatTemplate& tmpl,
-                                                      const nlohmann::json& tools) {
-  std::vector<std::vector<TemplateSegment>> out;
-  out.reserve(rows.size());
-  for (const auto& row : rows) out.push_back(tmpl.render_segments(row.messages, tools, false));
-  return out;
-}
-
 std::vector<EncodedExample> encode_rows(const std::vector<DatasetRow>& rows, const ChatTemplate& tmpl,
                                         const nlohmann::json& tools, const Tokenizer& tokenizer, int max_len) {
   std::vector<EncodedExample> out;
@@ -202,6 +194,7 @@ class Run {
   void setup() {
     progress_.name = c_.name;
     if (hooks_.manage_threads) runtime_init(c_.threads);
+    at::manual_seed(c_.seed);  // dropout draws from the default generator: same seed, same run
     device_ = parse_device(c_.device);
     const std::string tokenizer_path =
         !c_.tokenizer_path.empty() ? c_.tokenizer_path : (fs::path(c_.model_path) / "tokenizer.model").string();
@@ -400,7 +393,6 @@ class Run {
   void loop() {
     progress_.status = "running";
     publish("training " + std::to_string(total_steps_) + " steps");
-    std::optional<at::autocast::AutoCastCPUGuard> autocast_guard;
     long long tokens_since_log = 0;
     auto log_start = Clock::now();
     const int first_step = state_.step + 1;

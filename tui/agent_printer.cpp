@@ -44,6 +44,15 @@ std::string agent_tool_line(const ToolResult& result) {
   return "✗ " + name + " " + arguments + " error: " + result.error + "  " + shown_ms(result.ms);
 }
 
+std::string agent_turn_summary(const AgentTurnResult& turn) {
+  const size_t steps = turn.steps.size();
+  return std::string("[") + agent_outcome_name(turn.outcome) + "] " +
+         (turn.error.empty() ? "" : turn.error + "; ") + std::to_string(steps) +
+         (steps == 1 ? " step" : " steps") + ", prompt " + std::to_string(turn.prompt_tokens) +
+         " tok, generated " + std::to_string(turn.completion_tokens) + " tok, " +
+         std::to_string(static_cast<long long>(turn.total_ms)) + " ms";
+}
+
 void AgentPrinter::on_event(const AgentEvent& event) {
   switch (event.kind) {
     case AgentEventKind::kTextDelta:

@@ -18,6 +18,11 @@ namespace tunedeck {
 // "✗ NAME ARGS error: MESSAGE  N ms" ("?" for a call whose name could not be read).
 std::string agent_tool_line(const ToolResult& result);
 
+// One line after a turn (no newline):
+//   "[answered] 2 steps, prompt 310 tok, generated 42 tok, 230 ms"
+//   "[step_limit] step limit reached: ...; 5 steps, prompt ... tok, generated ... tok, ... ms"
+std::string agent_turn_summary(const AgentTurnResult& turn);
+
 class AgentPrinter {
  public:
   explicit AgentPrinter(std::ostream& out) : out_(out) {}
@@ -32,8 +37,8 @@ class AgentPrinter {
   void end_step();
 
   std::ostream& out_;
-  std::string pending_;       // text not yet written: a possible start of a tag, or a call
-  bool inside_call_ = false;  // between <tool_call> and </tool_call>
+  std::string pending_;             // text not yet written: a possible start of a tag, or a call
+  bool inside_call_ = false;        // between <tool_call> and </tool_call>
   bool step_text_started_ = false;  // leading whitespace of a step is skipped
   bool at_line_start_ = true;
 };

@@ -161,6 +161,7 @@ AgentSetup::AgentSetup(const AgentFlags& flags, const std::string& default_sessi
   options.max_steps = config_.agent.max_steps;
   options.max_new_tokens = config_.sampling.max_new_tokens;
   options.sampling = config_.sampling.to_params();
+  generator_->set_prompt_markers(template_->special_texts());  // prompts encode as training does
   loop_ = std::make_unique<AgentLoop>(*generator_, *template_, tools_, *memory_, session, options);
   load_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -15,6 +15,7 @@
 #include "agent/chat_template.h"
 #include "agent/memory.h"
 #include "agent/tool_registry.h"
+#include "core/text_generator.h"
 #include "tui/cli_args.h"
 
 namespace tunedeck {
@@ -25,7 +26,7 @@ class Generator;   // core/generator.h
 
 // The flags both commands take; anything not given comes from the config.
 struct AgentFlags {
-  std::string config_file;       // --config
+  std::string config_file;  // --config
   std::optional<std::string> model, adapter, db, session, chat_template, device, dtype;
   std::optional<int> threads, top_k, max_new_tokens, max_steps;
   std::optional<double> temperature, top_p, min_p, repeat_penalty;

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace tunedeck {
@@ -29,7 +30,9 @@ const char kHelp[] =
     "                        max_new_tokens, seed, max_steps\n"
     "  /quit                 leave (Ctrl-D too); Ctrl-C stops an answer being written\n";
 
-ChatCommandOutput shown(std::string text) { return ChatCommandOutput{std::move(text), true, false}; }
+ChatCommandOutput shown(std::string text) {
+  return ChatCommandOutput{std::move(text), true, false};
+}
 ChatCommandOutput failed(std::string text) {
   return ChatCommandOutput{std::move(text) + "\n", false, false};
 }
@@ -62,6 +65,13 @@ int parse_whole(const std::string& key, const std::string& text) {
   if (value != static_cast<double>(static_cast<long long>(value)) || value < 0 || value > 1e9)
     throw std::invalid_argument(key + " expects a whole number >= 0, got '" + text + "'");
   return static_cast<int>(value);
+}
+
+// 0.5 -> "0.5", 40 -> "40" (std::to_string would write "0.500000").
+std::string shown_number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 // "add_days(date, days)": the argument names, optional ones with "?".
@@ -162,8 +172,7 @@ ChatCommandOutput ChatCommands::session(const std::string& arguments) {
     return shown(text);
   }
   if ((action == "new" || action == "open") && !name.empty()) {
-    const int64_t id =
-        action == "new" ? memory_.create_session(name) : memory_.open_session(name);
+    const int64_t id = action == "new" ? memory_.create_session(name) : memory_.open_session(name);
     loop_.set_session(id);
     session_name_ = name;
     return shown("session: " + name + "\n");
@@ -188,11 +197,11 @@ ChatCommandOutput ChatCommands::set(const std::string& arguments) {
   AgentLoopOptions options = loop_.options();
   SamplingParams& s = options.sampling;
   const std::map<std::string, std::function<std::string()>> show = {
-      {"temperature", [&] { return std::to_string(s.temperature); }},
+      {"temperature", [&] { return shown_number(s.temperature); }},
       {"top_k", [&] { return std::to_string(s.top_k); }},
-      {"top_p", [&] { return std::to_string(s.top_p); }},
-      {"min_p", [&] { return std::to_string(s.min_p); }},
-      {"repeat_penalty", [&] { return std::to_string(s.repeat_penalty); }},
+      {"top_p", [&] { return shown_number(s.top_p); }},
+      {"min_p", [&] { return shown_number(s.min_p); }},
+      {"repeat_penalty", [&] { return shown_number(s.repeat_penalty); }},
       {"max_new_tokens", [&] { return std::to_string(options.max_new_tokens); }},
       {"seed", [&] { return std::to_string(s.seed); }},
       {"max_steps", [&] { return std::to_string(options.max_steps); }},

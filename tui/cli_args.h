@@ -20,6 +20,7 @@ class CliArgs {
 
   bool flag(const std::string& name);  // true if --name was given (consumed)
   std::optional<std::string> value(const std::string& name);  // --name V or --name=V
+  std::vector<std::string> values(const std::string& name);  // every --name V, in order
   std::string value_or(const std::string& name, const std::string& fallback);
   int int_or(const std::string& name, int fallback);
   long long int64_or(const std::string& name, long long fallback);

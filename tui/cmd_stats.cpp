@@ -18,6 +18,7 @@
 #include "core/memory_accounting.h"
 #include "core/stats_format.h"
 #include "core/stats_sampler.h"
+#include "core/torch_memory.h"
 #include "tui/commands.h"
 
 namespace tunedeck {
@@ -98,6 +99,7 @@ int run_stats(CliArgs& args) {
   options.history_capacity = 1;
   options.nvml_library = config.stats.nvml_library;
   StatsSampler sampler(accounting, options);
+  sampler.set_allocator_provider(cuda_allocator_stats);  // available = false in CPU builds
 
   if (!watch) {
     StatsSnapshot snapshot = sampler.sample_once();

@@ -8,7 +8,13 @@ extern const Command kToolsCommand;
 extern const Command kToolCommand;
 extern const Command kStatsCommand;
 extern const Command kTrainCommand;
+extern const Command kTokenizerCommand;
+extern const Command kEvalCommand;
 extern const Command kRunsCommand;
+extern const Command kAskCommand;
+extern const Command kChatCommand;
+extern const Command kAppCommand;  // the full-screen app
+extern const Command kDataCommand;
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
@@ -16,8 +22,14 @@ const std::vector<const Command*>& all_commands() {
       &kToolsCommand,
       &kToolCommand,
       &kStatsCommand,
-      // &kTrainCommand,  (enabled with the trainer)
+      &kTrainCommand,
+      &kTokenizerCommand,
+      &kEvalCommand,
       &kRunsCommand,
+      &kAskCommand,
+      &kChatCommand,
+      &kAppCommand,
+      &kDataCommand,
   };
   return commands;
 }

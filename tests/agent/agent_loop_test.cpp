@@ -39,7 +39,8 @@ class AgentLoopTest : public ::testing::Test {
     options.max_steps = max_steps;
     options.max_new_tokens = 64;
     AgentLoop loop(model, template_, tools_, memory_, session_, options);
-    return loop.run_turn(question, [this](const AgentEvent& e) { events_.push_back(e); }, cancel);
+    return loop.run_turn(
+        question, [this](const AgentEvent& e) { events_.push_back(e); }, cancel);
   }
 
   // The prompt the template makes of these messages after the system prompt, with the tools.
@@ -103,7 +104,8 @@ TEST_F(AgentLoopTest, DirectAnswerWithoutCalls) {
 }
 
 TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
-  ScriptedGenerator model({std::string(kAddDaysCall) + "<|end|>", "2026년 5월 31일 일요일입니다.<|end|>"});
+  ScriptedGenerator model(
+      {std::string(kAddDaysCall) + "<|end|>", "2026년 5월 31일 일요일입니다.<|end|>"});
   const AgentTurnResult turn = ask(model, "2026-02-20에서 100일 후는?");
 
   ASSERT_EQ(turn.outcome, AgentOutcome::kAnswered) << turn.error;
@@ -126,10 +128,9 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
   EXPECT_EQ(call.result["date"], "2026-05-31");
   EXPECT_EQ(call.error, "");
   EXPECT_EQ(turn.steps[1].raw, "2026년 5월 31일 일요일입니다.");
-  EXPECT_EQ(event_kinds(),
-            (std::vector<std::string>{"step_started", "model_output", "tool_call_parsed",
-                                      "tool_result", "step_started", "model_output",
-                                      "final_answer"}));
+  EXPECT_EQ(event_kinds(), (std::vector<std::string>{
+                               "step_started", "model_output", "tool_call_parsed", "tool_result",
+                               "step_started", "model_output", "final_answer"}));
   for (const AgentEvent& e : events_) {
     if (e.kind == AgentEventKind::kToolCallParsed) {
       EXPECT_EQ(e.tool.name, "add_days");
@@ -204,9 +205,10 @@ TEST_F(AgentLoopTest, MalformedCallThenCorrectedOne) {
 }
 
 TEST_F(AgentLoopTest, UnknownToolErrorListsTheKnownTools) {
-  ScriptedGenerator model({R"(<tool_call>{"name": "weekdays", "arguments": {"date": "2027-01-04"}}</tool_call>)",
-                           R"(<tool_call>{"name": "weekday", "arguments": {"date": "2027-01-04"}}</tool_call>)",
-                           "Monday."});
+  ScriptedGenerator model(
+      {R"(<tool_call>{"name": "weekdays", "arguments": {"date": "2027-01-04"}}</tool_call>)",
+       R"(<tool_call>{"name": "weekday", "arguments": {"date": "2027-01-04"}}</tool_call>)",
+       "Monday."});
   const AgentTurnResult turn = ask(model, "What day is 2027-01-04?");
 
   ASSERT_EQ(turn.outcome, AgentOutcome::kAnswered) << turn.error;
@@ -257,8 +259,7 @@ TEST_F(AgentLoopTest, CancelDuringGenerationKeepsWhatWasSaid) {
   ASSERT_EQ(turn.steps.size(), 1u);
   EXPECT_EQ(turn.steps[0].raw, "Once");
   EXPECT_EQ(turn.steps[0].generation.stop_reason, StopReason::kCancelled);
-  EXPECT_EQ(event_kinds(),
-            (std::vector<std::string>{"step_started", "model_output", "cancelled"}));
+  EXPECT_EQ(event_kinds(), (std::vector<std::string>{"step_started", "model_output", "cancelled"}));
   const std::vector<StoredMessage> stored = memory_.load_messages(session_);
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[1].message.role, "assistant");
@@ -345,17 +346,17 @@ TEST_F(AgentLoopTest, NextTurnSeesTheEarlierTurnsOfTheSession) {
   ScriptedGenerator model({"Hello!", "You said hi."});
   ask(model, "hi");
   ask(model, "what did I say?");
-  EXPECT_EQ(model.prompt(1), rendered({{"user", "hi", ""},
-                                       {"assistant", "Hello!", ""},
-                                       {"user", "what did I say?", ""}}));
+  EXPECT_EQ(
+      model.prompt(1),
+      rendered({{"user", "hi", ""}, {"assistant", "Hello!", ""}, {"user", "what did I say?", ""}}));
 }
 
 TEST_F(AgentLoopTest, OldTurnsAreDroppedWhenTheContextIsFull) {
   const std::string first_question(300, 'a');
   // One token per byte: the system turn and tools take ~400, the 64 new tokens fit beside one
   // recent turn but not two.
-  const int context = static_cast<int>(rendered({{"user", first_question, ""}}).size()) + 1 +
-                      64 + 20;
+  const int context =
+      static_cast<int>(rendered({{"user", first_question, ""}}).size()) + 1 + 64 + 20;
   ScriptedGenerator model({"ok", "fine"}, context);
   ask(model, first_question);
   ask(model, "short?");

@@ -64,7 +64,8 @@ class ScriptedGenerator : public TextGenerator {
     size_t begin = 0;
     int characters = 0;
     for (size_t i = 0; i <= text.size(); i++) {
-      const bool boundary = i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+      const bool boundary =
+          i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
       if (!boundary || i == begin) continue;
       if (++characters == 4 || i == text.size()) {
         out.push_back(text.substr(begin, i - begin));

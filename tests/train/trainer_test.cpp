@@ -40,7 +40,7 @@ TrainConfig lora_config(const testing::ScratchDir& dir, int steps) {
       "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
       "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
       "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " + std::to_string(steps) +
-          "\nlog_every = 1\nseed = 1\nthreads = 2\ndb = \"runs.db\"\n",
+          "\nlog_every = 1\nseed = 1\nthreads = 1\ndb = \"runs.db\"\n",
       dir.file("job.toml"));
   return c;
 }

@@ -1,0 +1,281 @@
+// The full-screen app as a person uses it: the real binary in a tmux session (new-session -x -y,
+// send-keys, capture-pane -p) on ../shared/models/stories260k. Each test has its own tmux
+// server (-L) and scratch HOME/XDG folders, killed and removed in teardown. Waits poll the
+// screen with a generous limit; nothing asserts on time.
+#include <gtest/gtest.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "tests/test_support.h"
+
+namespace tunedeck {
+namespace {
+
+std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// Runs a shell command; returns its stdout.
+std::string shell(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+std::string model_dir() { return testing::shared_dir() + "/models/stories260k"; }
+
+// One tmux server running `tunedeck app ARGS` in a fresh HOME, then "EXITED <status>".
+class AppSession {
+ public:
+  AppSession(const std::string& app_args, int columns = 100, int rows = 30,
+             const std::string& term = "xterm-256color") {
+    static int counter = 0;
+    socket_ = "tunedeck-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+    const std::string home = scratch_.path();
+    const std::string command =
+        "env -i PATH=/usr/bin:/bin HOME=" + home + " XDG_CONFIG_HOME=" + home + "/config" +
+        " XDG_DATA_HOME=" + home + "/data XDG_STATE_HOME=" + home + "/state LANG=C.UTF-8" +
+        " TERM=" + term + " TUNEDECK_TODAY=2026-02-20 " + testing::bin_dir() + "/tunedeck app " +
+        app_args + "; echo EXITED $?; sleep 600";
+    shell("tmux -L " + socket_ + " -f /dev/null new-session -d -x " + std::to_string(columns) +
+          " -y " + std::to_string(rows) + " " + shell_quote(command));
+  }
+  ~AppSession() { shell("tmux -L " + socket_ + " kill-server"); }
+
+  std::string screen() const { return shell("tmux -L " + socket_ + " capture-pane -p"); }
+
+  // Waits until the screen contains `text` (up to `limit`); returns the last screen seen.
+  std::string wait_for(const std::string& text,
+                       std::chrono::seconds limit = std::chrono::seconds(60)) const {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::string last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      last = screen();
+      if (last.find(text) != std::string::npos) return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "the screen never showed '" << text << "'; last screen:\n" << last;
+    return last;
+  }
+
+  // tmux key names (Enter, F10, Escape, BSpace, ...).
+  void keys(const std::string& names) const {
+    shell("tmux -L " + socket_ + " send-keys " + names);
+  }
+  // Literal text, byte for byte.
+  void type(const std::string& text) const {
+    shell("tmux -L " + socket_ + " send-keys -l " + shell_quote(text));
+  }
+  void resize(int columns, int rows) const {
+    shell("tmux -L " + socket_ + " resize-window -x " + std::to_string(columns) + " -y " +
+          std::to_string(rows));
+  }
+  std::string file(const std::string& relative) const { return scratch_.file(relative); }
+
+ private:
+  testing::ScratchDir scratch_;
+  std::string socket_;
+};
+
+bool has(const std::string& screen, const std::string& text) {
+  return screen.find(text) != std::string::npos;
+}
+
+// The rows of the screen.
+std::vector<std::string> rows_of(const std::string& screen) {
+  std::vector<std::string> rows;
+  std::istringstream in(screen);
+  for (std::string row; std::getline(in, row);) rows.push_back(row);
+  return rows;
+}
+
+class TuiTmux : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (shell("command -v tmux").empty()) GTEST_SKIP() << "tmux is not installed";
+  }
+};
+
+TEST_F(TuiTmux, OpensWithFourPanesStatusBarAndInputLine) {
+  AppSession app("--model " + model_dir());
+  const std::string screen = app.wait_for("loaded (template tunedeck)");
+  for (const char* title : {"Conversation", "Tool trace", "GPU / memory", "Training"})
+    EXPECT_TRUE(has(screen, title)) << title << "\n" << screen;
+  EXPECT_TRUE(has(screen, "stories260k | adapter: none | cpu f32")) << screen;
+  EXPECT_TRUE(has(screen, "F10 quit")) << screen;
+  EXPECT_TRUE(has(screen, "RSS ")) << screen;  // the GPU / memory pane, on a CPU box
+  EXPECT_TRUE(has(screen, "No run shown. /train start CONFIG.toml")) << screen;
+  const std::vector<std::string> rows = rows_of(screen);
+  ASSERT_EQ(rows.size(), 30u);
+  EXPECT_EQ(rows[29].substr(0, 2), "> ");  // the input line, last
+}
+
+TEST_F(TuiTmux, ToolsListsAddDaysAndToolRunsIt) {
+  AppSession app("--model " + model_dir());
+  app.wait_for("loaded (template tunedeck)");
+  app.type("/tools");
+  app.keys("Enter");
+  std::string screen = app.wait_for("add_days(date, days)");
+  EXPECT_TRUE(has(screen, "> /tools")) << screen;
+  app.type(R"(/tool add_days {"date": "2026-02-20", "days": 100})");
+  app.keys("Enter");
+  screen = app.wait_for("\"date\": \"2026-05-31\"");
+  EXPECT_TRUE(has(screen, "\"weekday_en\": \"Sunday\"")) << screen;
+  app.type(R"(/tool add_days {"date": "2026-02-30", "days": 1})");
+  app.keys("Enter");
+  screen = app.wait_for("! error:");
+}
+
+TEST_F(TuiTmux, AQuestionStreamsAnAnswerIntoTheConversation) {
+  AppSession app("--model " + model_dir() + " --max-new-tokens 40");
+  app.wait_for("loaded (template tunedeck)");
+  app.type("Once upon a time");
+  app.keys("Enter");
+  const std::string screen = app.wait_for("tok/s");  // the status bar, once the answer is done
+  const std::vector<std::string> rows = rows_of(screen);
+  size_t question = rows.size();
+  for (size_t i = 0; i < rows.size(); i++)
+    if (rows[i].rfind("> Once upon a time", 0) == 0) question = i;
+  ASSERT_LT(question + 1, rows.size()) << screen;
+  // The answer's first line: model text (no notice or error marker), not empty.
+  const std::string answer = rows[question + 1].substr(0, 50);
+  EXPECT_NE(answer.find_first_not_of(' '), std::string::npos) << screen;
+  EXPECT_NE(answer.substr(0, 2), "· ") << screen;
+  EXPECT_NE(answer.substr(0, 2), "! ") << screen;
+}
+
+TEST_F(TuiTmux, EscCancelsAnAnswerAndTheAppStays) {
+  AppSession app("--model " + model_dir() + " --max-new-tokens 100000 --max-steps 1");
+  app.wait_for("loaded (template tunedeck)");
+  app.type("Once upon a time");
+  app.keys("Enter");
+  app.wait_for("answering (Esc cancels)");
+  app.keys("Escape");
+  const std::string screen = app.wait_for("cancel");
+  app.wait_for("tok/s");  // the turn ended
+  app.type("/tools");
+  app.keys("Enter");
+  app.wait_for("add_days(date, days)");  // still usable
+}
+
+TEST_F(TuiTmux, FollowsResizesAndSaysWhenTooSmall) {
+  AppSession app("--model " + model_dir());
+  app.wait_for("loaded (template tunedeck)");
+  app.resize(80, 24);
+  std::string screen = app.wait_for("Training");
+  std::vector<std::string> rows = rows_of(screen);
+  EXPECT_EQ(rows.size(), 24u) << screen;
+  EXPECT_TRUE(has(screen, "Conversation") && has(screen, "Tool trace") &&
+              has(screen, "GPU / memory"))
+      << screen;
+  EXPECT_TRUE(has(screen, "F10 quit")) << screen;
+
+  app.resize(40, 10);
+  screen = app.wait_for("tunedeck needs at least 60x16");
+  EXPECT_TRUE(has(screen, "(this is 40x10)")) << screen;
+  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+
+  app.resize(100, 30);
+  screen = app.wait_for("Tool trace");
+  EXPECT_FALSE(has(screen, "needs at least")) << screen;
+}
+
+TEST_F(TuiTmux, F10QuitsAndRestoresTheTerminal) {
+  AppSession app("--model " + model_dir());
+  app.wait_for("loaded (template tunedeck)");
+  app.keys("F10");
+  const std::string screen = app.wait_for("EXITED 0");
+  EXPECT_FALSE(has(screen, "Conversation")) << screen;  // the screen before the app is back
+  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+}
+
+TEST_F(TuiTmux, CtrlDOnAnEmptyLineAndQuitLeaveToo) {
+  AppSession app("--model " + model_dir());
+  app.wait_for("loaded (template tunedeck)");
+  app.keys("C-d");
+  app.wait_for("EXITED 0");
+
+  AppSession again("--model " + model_dir());
+  again.wait_for("loaded (template tunedeck)");
+  again.type("/quit");
+  again.keys("Enter");
+  again.wait_for("EXITED 0");
+}
+
+TEST_F(TuiTmux, KoreanInputRoundTrip) {
+  AppSession app("");  // no model: the line is still echoed and kept in the history
+  app.wait_for("No model yet");
+  app.type("가나다");
+  app.keys("BSpace");  // one syllable, two cells
+  app.type(" 며칠이야?");
+  std::string screen = app.wait_for("> 가나 며칠이야?");
+  app.keys("Enter");
+  screen = app.wait_for("no model loaded");
+  bool echoed = false;
+  for (const std::string& row : rows_of(screen)) echoed = echoed || row.rfind("> 가나 며칠이야?", 0) == 0;
+  EXPECT_TRUE(echoed) << screen;
+  app.keys("F10");
+  app.wait_for("EXITED 0");
+  EXPECT_EQ(testing::read_file(app.file("data/tunedeck/history")), "가나 며칠이야?\n");
+}
+
+TEST_F(TuiTmux, WithoutAModelItSaysHowAndModelLoadsOne) {
+  AppSession app("");
+  std::string screen = app.wait_for("No model yet");
+  EXPECT_TRUE(has(screen, "/model PATH")) << screen;
+  EXPECT_TRUE(has(screen, "no model")) << screen;  // the status bar
+  app.type("/model " + model_dir());
+  app.keys("Enter");
+  screen = app.wait_for("stories260k | adapter: none");
+}
+
+TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {
+  for (const char* term : {"screen", "tmux-256color", "xterm-mono"}) {
+    AppSession app("--model " + model_dir(), 80, 24, term);
+    const std::string screen = app.wait_for("loaded (template tunedeck)");
+    EXPECT_TRUE(has(screen, "Tool trace") && has(screen, "Training")) << term << "\n" << screen;
+    app.keys("F10");
+    app.wait_for("EXITED 0");
+  }
+}
+
+TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
+  AppSession app("--model " + model_dir() + " --max-new-tokens 60");
+  app.wait_for("loaded (template tunedeck)");
+  testing::write_file(app.file("chat.jsonl"),
+                      R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
+{"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
+)");
+  testing::write_file(app.file("lora.toml"),
+                      "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+                      "max_len = 64\n[lora]\nrank = 4\nalpha = 8\n[optim]\nlr = 5e-3\n"
+                      "warmup_steps = 2\n[run]\nname = \"tmux-lora\"\noutput_dir = \"out\"\n"
+                      "batch_size = 2\nsteps = 400\nlog_every = 1\n");
+  app.type("/train start " + app.file("lora.toml"));
+  app.keys("Enter");
+  std::string screen = app.wait_for("tmux-lora  running");
+  app.type("Once upon a time");
+  app.keys("Enter");
+  screen = app.wait_for("tok/s | training");  // an answer finished while the run goes
+  EXPECT_TRUE(has(screen, "loss ")) << screen;
+  screen = app.wait_for("tmux-lora  finished", std::chrono::seconds(300));
+  EXPECT_TRUE(has(screen, "step 400/400")) << screen;
+  EXPECT_TRUE(has(screen, "recent runs:")) << screen;
+  app.wait_for("finished; adapter in");  // and how to try it
+}
+
+}  // namespace
+}  // namespace tunedeck

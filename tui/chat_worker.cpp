@@ -1,0 +1,205 @@
+#include "tui/chat_worker.h"
+
+#include <thread>
+
+#include "core/runtime.h"
+#include "tui/chat_engine.h"
+
+namespace tunedeck {
+
+ChatWorker::ChatWorker(AppConfig config, std::string session_name, std::string extra_help,
+                       AppEventQueue& events, MemoryAccounting& accounting)
+    : config_(std::move(config)),
+      session_name_(std::move(session_name)),
+      extra_help_(std::move(extra_help)),
+      events_(events),
+      accounting_(accounting) {}
+
+ChatWorker::~ChatWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+    jobs_.clear();
+    cancel_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ChatWorker::start() {
+  queue(JobKind::kStartUp, "");
+  thread_ = std::thread([this] { run(); });
+}
+
+void ChatWorker::ask(const std::string& question) { queue(JobKind::kAsk, question); }
+void ChatWorker::command(const std::string& line) { queue(JobKind::kCommand, line); }
+void ChatWorker::load_model(const std::string& path) { queue(JobKind::kLoadModel, path); }
+void ChatWorker::set_adapter(const std::string& path) { queue(JobKind::kSetAdapter, path); }
+
+void ChatWorker::cancel() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = jobs_.begin(); it != jobs_.end();)
+    it = it->kind == JobKind::kAsk ? jobs_.erase(it) : it + 1;
+  cancel_ = true;
+}
+
+LoadedModel ChatWorker::loaded_model() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return loaded_;
+}
+
+void ChatWorker::queue(JobKind kind, const std::string& text) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(Job{kind, text});
+    busy_ = true;
+  }
+  wake_.notify_one();
+}
+
+void ChatWorker::post_notice(const std::string& text, bool ok) {
+  AppEvent event;
+  event.kind = AppEventKind::kNotice;
+  event.text = text;
+  event.ok = ok;
+  events_.push(std::move(event));
+}
+
+void ChatWorker::post_busy(const std::string& text) {
+  AppEvent event;
+  event.kind = AppEventKind::kBusy;
+  event.text = text;
+  events_.push(std::move(event));
+}
+
+// The thread: the engine is made here (its database connection belongs to this thread), then
+// jobs run in order until the worker is destroyed. Exceptions end at each job: they become
+// notices (an exception leaving a thread would end the program).
+void ChatWorker::run() {
+  std::unique_ptr<ChatEngine> engine;
+  try {
+    runtime_init(threads_);
+    engine = std::make_unique<ChatEngine>(config_, session_name_, accounting_);
+  } catch (const std::exception& e) {
+    post_notice(std::string("the chat cannot start: ") + e.what(), false);
+    post_busy("");
+    busy_ = false;
+    return;
+  }
+  while (true) {
+    Job job;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      busy_ = !jobs_.empty();
+      wake_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+      if (stop_) break;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+      busy_ = true;
+      cancel_ = false;
+    }
+    runtime_init(threads_);  // this thread's share of the cores (see App: the thread split)
+    try {
+      run_job(*engine, job);
+    } catch (const std::exception& e) {
+      post_busy("");
+      post_notice(std::string("error: ") + e.what(), false);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  loaded_ = LoadedModel{};
+}
+
+void ChatWorker::run_job(ChatEngine& engine, const Job& job) {
+  switch (job.kind) {
+    case JobKind::kStartUp:
+      publish_model(engine);
+      if (!config_.model.path.empty()) {
+        load_on_thread(engine, config_.model.path);
+        if (!config_.model.adapter.empty() && engine.has_model()) {
+          const std::string warning = engine.set_adapter(config_.model.adapter);
+          if (!warning.empty()) post_notice("warning: " + warning, false);
+          publish_model(engine);
+        }
+      }
+      break;
+    case JobKind::kAsk:
+      ask_on_thread(engine, job.text);
+      break;
+    case JobKind::kCommand: {
+      ChatCommandOutput output = engine.commands().run(job.text);
+      if (output.ok && job.text.rfind("/help", 0) == 0) output.text += extra_help_;
+      if (!output.text.empty()) post_notice(output.text, output.ok);
+      break;
+    }
+    case JobKind::kLoadModel:
+      load_on_thread(engine, job.text);
+      break;
+    case JobKind::kSetAdapter: {
+      const std::string warning = engine.set_adapter(job.text);
+      post_notice(job.text.empty() ? "adapter removed: the base model answers"
+                                   : "adapter " + job.text + " applied (base weights kept)",
+                  true);
+      if (!warning.empty()) post_notice("warning: " + warning, false);
+      publish_model(engine);
+      break;
+    }
+  }
+}
+
+void ChatWorker::load_on_thread(ChatEngine& engine, const std::string& path) {
+  post_busy("loading " + path);
+  try {
+    engine.load_model(path);
+  } catch (const std::exception& e) {
+    post_busy("");
+    post_notice("cannot load model " + path + ": " + e.what(), false);
+    return;
+  }
+  post_busy("");
+  post_notice("model " + path + " loaded (template " + engine.status().template_name + ")", true);
+  publish_model(engine);
+}
+
+void ChatWorker::publish_model(ChatEngine& engine) {
+  AppEvent event;
+  event.kind = AppEventKind::kModelChanged;
+  event.model = engine.status();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loaded_ = LoadedModel{engine.model(), event.model.path, event.model.device, event.model.dtype};
+  }
+  events_.push(std::move(event));
+}
+
+void ChatWorker::ask_on_thread(ChatEngine& engine, const std::string& question) {
+  if (!engine.has_model()) {
+    // Not through the loop: the question would be stored without an answer.
+    post_notice(chat_engine_no_model_hint(), false);
+    return;
+  }
+  AppEvent started;
+  started.kind = AppEventKind::kTurnStarted;
+  started.text = question;
+  events_.push(std::move(started));
+
+  const AgentTurnResult turn = engine.loop().run_turn(
+      question,
+      [this](const AgentEvent& agent_event) {
+        AppEvent event;
+        event.kind = AppEventKind::kAgent;
+        event.agent = agent_event;
+        events_.push(std::move(event));
+      },
+      &cancel_);
+  engine.commands().remember_turn(turn);
+  engine.report_memory();
+
+  AppEvent finished;
+  finished.kind = AppEventKind::kTurnFinished;
+  if (turn.generate_ms > 0)
+    finished.tokens_per_s = turn.completion_tokens / (turn.generate_ms / 1000.0);
+  events_.push(std::move(finished));
+}
+
+}  // namespace tunedeck

@@ -1,0 +1,136 @@
+#include "tui/pane_gpu.h"
+
+#include <curses.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/stats_format.h"
+#include "tui/chart.h"
+#include "tui/text_layout.h"
+
+namespace tunedeck {
+namespace {
+
+struct ShownLine {
+  std::string text;
+  unsigned attributes = 0;
+};
+
+template <typename T>
+std::string or_na(const std::optional<T>& value, const char* format) {
+  if (!value) return "N/A";
+  char text[48];
+  std::snprintf(text, sizeof text, format, *value);
+  return text;
+}
+
+// `label` then a sparkline of `history` filling the rest of the line.
+std::string with_sparkline(const std::string& label, const std::vector<double>& history,
+                           double high, int width, bool unicode) {
+  const int room = width - text_width(label) - 1;
+  if (room < 4 || history.empty()) return label;
+  return label + " " + chart_sparkline(history, room, 0, high, unicode);
+}
+
+void lay_out_gpus(const AppState& state, int width, std::vector<ShownLine>& lines) {
+  const StatsSnapshot& latest = state.stats.back();
+  for (const GpuDeviceStats& gpu : latest.gpus) {
+    lines.push_back(
+        ShownLine{"GPU" + std::to_string(gpu.index) + " " + gpu.name.value_or("N/A"), A_BOLD});
+    std::vector<double> used;
+    for (const StatsSnapshot& s : state.stats)
+      for (const GpuDeviceStats& g : s.gpus)
+        if (g.index == gpu.index && g.memory_used_bytes) used.push_back(*g.memory_used_bytes);
+    const std::string memory =
+        gpu.memory_used_bytes && gpu.memory_total_bytes
+            ? stats_format_bytes_pair(*gpu.memory_used_bytes, *gpu.memory_total_bytes)
+            : "N/A";
+    const double total = gpu.memory_total_bytes ? static_cast<double>(*gpu.memory_total_bytes) : 0;
+    lines.push_back(ShownLine{with_sparkline("mem " + memory, used, total, width, state.unicode)});
+    std::string power = or_na(gpu.power_draw_w, "%.0f");
+    if (gpu.power_limit_w) power += "/" + or_na(gpu.power_limit_w, "%.0f");
+    lines.push_back(ShownLine{"util " + or_na(gpu.utilization_percent, "%d%%") + "  " +
+                              or_na(gpu.temperature_c, "%dC") + "  " + power + " W"});
+    if (gpu.process_memory_bytes)
+      lines.push_back(ShownLine{"this process " + stats_format_bytes(*gpu.process_memory_bytes)});
+  }
+  const AllocatorStats& a = latest.allocator;
+  if (a.available) {
+    lines.push_back(ShownLine{"alloc " + stats_format_bytes(a.allocated_bytes) + "  resv " +
+                              stats_format_bytes(a.reserved_bytes) + "  peak " +
+                              stats_format_bytes(a.peak_allocated_bytes)});
+    if (a.ooms > 0 || a.alloc_retries > 0)
+      lines.push_back(ShownLine{"OOMs " + std::to_string(a.ooms) + "  retries " +
+                                    std::to_string(a.alloc_retries),
+                                A_BOLD | A_STANDOUT});
+  } else {
+    lines.push_back(ShownLine{"allocator N/A (no CUDA allocator)", A_DIM});
+  }
+}
+
+void lay_out_process(const AppState& state, int width, std::vector<ShownLine>& lines) {
+  const StatsSnapshot& latest = state.stats.back();
+  std::vector<double> rss;
+  double high = 0;
+  for (const StatsSnapshot& s : state.stats) {
+    if (s.process.rss_bytes) rss.push_back(*s.process.rss_bytes);
+    if (s.process.rss_bytes) high = std::max(high, static_cast<double>(*s.process.rss_bytes));
+  }
+  const std::string label =
+      "RSS " + (latest.process.rss_bytes ? stats_format_bytes(*latest.process.rss_bytes) : "N/A");
+  lines.push_back(ShownLine{with_sparkline(label, rss, high * 1.1, width, state.unicode)});
+
+  const MemoryAccountingStats& m = latest.accounting;
+  std::string weights = "model " + stats_format_bytes(m.weights_bytes());
+  for (const auto& [dtype, bytes] : m.weights_bytes_by_dtype) weights += " " + dtype;
+  lines.push_back(ShownLine{weights + "  KV " + stats_format_bytes(m.kv_cache_bytes)});
+  if (m.lora_bytes > 0 || m.optimizer_bytes > 0)
+    lines.push_back(ShownLine{"LoRA " + stats_format_bytes(m.lora_bytes) + "  optim " +
+                              stats_format_bytes(m.optimizer_bytes)});
+  const SystemMemoryStats& sys = latest.system;
+  if (sys.mem_available_bytes && sys.mem_total_bytes)
+    lines.push_back(ShownLine{"system " + stats_format_bytes(*sys.mem_available_bytes) +
+                                  " free of " + stats_format_bytes(*sys.mem_total_bytes),
+                              A_DIM});
+}
+
+}  // namespace
+
+PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_border) {
+  PaneFrame frame;
+  frame.title = pane_title(Pane::kGpu);
+  frame.focused = state.focus == Pane::kGpu;
+  frame.left_border = left_border;
+  frame.unicode = state.unicode;
+  const PaneArea area = pane_frame_draw(window, frame);
+  PaneDrawResult result;
+  result.view_lines = area.height;
+  if (area.height <= 0 || area.width <= 0) return result;
+
+  std::vector<ShownLine> lines;
+  if (state.stats.empty()) {
+    lines.push_back(ShownLine{"sampling...", A_DIM});
+  } else {
+    const StatsSnapshot& latest = state.stats.back();
+    if (latest.gpu_available()) {
+      lay_out_gpus(state, area.width, lines);
+    } else {
+      std::string reason = latest.gpu_status;
+      if (reason.rfind("unavailable: ", 0) == 0) reason = reason.substr(13);
+      lines.push_back(ShownLine{"no GPU: " + reason, A_DIM});
+    }
+    lay_out_process(state, area.width, lines);
+    if (!latest.error.empty()) lines.push_back(ShownLine{"sampling: " + latest.error, A_BOLD});
+  }
+  result.content_lines = static_cast<int>(lines.size());
+  const int top = std::max(0, std::min(state.scroll[static_cast<int>(Pane::kGpu)],
+                                       result.content_lines - area.height));
+  for (int row = 0; row < area.height && top + row < result.content_lines; row++) {
+    const ShownLine& line = lines[top + row];
+    pane_put_line(window, area.top + row, area.left, line.text, area.width, line.attributes);
+  }
+  return result;
+}
+
+}  // namespace tunedeck
