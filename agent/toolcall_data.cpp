@@ -34,16 +34,22 @@ std::string readable_json(const json& value) {
   return compact_json(value);
 }
 
-// ---- Sampling -------------------------------------------------------------------------------------
+// ---- Sampling
+// -------------------------------------------------------------------------------------
 
 CalendarDate edge_date(SeededRandom& r) {
   const int year = static_cast<int>(r.between(2000, 2030));
   switch (r.below(6)) {
-    case 0: return CalendarDate::from_parts(year, 1, 1);
-    case 1: return CalendarDate::from_parts(year, 12, 31);
-    case 2: return CalendarDate::from_parts(year, 2, 28);
-    case 3: return CalendarDate::from_parts(year - year % 4, 2, 29);  // 2000..2028: all leap years
-    case 4: return CalendarDate::from_parts(year, 3, 1);
+    case 0:
+      return CalendarDate::from_parts(year, 1, 1);
+    case 1:
+      return CalendarDate::from_parts(year, 12, 31);
+    case 2:
+      return CalendarDate::from_parts(year, 2, 28);
+    case 3:
+      return CalendarDate::from_parts(year - year % 4, 2, 29);  // 2000..2028: all leap years
+    case 4:
+      return CalendarDate::from_parts(year, 3, 1);
     default: {
       const int month = static_cast<int>(r.between(1, 12));
       return CalendarDate::from_parts(year, month, days_in_month(year, month));
@@ -55,10 +61,17 @@ CalendarDate edge_date(SeededRandom& r) {
 CalendarDate sample_date(SeededRandom& r) {
   int year = 0;
   switch (r.weighted({55, 25, 12, 8})) {
-    case 0: year = static_cast<int>(r.between(2020, 2030)); break;
-    case 1: year = static_cast<int>(r.between(1990, 2045)); break;
-    case 2: year = static_cast<int>(r.between(1900, 2100)); break;
-    default: return edge_date(r);
+    case 0:
+      year = static_cast<int>(r.between(2020, 2030));
+      break;
+    case 1:
+      year = static_cast<int>(r.between(1990, 2045));
+      break;
+    case 2:
+      year = static_cast<int>(r.between(1900, 2100));
+      break;
+    default:
+      return edge_date(r);
   }
   const int month = static_cast<int>(r.between(1, 12));
   const int day = static_cast<int>(r.between(1, days_in_month(year, month)));
@@ -75,12 +88,18 @@ CalendarDate sample_today(SeededRandom& r) {
 // A day count (> 0): small numbers, round numbers, whole weeks, and the occasional large one.
 long long sample_day_count(SeededRandom& r) {
   switch (r.weighted({34, 18, 18, 8, 16, 6})) {
-    case 0: return r.between(1, 31);
-    case 1: return r.pick({10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 100, 100, 200, 300, 365, 500, 1000});
-    case 2: return r.between(32, 400);
-    case 3: return r.between(401, 3000);
-    case 4: return 7 * (r.chance(75) ? r.between(1, 8) : r.between(9, 52));
-    default: return r.pick({1, 2, 3, 4, 10, 15});  // counts with a word of their own (이틀, 열흘)
+    case 0:
+      return r.between(1, 31);
+    case 1:
+      return r.pick({10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 100, 100, 200, 300, 365, 500, 1000});
+    case 2:
+      return r.between(32, 400);
+    case 3:
+      return r.between(401, 3000);
+    case 4:
+      return 7 * (r.chance(75) ? r.between(1, 8) : r.between(9, 52));
+    default:
+      return r.pick({1, 2, 3, 4, 10, 15});  // counts with a word of their own (이틀, 열흘)
   }
 }
 
@@ -98,8 +117,10 @@ long long sample_today_offset(SeededRandom& r) {
 // Follow-ups are mostly short hops: the next/previous day, a week, a few days.
 long long sample_follow_up_offset(SeededRandom& r) {
   switch (r.weighted({20, 10, 70})) {
-    case 0: return r.chance(60) ? 1 : -1;
-    case 1: return r.chance(60) ? 7 : -7;
+    case 0:
+      return r.chance(60) ? 1 : -1;
+    case 1:
+      return r.chance(60) ? 7 : -7;
     default: {
       const long long count = r.chance(70) ? r.between(2, 60) : sample_day_count(r);
       return r.chance(65) ? count : -count;
@@ -109,13 +130,17 @@ long long sample_follow_up_offset(SeededRandom& r) {
 
 Politeness sample_politeness(SeededRandom& r) {
   switch (r.weighted({40, 40, 20})) {
-    case 0: return Politeness::kPlain;
-    case 1: return Politeness::kPolite;
-    default: return Politeness::kFormal;
+    case 0:
+      return Politeness::kPlain;
+    case 1:
+      return Politeness::kPolite;
+    default:
+      return Politeness::kFormal;
   }
 }
 
-// ---- Turns ----------------------------------------------------------------------------------------
+// ---- Turns
+// ----------------------------------------------------------------------------------------
 
 struct StepResult {
   ToolcallStep step;
@@ -165,9 +190,12 @@ ToolcallTurn make_turn(const ToolRegistry& tools, const TurnContext& context,
       steps.push_back(run_tool(tools, "weekday", {{"date", spec.date.iso()}}));
       break;
     case ToolcallIntent::kAddDays:
-      steps.push_back(run_tool(tools, "add_days", {{"date", spec.date.iso()}, {"days", spec.days}}));
+      steps.push_back(
+          run_tool(tools, "add_days", {{"date", spec.date.iso()}, {"days", spec.days}}));
       break;
-    case ToolcallIntent::kToday: steps.push_back(today_step(tools, context.today)); break;
+    case ToolcallIntent::kToday:
+      steps.push_back(today_step(tools, context.today));
+      break;
     case ToolcallIntent::kTodayAddDays:
       steps.push_back(today_step(tools, context.today));
       steps.push_back(
@@ -198,13 +226,18 @@ QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, Seeded
   spec.intent = intent;
   spec.politeness = politeness;
   switch (intent) {
-    case ToolcallIntent::kWeekday: spec.date = sample_date(r); break;
+    case ToolcallIntent::kWeekday:
+      spec.date = sample_date(r);
+      break;
     case ToolcallIntent::kAddDays:
       spec.date = sample_date(r);
       spec.days = sample_offset(r, 60);
       break;
-    case ToolcallIntent::kTodayAddDays: spec.days = sample_today_offset(r); break;
-    default: break;
+    case ToolcallIntent::kTodayAddDays:
+      spec.days = sample_today_offset(r);
+      break;
+    default:
+      break;
   }
   return spec;
 }
@@ -219,8 +252,9 @@ QuestionSpec same_question_again(const QuestionSpec& previous, SeededRandom& r) 
   QuestionSpec spec;
   spec.intent = ToolcallIntent::kFollowUpSameAs;
   spec.politeness = previous.politeness;
-  spec.repeats_weekday = previous.intent == ToolcallIntent::kWeekday ||
-                         (previous.intent == ToolcallIntent::kFollowUpSameAs && previous.repeats_weekday);
+  spec.repeats_weekday =
+      previous.intent == ToolcallIntent::kWeekday ||
+      (previous.intent == ToolcallIntent::kFollowUpSameAs && previous.repeats_weekday);
   spec.date = sample_date(r);
   spec.days = previous.days;
   return spec;
@@ -242,7 +276,8 @@ ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent
   const Politeness politeness = sample_politeness(r);
   TurnContext context{language, sample_today(r), ""};
   if (intent != ToolcallIntent::kFollowUp) {
-    conversation.turns.push_back(make_turn(tools, context, first_question(intent, politeness, r), r));
+    conversation.turns.push_back(
+        make_turn(tools, context, first_question(intent, politeness, r), r));
     return conversation;
   }
   static const ToolcallIntent kFirst[] = {ToolcallIntent::kWeekday, ToolcallIntent::kAddDays,
@@ -283,7 +318,8 @@ ToolcallIntent sample_intent(bool single_call_only, SeededRandom& r) {
   return kIntents[r.weighted({26, 30, 6, 16, 22})];
 }
 
-// ---- Writing --------------------------------------------------------------------------------------
+// ---- Writing
+// --------------------------------------------------------------------------------------
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;

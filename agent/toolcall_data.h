@@ -25,7 +25,7 @@ struct ToolcallDataOptions {
 
 // One tool call of a turn and what the tool returned.
 struct ToolcallStep {
-  std::string name;                                          // "add_days", "weekday", "today"
+  std::string name;  // "add_days", "weekday", "today"
   nlohmann::json arguments = nlohmann::json::object();
   std::string call_text;    // toolcall_data_call_text(name, arguments): the assistant's whole turn
   std::string result_text;  // the result as compact JSON, byte for byte what the agent loop shows
@@ -33,10 +33,10 @@ struct ToolcallStep {
 
 struct ToolcallTurn {
   ToolcallIntent intent = ToolcallIntent::kWeekday;
-  std::string user;                // the question
+  std::string user;                 // the question
   std::vector<ToolcallStep> steps;  // in order; kTodayAddDays: today, then add_days
-  std::string answer;              // the final answer, in the question's language
-  std::string answer_date;         // YYYY-MM-DD: the date of the last result (what was answered)
+  std::string answer;               // the final answer, in the question's language
+  std::string answer_date;          // YYYY-MM-DD: the date of the last result (what was answered)
 };
 
 struct ToolcallConversation {

@@ -8,12 +8,18 @@ const char* toolcall_language_name(ToolcallLanguage language) {
 
 const char* toolcall_intent_name(ToolcallIntent intent) {
   switch (intent) {
-    case ToolcallIntent::kWeekday: return "weekday";
-    case ToolcallIntent::kAddDays: return "add_days";
-    case ToolcallIntent::kToday: return "today";
-    case ToolcallIntent::kTodayAddDays: return "today_add_days";
-    case ToolcallIntent::kFollowUp: return "follow_up";
-    case ToolcallIntent::kFollowUpSameAs: return "follow_up_same";
+    case ToolcallIntent::kWeekday:
+      return "weekday";
+    case ToolcallIntent::kAddDays:
+      return "add_days";
+    case ToolcallIntent::kToday:
+      return "today";
+    case ToolcallIntent::kTodayAddDays:
+      return "today_add_days";
+    case ToolcallIntent::kFollowUp:
+      return "follow_up";
+    case ToolcallIntent::kFollowUpSameAs:
+      return "follow_up_same";
   }
   return "?";
 }

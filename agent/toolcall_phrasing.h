@@ -28,23 +28,24 @@ enum class ToolcallIntent {
 // "weekday", "add_days", "today", "today_add_days", "follow_up", "follow_up_same"
 const char* toolcall_intent_name(ToolcallIntent intent);
 
-// Speech level. Korean: 반말 / 해요체 / 합쇼체; English: casual / neutral / polite. Answers mirror it.
+// Speech level. Korean: 반말 / 해요체 / 합쇼체; English: casual / neutral / polite. Answers mirror
+// it.
 enum class Politeness { kPlain, kPolite, kFormal };
 
 struct QuestionSpec {
   ToolcallIntent intent = ToolcallIntent::kWeekday;
-  CalendarDate date;         // kWeekday, kAddDays, kFollowUpSameAs: the date the user names
-  long long days = 0;        // kAddDays, kTodayAddDays, kFollowUp: the signed offset (never 0)
+  CalendarDate date;             // kWeekday, kAddDays, kFollowUpSameAs: the date the user names
+  long long days = 0;            // kAddDays, kTodayAddDays, kFollowUp: the signed offset (never 0)
   bool repeats_weekday = false;  // kFollowUpSameAs: the previous turn asked for a weekday
   Politeness politeness = Politeness::kPolite;
 };
 
 // How the question came out, so the answer can fit it.
 struct QuestionForm {
-  bool in_weeks = false;       // the count was said in weeks ("3주", "three weeks")
-  std::string relative_word;   // kTodayAddDays said as one word ("내일", "tomorrow"); "" if not
-  int guessed_weekday = 0;     // "Is it a Monday?": 1..7; 0 when not a yes/no guess
-  int weekend_question = 0;    // 1 "is it a weekend?", 2 "is it a weekday?", 3 "which?"; 0 none
+  bool in_weeks = false;      // the count was said in weeks ("3주", "three weeks")
+  std::string relative_word;  // kTodayAddDays said as one word ("내일", "tomorrow"); "" if not
+  int guessed_weekday = 0;    // "Is it a Monday?": 1..7; 0 when not a yes/no guess
+  int weekend_question = 0;   // 1 "is it a weekend?", 2 "is it a weekday?", 3 "which?"; 0 none
 };
 
 struct PhrasedQuestion {

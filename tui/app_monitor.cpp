@@ -58,7 +58,9 @@ void AppMonitor::run() {
   while (true) {
     look(log);
     std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait_for(lock, interval_, [this] { return stop_ || watch_changed_ || run_log_changed_; });
+    // Quick looks until the sampler's first snapshot is in: the GPU pane fills at once.
+    const auto wait = last_stats_sequence_ == 0 ? std::chrono::milliseconds(100) : interval_;
+    wake_.wait_for(lock, wait, [this] { return stop_ || watch_changed_ || run_log_changed_; });
     if (stop_) return;
   }
 }

@@ -90,6 +90,7 @@ void AppState::fold(AppEvent event) {
       }
       printer_.reset();
       status.generating = false;
+      status.message.clear();  // "cancelling..." and the like
       if (event.tokens_per_s > 0) status.last_tokens_per_s = event.tokens_per_s;
       set_dirty(Pane::kConversation);
       status_dirty = true;

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "tui/agent_setup.h"
+#include "tui/app.h"
 #include "tui/chat_commands.h"
 #include "tui/commands.h"
 #include "tui/plain_repl.h"
@@ -18,7 +19,7 @@ namespace {
 
 const std::string kUsage =
     std::string(
-        "usage: tunedeck chat --plain [options]\n"
+        "usage: tunedeck chat [--plain] [options]\n"
         "\n"
         "Talks with the agent line by line: type a question, or a /command (/help lists them).\n"
         "Answers stream as they are written; each tool call shows on its own line (→ result,\n"
@@ -26,7 +27,7 @@ const std::string kUsage =
         "(--session).\n"
         "Reads plain lines without a prompt when stdin is not a terminal (scripts, tests).\n"
         "\n"
-        "  --plain                the line-by-line chat (the full-screen app is not built yet)\n") +
+        "  --plain                the line-by-line chat (without it: the full-screen app)\n") +
     kAgentFlagsUsage +
     "\n"
     "The default session is \"default\". History: $XDG_DATA_HOME/tunedeck/history.\n"
@@ -51,7 +52,10 @@ int run_chat(CliArgs& args) {
   const AgentFlags flags = agent_flags_read(args);
   const bool plain = args.flag("plain");
   args.finish();
-  if (!plain) throw UsageError("the full-screen chat is not built yet: use tunedeck chat --plain");
+  if (!plain && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
+    throw UsageError("the full-screen chat needs a terminal: use tunedeck chat --plain in pipes "
+                     "and scripts");
+  if (!plain) return run_app(flags);  // tui/app.h: the full-screen app
 
   AgentSetup setup(flags, "default", std::cerr);
   ChatCommands commands(setup.loop(), setup.memory(), setup.tools(), setup.session_name());

@@ -98,7 +98,8 @@ int run_data(CliArgs& args) {
     throw UsageError("--lang must be ko, en or mix, got '" + options.languages + "'");
   const std::string format = format_for(format_flag, *out);
   if (format == "csv" && !system_prompt.empty())
-    throw UsageError("--system applies to --format jsonl only (the CSV layout has no system column)");
+    throw UsageError(
+        "--system applies to --format jsonl only (the CSV layout has no system column)");
   options.seed = static_cast<uint64_t>(seed);
   options.single_call_only = format == "csv";
 

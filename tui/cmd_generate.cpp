@@ -9,6 +9,7 @@
 
 #include "core/generator.h"
 #include "core/llama_model.h"
+#include "core/lora.h"
 #include "core/runtime.h"
 #include "core/tokenizer.h"
 #include "tui/commands.h"
@@ -23,6 +24,8 @@ const char kUsage[] =
     "*.safetensors, tokenizer.model) and streams the generated text to stdout.\n"
     "\n"
     "  --model DIR            model folder (required)\n"
+    "  --adapter DIR          a LoRA adapter in PEFT format (adapter_config.json +\n"
+    "                         adapter_model.safetensors) applied on top of the model\n"
     "  --prompt TEXT          prompt text; BOS is added when tokenizer_config.json says so\n"
     "  --max-new-tokens N     tokens to generate at most (default 128)\n"
     "  --min-new-tokens N     stop ids are ignored until N tokens exist (default 0)\n"
@@ -51,6 +54,7 @@ double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms
 
 int run_generate(CliArgs& args) {
   const auto model_dir = args.value("model");
+  const auto adapter_dir = args.value("adapter");
   const auto prompt = args.value("prompt");
   GenerateOptions options;
   options.max_new_tokens = args.int_or("max-new-tokens", 128);
@@ -83,6 +87,7 @@ int run_generate(CliArgs& args) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start).count();
 
   Generator generator(model, *tokenizer, context);
+  if (adapter_dir) generator.set_adapter(lora_load_peft(*adapter_dir, model.config(), model.weights()));
   struct sigaction action {};
   action.sa_handler = on_sigint;
   sigaction(SIGINT, &action, nullptr);
@@ -101,7 +106,8 @@ int run_generate(CliArgs& args) {
     j["timings"] = {{"load_ms", load_ms},       {"prefill_ms", r.prefill_ms},
                     {"decode_ms", r.decode_ms}, {"prefill_tok_s", prefill_tok_s},
                     {"decode_tok_s", decode_tok_s}};
-    j["model"] = {{"dir", *model_dir}, {"dtype", load.dtype}, {"device", load.device}};
+    j["model"] = {{"dir", *model_dir}, {"dtype", load.dtype}, {"device", load.device},
+                  {"adapter", adapter_dir ? *adapter_dir : ""}};
     if (options.top_logits > 0) {
       nlohmann::json top = nlohmann::json::array();
       for (const auto& t : r.top_logits) top.push_back({{"id", t.id}, {"piece", t.piece}, {"logit", t.logit}});

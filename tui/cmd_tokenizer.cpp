@@ -35,7 +35,7 @@ const char kUsage[] =
     "  --template NAME     chat template (default tunedeck)\n"
     "  --include-tools     render the built-in tool list too (as the agent's prompt does)\n"
     "  --model-type T      bpe or unigram (default bpe)\n"
-    "  --seed S            sentencepiece's random seed\n";
+    "";
 
 std::vector<std::string> corpus_lines(const std::vector<std::string>& files, const ChatTemplate& tmpl,
                                       const nlohmann::json& tools) {
@@ -66,7 +66,6 @@ int run_tokenizer(CliArgs& args) {
   const std::string template_name = args.value_or("template", "tunedeck");
   const bool include_tools = args.flag("include-tools");
   const std::string model_type = args.value_or("model-type", "bpe");
-  const int seed = args.int_or("seed", 0);
   const auto positionals = args.positionals();
   args.finish();
   if (positionals.size() != 1 || positionals[0] != "train") throw UsageError("expected: tokenizer train");
@@ -97,9 +96,7 @@ int run_tokenizer(CliArgs& args) {
       {"remove_extra_whitespaces", "false"},
       {"normalization_rule_name", "identity"},
       {"max_sentence_length", "16384"},
-      {"random_seed", std::to_string(seed)},
       {"num_threads", "2"},
-      {"minloglevel", "2"},
   };
   tokenizer_train_sentencepiece(lines, options, *out + "/tokenizer");
   fs::rename(*out + "/tokenizer.model", *out + "/tokenizer.model.tmp");

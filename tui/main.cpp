@@ -1,5 +1,7 @@
 // tunedeck's entry point: dispatches to a subcommand (tui/commands.cpp) and turns exceptions into
 // one clear line on stderr and an exit status (1 error, 2 usage). No logic lives here.
+#include <unistd.h>
+
 #include <clocale>
 #include <cstring>
 #include <iostream>
@@ -32,6 +34,8 @@ const tunedeck::Command* find_command(const std::string& name) {
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "");
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Alone on a terminal: the full-screen app. In a pipe: the overview below.
+  if (args.empty() && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) args = {"app"};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_overview();
     return 0;

@@ -12,6 +12,13 @@
 
 #include "core/tokenizer.h"
 
+// Declared by libsentencepiece (logging.h is not installed). The module must never write to
+// std::cerr: under RTLD_DEEPBIND it binds to libstdc++'s own std::cerr, not the executable's
+// copy-relocated (initialised) one, and writing there crashes. So all logging is switched off.
+namespace sentencepiece::logging {
+void SetMinLogLevel(int level);
+}
+
 namespace {
 
 class SentencepieceBackend : public tunedeck::TokenizerBackend {
@@ -88,6 +95,7 @@ void tunedeck_sp_close(tunedeck::TokenizerBackend* backend) { delete backend; }
 bool tunedeck_sp_train(const std::vector<std::string>* sentences,
                        const std::map<std::string, std::string>* options,
                        const std::string* model_prefix, std::string* error) {
+  sentencepiece::logging::SetMinLogLevel(100);
   std::unordered_map<std::string, std::string> kwargs(options->begin(), options->end());
   kwargs["model_prefix"] = *model_prefix;
   VectorSentenceIterator it(*sentences);

@@ -155,26 +155,42 @@ TEST(ToolcallDataBytes, DifferentSeedsGiveDifferentData) {
             toolcall_data_jsonl(generate(12, 50, false), ""));
 }
 
-const char kGoldenSeedOneCsv[] = "PLACEHOLDER";
+const char kGoldenSeedOneCsv[] =
+    R"golden(user_input,tool_call_output,tool_call_result,final_output
+)golden"
+    R"golden(2014년 9월 16일 빼기 50일은 무슨 날이었더라??,"<tool_call>{""name"": ""add_days"", ""arguments"": {""date"": ""2014-09-16"", ""days"": -50}}</tool_call>","{""date"":""2014-07-28"",""date_en"":""July 28, 2014"",""date_ko"":""2014년 7월 28일"",""days"":-50,""from"":""2014-09-16"",""weekday"":""월요일"",""weekday_en"":""Monday""}",2014년 9월 16일부터 50일 전은 2014년 7월 28일이야. 그날은 월요일이네.
+)golden"
+    R"golden(2029-09-15 258일 후 무슨 날짜입니까?,"<tool_call>{""name"": ""add_days"", ""arguments"": {""date"": ""2029-09-15"", ""days"": 258}}</tool_call>","{""date"":""2030-05-31"",""date_en"":""May 31, 2030"",""date_ko"":""2030년 5월 31일"",""days"":258,""from"":""2029-09-15"",""weekday"":""금요일"",""weekday_en"":""Friday""}","계산 결과는 2030-05-31, 금요일입니다."
+)golden"
+    R"golden(2026년 5월 21일로부터 40일뒤 날짜 알려주세요,"<tool_call>{""name"": ""add_days"", ""arguments"": {""date"": ""2026-05-21"", ""days"": 40}}</tool_call>","{""date"":""2026-06-30"",""date_en"":""June 30, 2026"",""date_ko"":""2026년 6월 30일"",""days"":40,""from"":""2026-05-21"",""weekday"":""화요일"",""weekday_en"":""Tuesday""}",2026-06-30 화요일이에요.
+)golden"
+    R"golden(2029-03-31부터 1968일이 지나면 며칠입니까?,"<tool_call>{""name"": ""add_days"", ""arguments"": {""date"": ""2029-03-31"", ""days"": 1968}}</tool_call>","{""date"":""2034-08-20"",""date_en"":""August 20, 2034"",""date_ko"":""2034년 8월 20일"",""days"":1968,""from"":""2029-03-31"",""weekday"":""일요일"",""weekday_en"":""Sunday""}","계산 결과는 2034년 8월 20일, 일요일입니다."
+)golden"
+    R"golden("2020/4/9, 무슨 요일이지?","<tool_call>{""name"": ""weekday"", ""arguments"": {""date"": ""2020-04-09""}}</tool_call>","{""date"":""2020-04-09"",""date_en"":""April 9, 2020"",""date_ko"":""2020년 4월 9일"",""weekday"":""목요일"",""weekday_en"":""Thursday""}",2020년 4월 9일은 목요일이에요!
+)golden"
+    R"golden("Weekday or weekend: May 29, 2028?","<tool_call>{""name"": ""weekday"", ""arguments"": {""date"": ""2028-05-29""}}</tool_call>","{""date"":""2028-05-29"",""date_en"":""May 29, 2028"",""date_ko"":""2028년 5월 29일"",""weekday"":""월요일"",""weekday_en"":""Monday""}","May 29, 2028 is a Monday, so it's a weekday. Anything else?"
+)golden";
 
 TEST(ToolcallDataBytes, FirstRowsOfSeedOneAreFixed) {
   // Golden rows: these bytes must not depend on the compiler or the standard library. If the
   // phrasing is changed on purpose, regenerate them (the shipped model's data changes too).
-  const std::string csv = toolcall_data_csv(generate(1, 2, true));
+  const std::string csv = toolcall_data_csv(generate(1, 6, true));
   EXPECT_EQ(csv, kGoldenSeedOneCsv);
 }
 
 // ---- Calls and results --------------------------------------------------------------------------
 
 TEST(ToolcallDataCallText, IsTheCanonicalSerialisation) {
-  EXPECT_EQ(toolcall_data_call_text("add_days", {{"days", 100}, {"date", "2026-02-20"}}),
-            R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-02-20", "days": 100}}</tool_call>)");
+  EXPECT_EQ(
+      toolcall_data_call_text("add_days", {{"days", 100}, {"date", "2026-02-20"}}),
+      R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-02-20", "days": 100}}</tool_call>)");
   EXPECT_EQ(toolcall_data_call_text("weekday", {{"date", "2026-02-20"}}),
             R"(<tool_call>{"name": "weekday", "arguments": {"date": "2026-02-20"}}</tool_call>)");
   EXPECT_EQ(toolcall_data_call_text("today", json::object()),
             R"(<tool_call>{"name": "today", "arguments": {}}</tool_call>)");
-  EXPECT_EQ(toolcall_data_call_text("note", {{"text", "월요일 \"a\""}, {"tags", {1, 2}}}),
-            R"(<tool_call>{"name": "note", "arguments": {"tags": [1, 2], "text": "월요일 \"a\""}}</tool_call>)");
+  EXPECT_EQ(
+      toolcall_data_call_text("note", {{"text", "월요일 \"a\""}, {"tags", {1, 2}}}),
+      R"(<tool_call>{"name": "note", "arguments": {"tags": [1, 2], "text": "월요일 \"a\""}}</tool_call>)");
 }
 
 TEST_F(ToolcallData, EveryCallParsesAndTheToolsReproduceEveryResult) {
@@ -233,7 +249,8 @@ TEST_F(ToolcallData, EachIntentCallsTheRightTools) {
           ASSERT_GT(t, 0u);
           EXPECT_EQ(turn.steps[0].name, c.turns[t - 1].steps.back().name) << where;
           if (turn.steps[0].name == "add_days") {
-            EXPECT_EQ(turn.steps[0].arguments.at("days"), c.turns[t - 1].steps.back().arguments.at("days"));
+            EXPECT_EQ(turn.steps[0].arguments.at("days"),
+                      c.turns[t - 1].steps.back().arguments.at("days"));
           }
           break;
       }
@@ -314,8 +331,8 @@ TEST_F(ToolcallData, KoreanParticlesFollowTheWordBefore) {
   for (const ToolcallConversation& c : generate(9, 3000, false, "ko")) {
     for (const ToolcallTurn& turn : c.turns) {
       for (const std::string& text : {turn.user, turn.answer}) {
-        for (const char* wrong : {"일는", "일를", "일가 ", "일예요", "일야?", "후은", "뒤은", "후이", "뒤이",
-                                  "전는", "전가 ", "요일가 ", "요일예요"}) {
+        for (const char* wrong : {"일는", "일를", "일가 ", "일예요", "일야?", "후은", "뒤은",
+                                  "후이", "뒤이", "전는", "전가 ", "요일가 ", "요일예요"}) {
           EXPECT_FALSE(contains(text, wrong)) << wrong << " in: " << text;
         }
       }
@@ -323,7 +340,8 @@ TEST_F(ToolcallData, KoreanParticlesFollowTheWordBefore) {
   }
 }
 
-// ---- Variety --------------------------------------------------------------------------------------
+// ---- Variety
+// --------------------------------------------------------------------------------------
 
 TEST(ToolcallDataVariety, ManyShapesBothLanguagesAllIntents) {
   const std::vector<ToolcallConversation> rows = generate(10, 2000, true);
@@ -361,7 +379,8 @@ TEST(ToolcallDataVariety, LanguageOptionIsObeyed) {
     EXPECT_EQ(c.language, ToolcallLanguage::kKorean);
 }
 
-// ---- Output formats -------------------------------------------------------------------------------
+// ---- Output formats
+// -------------------------------------------------------------------------------
 
 TEST(ToolcallDataCsv, ReadsBackFieldForField) {
   const std::vector<ToolcallConversation> rows = generate(15, 500, true);
@@ -446,7 +465,8 @@ TEST(ToolcallDataJsonl, NoSystemMessageByDefault) {
   }
 }
 
-// ---- Options --------------------------------------------------------------------------------------
+// ---- Options
+// --------------------------------------------------------------------------------------
 
 TEST(ToolcallDataOptions, RejectsBadOptionsByName) {
   ToolcallDataOptions options;

@@ -42,7 +42,8 @@ TEST_F(DataCli, WritesTheSeedCsvAndSummarises) {
   EXPECT_EQ(csv.rfind("user_input,tool_call_output,tool_call_result,final_output\n", 0), 0u);
   EXPECT_EQ(count_lines(csv), 41u);  // header + 40 rows (no line breaks inside fields)
   EXPECT_TRUE(contains(csv, R"(""name"": ""weekday"")")) << csv.substr(0, 400);
-  EXPECT_TRUE(contains(r.out, "wrote 40 rows (csv, " + std::to_string(csv.size()) + " bytes, seed 3) to " + out))
+  EXPECT_TRUE(contains(
+      r.out, "wrote 40 rows (csv, " + std::to_string(csv.size()) + " bytes, seed 3) to " + out))
       << r.out;
   EXPECT_TRUE(contains(r.out, "intent")) << r.out;
   EXPECT_TRUE(contains(r.out, "add_days")) << r.out;
@@ -61,8 +62,8 @@ TEST_F(DataCli, SameFlagsWriteTheSameBytes) {
 
 TEST_F(DataCli, JsonlByExtensionWithSystemPromptAndLanguage) {
   const std::string out = dir_.file("chat.jsonl");
-  const CommandResult r = tunedeck({"toolcalls", "--out", out, "--n", "80", "--lang", "en",
-                                    "--system", "You are datebot."});
+  const CommandResult r = tunedeck(
+      {"toolcalls", "--out", out, "--n", "80", "--lang", "en", "--system", "You are datebot."});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "wrote 80 conversations (jsonl")) << r.out;
   const std::string text = read_file(out);
