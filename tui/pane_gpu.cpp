@@ -113,12 +113,14 @@ PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_bo
     lines.push_back(ShownLine{"sampling...", A_DIM});
   } else {
     const StatsSnapshot& latest = state.stats.back();
+    const int width = area.width;
     if (latest.gpu_available()) {
-      lay_out_gpus(state, area.width, lines);
+      lay_out_gpus(state, width, lines);
     } else {
       std::string reason = latest.gpu_status;
       if (reason.rfind("unavailable: ", 0) == 0) reason = reason.substr(13);
-      lines.push_back(ShownLine{"no GPU: " + reason, A_DIM});
+      const std::vector<std::string> wrapped = text_wrap("no GPU: " + reason, width);
+      for (size_t i = 0; i < wrapped.size() && i < 2; i++) lines.push_back(ShownLine{wrapped[i], A_DIM});
     }
     lay_out_process(state, area.width, lines);
     if (!latest.error.empty()) lines.push_back(ShownLine{"sampling: " + latest.error, A_BOLD});

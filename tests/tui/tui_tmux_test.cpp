@@ -4,10 +4,12 @@
 // screen with a generous limit; nothing asserts on time.
 #include <gtest/gtest.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -84,6 +86,7 @@ class AppSession {
           std::to_string(rows));
   }
   std::string file(const std::string& relative) const { return scratch_.file(relative); }
+  const std::string& socket() const { return socket_; }
 
  private:
   testing::ScratchDir scratch_;
@@ -202,6 +205,8 @@ TEST_F(TuiTmux, F10QuitsAndRestoresTheTerminal) {
   const std::string screen = app.wait_for("EXITED 0");
   EXPECT_FALSE(has(screen, "Conversation")) << screen;  // the screen before the app is back
   EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+  // stderr went to the log while the screen was up.
+  EXPECT_TRUE(std::ifstream(app.file("state/tunedeck/tunedeck.log")).good());
 }
 
 TEST_F(TuiTmux, CtrlDOnAnEmptyLineAndQuitLeaveToo) {
@@ -277,6 +282,55 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
   EXPECT_TRUE(has(screen, "step 40/40")) << screen;
   EXPECT_TRUE(has(screen, "recent runs:")) << screen;
   app.wait_for("finished; adapter in");  // and how to try it
+
+  // The adapter goes on without reloading the base, and comes off again.
+  app.type("/adapter " + app.file("out/adapter"));
+  app.keys("Enter");
+  screen = app.wait_for("stories260k | adapter: adapter | cpu f32");
+  app.type("/adapter off");
+  app.keys("Enter");
+  app.wait_for("adapter removed");
+  app.wait_for(kLoaded);
+}
+
+TEST_F(TuiTmux, WatchesARunStartedByAnotherProcess) {
+  AppSession app("--model " + model_dir());
+  app.wait_for(kLoaded);
+  testing::write_file(app.file("chat.jsonl"),
+                      R"({"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy."}]}
+)");
+  testing::write_file(app.file("watch.toml"),
+                      "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+                      "max_len = 32\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
+                      "output_dir = \"watched\"\nbatch_size = 1\nsteps = 12\nlog_every = 1\n");
+  // `tunedeck train` in its own process, writing the same run log (the default one).
+  const std::string train = "env XDG_DATA_HOME=" + app.file("data") + " HOME=" + app.file("") +
+                            " " + testing::bin_dir() + "/tunedeck train " + app.file("watch.toml") +
+                            " > " + app.file("train.out") + " 2>&1";
+  const int status = std::system(train.c_str());
+  ASSERT_EQ(status, 0) << testing::read_file(app.file("train.out"));
+  app.type("/train watch 1");
+  app.keys("Enter");
+  std::string screen = app.wait_for("#1 elsewhere  finished");
+  EXPECT_TRUE(has(screen, "step 12/12  loss ")) << screen;
+  EXPECT_FALSE(has(screen, "(here)")) << screen;
+  app.type("/train watch 7");
+  app.keys("Enter");
+  app.wait_for("no run 7 in the run log");
+}
+
+TEST_F(TuiTmux, ACrashRestoresTheTerminal) {
+  AppSession app("--model " + model_dir());
+  app.wait_for(kLoaded);
+  const std::string shell_pid = shell("tmux -L " + app.socket() + " display -p '#{pane_pid}'");
+  const std::string children = testing::read_file("/proc/" + std::to_string(std::stoi(shell_pid)) +
+                                                  "/task/" + std::to_string(std::stoi(shell_pid)) +
+                                                  "/children");
+  const int app_pid = std::stoi(children);
+  ASSERT_EQ(kill(app_pid, SIGSEGV), 0);
+  const std::string screen = app.wait_for("EXITED 139");
+  EXPECT_TRUE(has(screen, "tunedeck: crashed; the terminal was restored")) << screen;
+  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
 }
 
 }  // namespace
