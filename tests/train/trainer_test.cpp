@@ -187,3 +187,32 @@ TEST(Trainer, FullTrainingFromRandomInitSavesALoadableModel) {
 
 }  // namespace
 }  // namespace tunedeck
+
+namespace tunedeck {
+namespace {
+
+// Gradient accumulation weighs every loss token the same: batch 4 equals 2 micro-batches of 2.
+TEST(Trainer, GradientAccumulationMatchesTheBigBatch) {
+  auto run = [](int batch, int accum) {
+    testing::ScratchDir dir;
+    TrainConfig config = lora_config(dir, 6);
+    config.batch_size = batch;
+    config.grad_accum = accum;
+    std::vector<double> losses;
+    TrainHooks hooks;
+    hooks.on_progress = [&](const TrainProgress& p) {
+      if (p.message.empty() && p.status == "running" && p.step > static_cast<int>(losses.size()))
+        losses.push_back(p.loss);
+    };
+    TrainOutcome outcome = train_run(config, false, hooks);
+    EXPECT_EQ(outcome.status, "finished") << outcome.error;
+    return losses;
+  };
+  const auto big = run(4, 1), accumulated = run(2, 2);
+  ASSERT_EQ(big.size(), 6u);
+  ASSERT_EQ(accumulated.size(), 6u);
+  for (size_t i = 0; i < big.size(); ++i) EXPECT_NEAR(big[i], accumulated[i], 1e-4) << "step " << i + 1;
+}
+
+}  // namespace
+}  // namespace tunedeck

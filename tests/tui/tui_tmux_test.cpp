@@ -301,7 +301,7 @@ TEST_F(TuiTmux, WatchesARunStartedByAnotherProcess) {
 )");
   testing::write_file(app.file("watch.toml"),
                       "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
-                      "max_len = 32\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
+                      "max_len = 128\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
                       "output_dir = \"watched\"\nbatch_size = 1\nsteps = 12\nlog_every = 1\n");
   // `tunedeck train` in its own process, writing the same run log (the default one).
   const std::string train = "env XDG_DATA_HOME=" + app.file("data") + " HOME=" + app.file("") +
