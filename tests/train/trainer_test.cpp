@@ -216,3 +216,27 @@ TEST(Trainer, GradientAccumulationMatchesTheBigBatch) {
 
 }  // namespace
 }  // namespace tunedeck
+
+namespace tunedeck {
+namespace {
+
+// Full training from a pretrained checkpoint: every weight moves, the checkpoint on disk does not.
+TEST(Trainer, FullFineTuneOfAPretrainedModelLeavesItsFilesAlone) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 10);
+  config.method = "full";
+  config.schedule.peak_lr = 1e-3;
+  const std::string weights = stories_dir() + "/model.safetensors";
+  const std::string before = testing::read_file(weights);
+  TrainOutcome outcome = train_run(config, false, {});
+  ASSERT_EQ(outcome.status, "finished") << outcome.error;
+  EXPECT_EQ(outcome.preflight.trainable_params, 260032);
+  EXPECT_TRUE(testing::read_file(weights) == before) << "full training wrote into the base checkpoint";
+  LlamaModel base = LlamaModel::load(stories_dir(), {});
+  LlamaModel tuned = LlamaModel::load(outcome.output, {});
+  EXPECT_FALSE(at::equal(base.weights().layers[0].wq, tuned.weights().layers[0].wq));
+  EXPECT_FALSE(at::equal(base.weights().embed, tuned.weights().embed));
+}
+
+}  // namespace
+}  // namespace tunedeck

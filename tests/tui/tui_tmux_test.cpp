@@ -270,7 +270,7 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
                       "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
                       "max_len = 64\n[lora]\nrank = 4\nalpha = 8\n[optim]\nlr = 5e-3\n"
                       "warmup_steps = 2\n[run]\nname = \"tmux-lora\"\noutput_dir = \"out\"\n"
-                      "batch_size = 2\nsteps = 40\nlog_every = 1\n");
+                      "batch_size = 2\nsteps = 400\nlog_every = 1\n");
   app.type("/train start " + app.file("lora.toml"));
   app.keys("Enter");
   std::string screen = app.wait_for("tmux-lora  running");
@@ -279,7 +279,7 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
   screen = app.wait_for("tok/s | training");  // an answer finished while the run goes
   EXPECT_TRUE(has(screen, "loss ")) << screen;
   screen = app.wait_for("tmux-lora  finished", std::chrono::seconds(300));
-  EXPECT_TRUE(has(screen, "step 40/40")) << screen;
+  EXPECT_TRUE(has(screen, "step 400/400")) << screen;
   EXPECT_TRUE(has(screen, "recent runs:")) << screen;
   app.wait_for("finished; adapter in");  // and how to try it
 
