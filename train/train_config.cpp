@@ -131,7 +131,7 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
     }
     if (const Table* r = section(root, "run")) {
       check_keys(*r, {"name", "output_dir", "batch_size", "grad_accum", "steps", "epochs", "log_every",
-                      "eval_every", "checkpoint_every", "seed", "threads", "db", "min_loss_share"}, "run");
+                      "eval_every", "checkpoint_every", "seed", "threads", "group_by_length", "db", "min_loss_share"}, "run");
       read(*r, "name", c.name);
       read(*r, "output_dir", c.output_dir);
       read(*r, "batch_size", c.batch_size);
@@ -145,6 +145,7 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
       read(*r, "seed", seed);
       c.seed = static_cast<uint64_t>(seed);
       read(*r, "threads", c.threads);
+      read(*r, "group_by_length", c.group_by_length);
       read(*r, "db", c.db);
       read(*r, "min_loss_share", c.min_loss_share);
     }

@@ -57,6 +57,7 @@ struct TrainConfig {
   int checkpoint_every = 0;      // 0 = only at the end
   uint64_t seed = 0;
   int threads = 0;
+  bool group_by_length = false;  // batch rows of similar length together (less padding)
   std::string db;                // run log database ("" = the default one)
   double min_loss_share = 0.01;  // stop before step 1 when fewer tokens carry loss
 };

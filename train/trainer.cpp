@@ -22,6 +22,7 @@
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
 #include "train/adamw.h"
+#include "train/batch_order.h"
 #include "train/checkpoint.h"
 #include "train/dataset.h"
 #include "train/example_encoder.h"
@@ -67,32 +68,6 @@ Batch make_batch(const std::vector<const EncodedExample*>& examples, const at::D
   batch.targets = targets.to(device);
   return batch;
 }
-
-// The per-epoch order of batches: a deterministic shuffle seeded by (seed, epoch).
-class BatchOrder {
- public:
-  BatchOrder(size_t examples, int batch_size, uint64_t seed)
-      : examples_(examples), batch_size_(batch_size), seed_(seed) {}
-  int batches_per_epoch() const { return static_cast<int>((examples_ + batch_size_ - 1) / batch_size_); }
-  std::vector<size_t> batch(int epoch, int index) {
-    if (epoch != cached_epoch_) {
-      order_.resize(examples_);
-      std::iota(order_.begin(), order_.end(), 0);
-      dataset_shuffle(order_, seed_ * 1000003ULL + static_cast<uint64_t>(epoch));
-      cached_epoch_ = epoch;
-    }
-    const size_t begin = static_cast<size_t>(index) * batch_size_;
-    const size_t end = std::min(examples_, begin + batch_size_);
-    return std::vector<size_t>(order_.begin() + begin, order_.begin() + end);
-  }
-
- private:
-  size_t examples_;
-  int batch_size_;
-  uint64_t seed_;
-  int cached_epoch_ = -1;
-  std::vector<size_t> order_;
-};
 
 // ---- loss ---------------------------------------------------------------------------------------
 
@@ -290,7 +265,10 @@ class Run {
     }
     for (const auto& p : params_) outcome_.preflight.trainable_params += p.numel();
     optimizer_.emplace(params_, c_.adamw);
-    order_.emplace(train_.size(), c_.batch_size, c_.seed);
+    std::vector<size_t> lengths;
+    lengths.reserve(train_.size());
+    for (const auto& e : train_) lengths.push_back(e.ids.size());
+    order_.emplace(std::move(lengths), c_.batch_size, c_.seed, c_.group_by_length);
     const int steps_per_epoch = std::max(1, (order_->batches_per_epoch() + c_.grad_accum - 1) / c_.grad_accum);
     total_steps_ = c_.steps > 0 ? c_.steps : steps_per_epoch * std::max(1, c_.epochs);
     schedule_ = c_.schedule;

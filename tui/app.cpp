@@ -17,6 +17,7 @@
 #include "agent/user_tool.h"
 #include "core/memory_accounting.h"
 #include "core/stats_sampler.h"
+#include "core/torch_memory.h"
 #include "train/run_log.h"
 #include "train/train_config.h"
 #include "tui/app_commands.h"
@@ -186,6 +187,7 @@ void App::start_workers() {
       std::max<long long>(100, static_cast<long long>(config_.stats.interval_s * 1000)));
   stats.nvml_library = config_.stats.nvml_library;
   sampler_ = std::make_unique<StatsSampler>(accounting_, stats);
+  sampler_->set_allocator_provider(cuda_allocator_stats);  // available = false in CPU builds
   sampler_->start();
   chat_ = std::make_unique<ChatWorker>(config_, session_name_, app_command_help(), events_,
                                        accounting_);
@@ -301,7 +303,7 @@ void App::handle_key(int key) {
   if (key == kEsc) {
     const int next = screen_->read_key();
     if (next == -1) {  // a lone Esc: stop the answer, or leave the pane for the input line
-      if (state_.status.generating || chat_->busy()) cancel_or_clear();
+      if (state_.status.generating) cancel_or_clear();
       else if (state_.focus) move_focus(0);
       return;
     }
@@ -398,12 +400,15 @@ void App::toggle_zoom() {
   state_.status.message = state_.zoomed ? "zoomed: F5 returns to all panes" : "";
 }
 
+// Esc / Ctrl-C: stop the answer being written (and drop questions queued behind it); with no
+// answer going, Ctrl-C drops the line being typed.
 void App::cancel_or_clear() {
-  if (state_.status.generating || chat_->busy()) {
+  if (state_.status.generating) {
     chat_->cancel();
     state_.status.message = "cancelling the answer...";
     state_.status_dirty = true;
   } else {
+    if (chat_->busy()) chat_->cancel();  // a question queued behind a model load
     input_->clear();
   }
 }

@@ -209,9 +209,10 @@ bool AppScreen::draw(AppState& state, InputLine& input) {
   }
   if (frame_due) {
     for (int p = 0; p < kPaneCount; p++) {
-      if (!state.dirty[p] || panes_[p] == nullptr) continue;
+      if (!state.dirty[p]) continue;
+      state.dirty[p] = false;  // a hidden pane (another is zoomed) is drawn at the next relayout
+      if (panes_[p] == nullptr) continue;
       draw_pane(static_cast<Pane>(p), state);
-      state.dirty[p] = false;
       drew = true;
     }
     if (state.status_dirty) {
@@ -223,7 +224,9 @@ bool AppScreen::draw(AppState& state, InputLine& input) {
     if (drew) next_frame_ = now + kFrameInterval;
   }
   if (input.take_dirty() || drew) {
-    curs_set(state.focus ? 0 : 1);
+    const int cursor = state.focus ? 0 : 1;  // the cursor shows where typing goes
+    if (cursor != cursor_) curs_set(cursor);
+    cursor_ = cursor;
     wnoutrefresh(input_);  // last: the terminal's cursor is left where this window's is
     drew = true;
   }

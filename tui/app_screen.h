@@ -57,6 +57,7 @@ class AppScreen {
   WINDOW* input_ = nullptr;
   PaneDrawResult results_[kPaneCount];
   std::chrono::steady_clock::time_point next_frame_{};
+  int cursor_ = 1;  // curs_set's current value
 };
 
 }  // namespace tunedeck

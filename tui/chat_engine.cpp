@@ -10,6 +10,7 @@
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/tokenizer.h"
+#include "core/torch_memory.h"
 
 namespace tunedeck {
 namespace {
@@ -137,16 +138,11 @@ ModelStatus ChatEngine::status() const {
 }
 
 void ChatEngine::report_memory() {
-  if (!weights_key_.empty()) accounting_.remove(MemoryCategory::kWeights, weights_key_);
-  weights_key_.clear();
   if (!model_) return;
-  weights_key_ = config_.model.dtype;
-  accounting_.set(MemoryCategory::kWeights, weights_key_,
-                  static_cast<int64_t>(model_->weight_bytes()));
-  accounting_.set(MemoryCategory::kKvCache, "chat",
-                  static_cast<int64_t>(model_generator_->kv_cache_bytes()));
+  memory_account_model(accounting_, *model_);
+  memory_account_kv_cache(accounting_, "chat", model_generator_->kv_cache_bytes());
   const auto& adapter = model_generator_->adapter();
-  if (adapter) accounting_.set(MemoryCategory::kLora, "chat adapter", static_cast<int64_t>(adapter->bytes()));
+  if (adapter) memory_account_lora(accounting_, "chat adapter", *adapter);
   else accounting_.remove(MemoryCategory::kLora, "chat adapter");
 }
 

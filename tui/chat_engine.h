@@ -69,7 +69,7 @@ class ChatEngine {
   std::unique_ptr<TextGenerator> generator_;  // a Generator, or the no-model stand-in
   Generator* model_generator_ = nullptr;      // generator_ when a model is loaded
   std::unique_ptr<ChatTemplate> template_;
-  std::string model_path_, adapter_path_, weights_key_;
+  std::string model_path_, adapter_path_;
   std::unique_ptr<AgentLoop> loop_;
   std::unique_ptr<ChatCommands> commands_;
 };

@@ -1,5 +1,6 @@
 #include "tui/text_layout.h"
 
+#include <cstdlib>
 #include <cwchar>
 
 namespace tunedeck {
@@ -59,8 +60,10 @@ char32_t decode_one(const std::string& text, size_t& pos) {
 }
 
 // The text as glyphs: combining marks joined to the glyph before them, tabs as two spaces,
-// control characters dropped, invalid bytes as '?'.
+// control characters dropped, invalid bytes as '?'. Without a multibyte (UTF-8) locale the
+// terminal cannot show non-ASCII characters: each becomes '?'.
 std::vector<Glyph> glyphs_of(const std::string& text) {
+  const bool ascii_only = MB_CUR_MAX == 1;
   std::vector<Glyph> glyphs;
   glyphs.reserve(text.size());
   size_t pos = 0;
@@ -76,6 +79,8 @@ std::vector<Glyph> glyphs_of(const std::string& text) {
       glyphs.push_back(Glyph{"?", 1, false, false});
     } else if (code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point < 0xA0)) {
       continue;  // control characters would move the terminal's cursor
+    } else if (ascii_only && code_point > 0x7F) {
+      glyphs.push_back(Glyph{"?", 1, false, false});
     } else {
       const int width = text_char_width(code_point);
       std::string bytes = text.substr(start, pos - start);

@@ -21,7 +21,8 @@ int text_width(const std::string& utf8);
 // at spaces (the spaces at a break are dropped, leading indentation is kept); a word wider than
 // a line is cut between characters, filling the current line first. A wide character that does
 // not fit the rest of a line goes to the next one. Tabs become two spaces, other control
-// characters are dropped, invalid bytes become '?'. An empty text is one empty line.
+// characters are dropped, invalid bytes become '?' (so do all non-ASCII characters when the
+// locale is not UTF-8: the terminal could not show them). An empty text is one empty line.
 std::vector<std::string> text_wrap(const std::string& utf8, int width);
 
 // The longest start of `utf8` (its first line only) that fits in `width` cells.

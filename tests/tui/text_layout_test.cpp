@@ -100,6 +100,15 @@ TEST_F(TextLayout, DropSkipsLeadingCells) {
   EXPECT_EQ(text_drop("ab", 0), "ab");
 }
 
+TEST_F(TextLayout, WithoutAUtf8LocaleNonAsciiBecomesQuestionMarks) {
+  ASSERT_NE(std::setlocale(LC_ALL, "C"), nullptr);
+  const std::vector<std::string> wrapped = text_wrap("가나 ok e\xCC\x81", 20);
+  const std::string clipped = text_clip("날짜", 5);
+  ASSERT_NE(std::setlocale(LC_ALL, "C.UTF-8"), nullptr);
+  EXPECT_EQ(wrapped, Lines{"?? ok e?"});  // the C locale cannot tell combining marks either
+  EXPECT_EQ(clipped, "??");
+}
+
 TEST_F(TextLayout, DropsControlCharacters) {
   EXPECT_EQ(text_wrap("a\x1b[31mb", 10), Lines{"a[31mb"});
   EXPECT_EQ(text_width("\x07"), 0);
