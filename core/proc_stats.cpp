@@ -84,4 +84,11 @@ std::optional<double> proc_stats_read_cpu_seconds() {
   return proc_stats_parse_cpu_seconds(read_whole_file("/proc/self/stat"), sysconf(_SC_CLK_TCK));
 }
 
+bool proc_stats_reset_peak_rss() {
+  std::ofstream out("/proc/self/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 }  // namespace tunedeck

@@ -22,5 +22,8 @@ std::optional<double> proc_stats_parse_cpu_seconds(const std::string& text, long
 ProcessStats proc_stats_read_process();               // /proc/self/status
 SystemMemoryStats proc_stats_read_system();           // /proc/meminfo
 std::optional<double> proc_stats_read_cpu_seconds();  // /proc/self/stat, all threads together
+// Restarts the peak (VmHWM) at the current RSS by writing "5" to /proc/self/clear_refs, so a
+// later peak covers only what ran since. False where the kernel does not allow it.
+bool proc_stats_reset_peak_rss();
 
 }  // namespace tunedeck

@@ -15,6 +15,7 @@ extern const Command kAskCommand;
 extern const Command kChatCommand;
 extern const Command kAppCommand;  // the full-screen app
 extern const Command kDataCommand;
+extern const Command kBenchCommand;
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
@@ -30,6 +31,7 @@ const std::vector<const Command*>& all_commands() {
       &kChatCommand,
       &kAppCommand,
       &kDataCommand,
+      &kBenchCommand,
   };
   return commands;
 }

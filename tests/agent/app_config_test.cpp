@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <toml.hpp>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -56,7 +58,8 @@ TEST_F(AppConfigTest, ShippedFileMatchesTheStructDefaults) {
   const AppConfig loaded = app_config_load();
   const AppConfig defaults;
   EXPECT_EQ(loaded.files, (std::vector<std::string>{shipped_etc() + "/tunedeck.toml"}));
-  EXPECT_EQ(loaded.model.path, defaults.model.path);
+  EXPECT_EQ(defaults.model.path, "");
+  EXPECT_EQ(loaded.model.path, shipped_etc() + "/models/datebot");  // relative to etc/
   EXPECT_EQ(loaded.model.device, defaults.model.device);
   EXPECT_EQ(loaded.model.dtype, defaults.model.dtype);
   EXPECT_EQ(loaded.model.threads, defaults.model.threads);
@@ -70,7 +73,9 @@ TEST_F(AppConfigTest, ShippedFileMatchesTheStructDefaults) {
   EXPECT_EQ(loaded.sampling.seed, defaults.sampling.seed);
   EXPECT_EQ(loaded.agent.max_steps, defaults.agent.max_steps);
   EXPECT_EQ(loaded.agent.template_name, defaults.agent.template_name);
-  EXPECT_NE(loaded.agent.system_prompt.find("call a tool"), std::string::npos);
+  // The shipped model learned with exactly the prompt the agent shows it.
+  const toml::value datebot = toml::parse(shipped_etc() + "/train/datebot.toml");
+  EXPECT_EQ(loaded.agent.system_prompt, toml::find<std::string>(datebot, "data", "system_prompt"));
   EXPECT_EQ(loaded.memory.db, defaults.memory.db);
   EXPECT_EQ(loaded.stats.interval_s, defaults.stats.interval_s);
   EXPECT_EQ(loaded.stats.nvml_library, defaults.stats.nvml_library);

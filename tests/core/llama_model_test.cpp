@@ -142,8 +142,9 @@ TEST(LlamaModel, CachedDecodeEqualsFullRecomputeOnShardedGqaModel) {
   EXPECT_EQ(bf16.weights().embed.scalar_type(), at::kBFloat16);
   auto [bf16_diff, bf16_scale] = cached_vs_recompute(bf16, 5);
   // bf16 keeps 8 bits of mantissa: K/V rounded at different points in the two paths. Tolerance:
-  // 3% of the largest logit (measured: see the issue note).
-  EXPECT_LT(bf16_diff, 0.03 * bf16_scale) << "max diff " << bf16_diff << " scale " << bf16_scale;
+  // 5% of the largest logit (measured 1-3.1% across machines and BLAS builds; a layout or RoPE
+  // bug in the cached path shows up as tens of percent, as the f32 check above shows at 1e-4).
+  EXPECT_LT(bf16_diff, 0.05 * bf16_scale) << "max diff " << bf16_diff << " scale " << bf16_scale;
   std::cout << "[ measured ] f32 max|diff| " << f32_diff << ", bf16 max|diff| " << bf16_diff
             << " (max|logit| " << bf16_scale << ")\n";
 }

@@ -121,6 +121,9 @@ TEST_F(AskCli, DefaultDatabaseIsUnderXdgDataHome) {
 }
 
 TEST_F(AskCli, WithoutAModelSaysHowToPointAtOne) {
+  // A user config that clears the shipped default model (datebot).
+  std::filesystem::create_directories(dir_.file("config") + "/tunedeck");
+  testing::write_file(dir_.file("config") + "/tunedeck/config.toml", "[model]\npath = \"\"\n");
   const CommandResult r = ask({"--db", dir_.file("m.db"), "Hello"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");

@@ -93,6 +93,17 @@ class AppSession {
   std::string socket_;
 };
 
+// A --config file that clears the shipped default model (datebot), as for a user without it.
+class NoModelConfig {
+ public:
+  NoModelConfig() { testing::write_file(path(), "[model]\npath = \"\"\n"); }
+  std::string path() const { return dir_.file("no-model.toml"); }
+  std::string flag() const { return "--config " + path(); }
+
+ private:
+  testing::ScratchDir dir_;
+};
+
 // The status bar once the model is loaded.
 const char kLoaded[] = "stories260k | adapter: none | cpu f32";
 
@@ -223,7 +234,8 @@ TEST_F(TuiTmux, CtrlDOnAnEmptyLineAndQuitLeaveToo) {
 }
 
 TEST_F(TuiTmux, KoreanInputRoundTrip) {
-  AppSession app("");  // no model: the line is still echoed and kept in the history
+  const NoModelConfig no_model;
+  AppSession app(no_model.flag());  // no model: the line is still echoed and kept in the history
   app.wait_for("No model yet");
   app.type("가나다");
   app.keys("BSpace");  // one syllable, two cells
@@ -240,13 +252,36 @@ TEST_F(TuiTmux, KoreanInputRoundTrip) {
 }
 
 TEST_F(TuiTmux, WithoutAModelItSaysHowAndModelLoadsOne) {
-  AppSession app("");
+  const NoModelConfig no_model;
+  AppSession app(no_model.flag());
   std::string screen = app.wait_for("No model yet");
   EXPECT_TRUE(has(screen, "/model PATH")) << screen;
   EXPECT_TRUE(has(screen, "no model")) << screen;  // the status bar
   app.type("/model " + model_dir());
   app.keys("Enter");
   screen = app.wait_for("stories260k | adapter: none");
+}
+
+// The README's path: no flags opens the shipped datebot; a Korean date question shows a
+// `weekday` call in the trace and the answer in the conversation; the trace entry opens to the
+// raw model text it was parsed from.
+TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
+  AppSession app("", 120, 36);
+  app.wait_for("datebot | adapter: none");
+  app.type("2026년 2월 20일은 무슨 요일이야?");
+  app.keys("Enter");
+  std::string screen = app.wait_for("✓ weekday");
+  EXPECT_TRUE(has(screen, "args {\"date\":\"2026-02-20\"}")) << screen;
+  screen = app.wait_for("1 call");
+  screen = app.wait_for("금요일");
+  EXPECT_TRUE(has(screen, "\"weekday_en\":\"Friday\"")) << screen;  // the result in the trace
+  app.keys("Tab Tab");  // focus: input line -> conversation -> tool trace
+  app.wait_for("Enter: open");
+  app.keys("Enter");
+  screen = app.wait_for("raw: ");
+  EXPECT_TRUE(has(screen, "<tool_call>")) << screen;
+  app.keys("F10");
+  app.wait_for("EXITED 0");
 }
 
 TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {

@@ -1,0 +1,32 @@
+// The machine's limits that inference speed is judged against, measured in this process: memory
+// read bandwidth (every thread streaming its share of a buffer far larger than the caches) and
+// libtorch's dense matmul GFLOP/s per dtype; plus what the CPU is called. Not for timing a model
+// (tui/cmd_bench) nor for the model arithmetic (core/roofline). A probe keeps all the threads it
+// is given busy while it runs: call from one thread, with no other torch work in flight.
+#pragma once
+#include <c10/core/ScalarType.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tunedeck {
+
+// Best of `passes` timed reads of a `buffer_bytes` buffer split across `threads` threads, in
+// bytes/s. The buffer is allocated and written (faulted in) first, untimed, and freed on return.
+// REQUIRES: buffer_bytes >= 1 MiB, threads >= 1, passes >= 1.
+double machine_limits_read_bandwidth(size_t buffer_bytes, int threads, int passes);
+
+// Best at::matmul GFLOP/s (2*n^3 FLOPs) on two n x n matrices of `dtype`, using libtorch's
+// current thread count (runtime_init). One untimed warm-up, then up to `passes` timed products,
+// stopping early once `budget_s` seconds were spent (a dtype without fast kernels can take
+// seconds per product). REQUIRES: n >= 1, passes >= 1.
+double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes,
+                                    double budget_s = 3.0);
+
+// The "model name" of /proc/cpuinfo ("AMD EPYC 7B13"); "unknown CPU" when there is none.
+std::string machine_limits_cpu_name();
+// The last-level data cache in bytes (sysconf); 0 when the system does not say.
+size_t machine_limits_last_level_cache_bytes();
+
+}  // namespace tunedeck
