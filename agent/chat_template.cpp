@@ -1,3 +1,4 @@
+#include <cctype>
 #include "agent/chat_template.h"
 
 #include <cstdint>
@@ -146,12 +147,32 @@ std::string chat_template_detect(const std::string& tokenizer_config_json_text) 
   }
   const std::string text = chat_template_text(config);
   if (text.empty()) return "";
-  if (contains(text, "tunedeck")) return "tunedeck";
+  // "tunedeck built-in template: chatml" (tunedeck tokenizer train --template chatml) names one.
+  const std::string marker = chat_template_builtin_marker("");
+  const size_t at = text.find(marker);
+  if (at != std::string::npos) {
+    size_t end = at + marker.size();
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) end++;
+    const std::string name = text.substr(at + marker.size(), end - at - marker.size());
+    for (const auto& known : chat_template_names())
+      if (known == name) return name;
+  }
   if (contains(text, "<|im_start|>")) return "chatml";
   if (contains(text, "<|start_header_id|>")) return "llama3";
   if (contains(text, "<start_of_turn>")) return "gemma";
   if (contains(text, "[INST]")) return contains(text, "<<SYS>>") ? "llama2" : "mistral";
+  if (contains(text, "tunedeck")) return "tunedeck";
   return "";
+}
+
+std::string chat_template_builtin_marker(const std::string& name) {
+  return "tunedeck built-in template: " + name;
+}
+
+std::string chat_template_for_tokenizer_config(const std::string& name) {
+  chat_template_by_name(name);  // throws for an unknown name
+  if (name == "tunedeck") return TunedeckTemplate::jinja();
+  return "{#- " + chat_template_builtin_marker(name) + " (rendered by tunedeck) -#}";
 }
 
 }  // namespace tunedeck

@@ -158,6 +158,10 @@ class TunedeckTemplate : public ChatTemplate {
   std::string name() const override { return "tunedeck"; }
   std::vector<std::string> stop_strings() const override;
   std::vector<std::string> special_texts() const override;
+  // The same format as a Jinja chat_template for tokenizer_config.json, so a model trained here
+  // renders identically under Hugging Face's apply_chat_template (messages, tools,
+  // add_generation_prompt). Contains "tunedeck", which chat_template_detect() keys on.
+  static std::string jinja();
 
  protected:
   void write(const ChatMessages& messages, const nlohmann::json& tools, bool add_generation_prompt,
@@ -173,8 +177,16 @@ std::unique_ptr<ChatTemplate> chat_template_by_name(const std::string& name);
 // The family of a tokenizer_config.json's "chat_template" (a string, or a list of {name,
 // template} where "default" is used), from its markers: <|im_start|> chatml,
 // <|start_header_id|> llama3, <start_of_turn> gemma, [INST] with <<SYS>> llama2, [INST] without
-// it mistral, a template mentioning "tunedeck" tunedeck. Returns "" when the file has no chat
-// template or none is recognised. Throws std::invalid_argument when the text is not JSON.
+// it mistral, a template mentioning "tunedeck" tunedeck; a template carrying
+// chat_template_builtin_marker(NAME) is NAME. Returns "" when the file has no chat template or
+// none is recognised. Throws std::invalid_argument when the text is not JSON.
 std::string chat_template_detect(const std::string& tokenizer_config_json_text);
+
+// "tunedeck built-in template: NAME", the words that tie a tokenizer_config.json to NAME.
+std::string chat_template_builtin_marker(const std::string& name);
+// What `tunedeck tokenizer train` writes as "chat_template": the real Jinja template for
+// tunedeck's format; for the other families, a Jinja comment with the marker (tunedeck renders
+// them itself). Throws std::invalid_argument for an unknown name.
+std::string chat_template_for_tokenizer_config(const std::string& name);
 
 }  // namespace tunedeck

@@ -77,7 +77,43 @@ std::string tools_block(const nlohmann::json& tools) {
   return text + "Call a tool with <tool_call>{\"name\": TOOL, \"arguments\": {ARGS}}</tool_call>";
 }
 
+// Mirrors write() below line by line; tests render both and compare (Python's jinja2).
+const char kJinja[] = R"JINJA({#- tunedeck chat template: the text of tunedeck's built-in "tunedeck" format -#}
+{%- set ns = namespace(system='', first=0) -%}
+{%- if messages and messages[0]['role'] == 'system' -%}
+  {%- set ns.system = messages[0]['content'] -%}
+  {%- set ns.first = 1 -%}
+{%- endif -%}
+{%- if tools -%}
+  {%- set block = namespace(text='Tools:\n') -%}
+  {%- for tool in tools -%}
+    {%- set f = tool['function'] if 'function' in tool else tool -%}
+    {%- set params = f['parameters'] if 'parameters' in f else {} -%}
+    {%- set props = params['properties'] if 'properties' in params else {} -%}
+    {%- set req = params['required'] if 'required' in params else [] -%}
+    {%- set sig = namespace(args=[]) -%}
+    {%- for name in req -%}
+      {%- if name in props -%}
+        {%- set sig.args = sig.args + [name ~ ': ' ~ (props[name]['type'] if props[name]['type'] is string else 'any')] -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- for name, schema in props|dictsort -%}
+      {%- if name not in req -%}
+        {%- set sig.args = sig.args + [name ~ '?: ' ~ (schema['type'] if schema['type'] is string else 'any')] -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- set description = f['description'] if 'description' in f else '' -%}
+    {%- set block.text = block.text ~ '- ' ~ f['name'] ~ '(' ~ sig.args|join(', ') ~ ')' ~ (': ' ~ description if description else '') ~ '\n' -%}
+  {%- endfor -%}
+  {%- set ns.system = ns.system ~ ('\n\n' if ns.system else '') ~ block.text ~ 'Call a tool with <tool_call>{"name": TOOL, "arguments": {ARGS}}</tool_call>' -%}
+{%- endif -%}
+{%- if ns.first == 1 or tools -%}{{ '<|system|>\n' ~ ns.system ~ '<|end|>\n' }}{%- endif -%}
+{%- for message in messages[ns.first:] -%}{{ '<|' ~ message['role'] ~ '|>\n' ~ message['content'] ~ '<|end|>\n' }}{%- endfor -%}
+{%- if add_generation_prompt -%}{{ '<|assistant|>\n' }}{%- endif -%})JINJA";
+
 }  // namespace
+
+std::string TunedeckTemplate::jinja() { return kJinja; }
 
 void TunedeckTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
                              bool add_generation_prompt, SegmentWriter& out) const {

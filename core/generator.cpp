@@ -49,13 +49,12 @@ void Generator::set_adapter(std::shared_ptr<const LoraAdapter> adapter) {
   if (cache_) cache_->reset();
 }
 
-at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start) {
+at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start,
+                                  const ForwardOptions& forward) {
   std::vector<int64_t> ids64(ids.begin(), ids.end());
   at::Tensor tokens = at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong)
                           .to(model_.options().device());
-  ForwardOptions fo;
-  fo.last_logits_only = true;
-  at::Tensor logits = model_.forward(tokens, &*cache_, start, adapter_.get(), fo);  // [1, 1, V]
+  at::Tensor logits = model_.forward(tokens, &*cache_, start, adapter_.get(), forward);  // [1, 1, V]
   at::Tensor row = logits.reshape({-1}).to(at::kCPU).contiguous();
   logits_.resize(row.numel());
   std::memcpy(logits_.data(), row.data_ptr<float>(), row.numel() * sizeof(float));
@@ -63,7 +62,8 @@ at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start) {
 }
 
 // Feeds the part of the prompt the cache does not hold yet; returns the reused prefix length.
-int64_t Generator::prefill(const std::vector<int>& prompt_ids, GenerateResult& result) {
+int64_t Generator::prefill(const std::vector<int>& prompt_ids, const ForwardOptions& forward,
+                           GenerateResult& result) {
   if (!cache_) cache_.emplace(model_.make_cache(1, context_));
   size_t common = 0;
   while (common < cached_ids_.size() && common < prompt_ids.size() &&
@@ -73,7 +73,7 @@ int64_t Generator::prefill(const std::vector<int>& prompt_ids, GenerateResult& r
   cache_->truncate(static_cast<int64_t>(common));
   cached_ids_.resize(common);
   std::vector<int> fresh(prompt_ids.begin() + common, prompt_ids.end());
-  step_logits(fresh, static_cast<int64_t>(common));
+  step_logits(fresh, static_cast<int64_t>(common), forward);
   cached_ids_ = prompt_ids;
   result.reused_prompt_tokens = static_cast<int>(common);
   return static_cast<int64_t>(common);
@@ -104,8 +104,12 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
     if (!shown.empty() && on_text) on_text(shown);
   };
 
+  ForwardOptions forward;
+  forward.last_logits_only = true;
+  forward.fast_cpu_decode = options.fast_cpu_decode;
+
   const auto prefill_start = Clock::now();
-  prefill(prompt_ids, result);
+  prefill(prompt_ids, forward, result);
   result.prefill_ms = ms_since(prefill_start);
 
   std::vector<int> history = prompt_ids;
@@ -122,7 +126,7 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
         break;
       }
       const int last = result.output_ids.back();
-      step_logits({last}, static_cast<int64_t>(cached_ids_.size()));
+      step_logits({last}, static_cast<int64_t>(cached_ids_.size()), forward);
       cached_ids_.push_back(last);
       ++result.decode_steps;
     }

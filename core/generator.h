@@ -32,6 +32,7 @@ struct GenerateOptions {
   std::vector<int> stop_ids;  // empty: the tokenizer's (generation_config.json eos list)
   int top_logits = 0;         // record the K best logits at the first generated position
   LogitMask logit_mask;
+  bool fast_cpu_decode = true;  // ForwardOptions::fast_cpu_decode for every step of this call
 };
 
 struct GenerateResult {
@@ -74,8 +75,9 @@ class Generator : public TextGenerator {
   size_t kv_cache_bytes() const { return cache_ ? cache_->bytes() : 0; }
 
  private:
-  int64_t prefill(const std::vector<int>& prompt_ids, GenerateResult& result);
-  at::Tensor step_logits(const std::vector<int>& ids, int64_t start);
+  int64_t prefill(const std::vector<int>& prompt_ids, const ForwardOptions& forward,
+                  GenerateResult& result);
+  at::Tensor step_logits(const std::vector<int>& ids, int64_t start, const ForwardOptions& forward);
 
   const LlamaModel& model_;
   const Tokenizer& tokenizer_;

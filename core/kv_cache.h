@@ -1,6 +1,7 @@
 // Preallocated key/value cache for one batch of sequences: [L] x [B, Hkv, S_max, D] for keys and
-// values, filled by prefill and then one position per decode step; no allocation after creation.
-// Not shared between threads: one cache per generation stream.
+// values, filled by prefill and then one position per decode step; no allocation after creation
+// (the decode scratch below grows once, on the first fast CPU step). Not shared between threads:
+// one cache per generation stream, and the scratch it owns follows the same rule.
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -24,11 +25,20 @@ class KvCache {
   std::pair<at::Tensor, at::Tensor> write(int layer, int64_t start, const at::Tensor& k,
                                           const at::Tensor& v);
   void advance(int64_t new_size) { size_ = new_size; }  // called once per forward, after all layers
-  size_t bytes() const;
+  size_t bytes() const;  // the K/V tensors (the decode scratch is not counted)
+
+  // The whole [B, Hkv, S_max, D] tensors of `layer`, for kernels that write a position in place
+  // (core/cpu_decode). Positions >= size() hold zeros or stale values.
+  const at::Tensor& keys(int layer) const { return keys_[layer]; }
+  const at::Tensor& values(int layer) const { return values_[layer]; }
+  // Working memory of core/cpu_decode's step: kept here because a cache serves one stream at a
+  // time, so each thread decoding with its own cache gets its own scratch. Sized by the step.
+  std::vector<float>& decode_scratch() { return decode_scratch_; }
 
  private:
   std::vector<at::Tensor> keys_;    // [B, Hkv, S_max, D] per layer
   std::vector<at::Tensor> values_;  // [B, Hkv, S_max, D] per layer
+  std::vector<float> decode_scratch_;
   int64_t size_ = 0;
   int64_t capacity_ = 0;
 };

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "core/cpu_decode.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
 
@@ -204,6 +205,10 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   if (adapter && adapter->layers.size() != weights_.layers.size())
     throw std::runtime_error("LoRA adapter has " + std::to_string(adapter->layers.size()) +
                              " layers, the model has " + std::to_string(weights_.layers.size()));
+  // one new token on the CPU: the whole step on raw pointers (core/cpu_decode)
+  if (fo.fast_cpu_decode && cache && !fo.training &&
+      cpu_decode_applies(c, tokens, weights_, *cache, adapter))
+    return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
 
   // embed
   at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
@@ -213,9 +218,9 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
     cos = rope_.cos.narrow(0, start, T);
     sin = rope_.sin.narrow(0, start, T);
   } else {
-    RopeTables rows = rope_tables(c, start + T, options());
-    cos = rows.cos.narrow(0, start, T);
-    sin = rows.sin.narrow(0, start, T);
+    RopeTables rows = rope_rows(c, start, T, options());
+    cos = rows.cos;
+    sin = rows.sin;
   }
 
   for (int i = 0; i < c.num_layers; ++i) {

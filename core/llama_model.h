@@ -48,6 +48,9 @@ struct ModelLoadOptions {
 struct ForwardOptions {
   bool last_logits_only = false;  // generation needs only the last position's logits
   bool training = false;          // enables LoRA dropout
+  // One new token of batch 1 on the CPU with a cache and autograd off runs core/cpu_decode's
+  // step (no libtorch op per layer); false: always libtorch's ops (for comparison and tests).
+  bool fast_cpu_decode = true;
 };
 
 class LlamaModel {

@@ -35,9 +35,14 @@ std::vector<double> rope_inverse_frequencies(const ModelConfig& config) {
 }
 
 RopeTables rope_tables(const ModelConfig& config, int64_t positions, const at::TensorOptions& options) {
+  return rope_rows(config, 0, positions, options);
+}
+
+RopeTables rope_rows(const ModelConfig& config, int64_t first, int64_t count,
+                     const at::TensorOptions& options) {
   const std::vector<double> inv = rope_inverse_frequencies(config);
   at::Tensor inv_freq = at::tensor(std::vector<double>(inv.begin(), inv.end()), at::kDouble);
-  at::Tensor pos = at::arange(positions, at::kDouble);
+  at::Tensor pos = at::arange(first, first + count, at::kDouble);
   at::Tensor freqs = at::outer(pos, inv_freq).to(at::kFloat);  // [P, D/2], like HF (float32)
   at::Tensor emb = at::cat({freqs, freqs}, -1);                // [P, D]
   return {emb.cos().to(options), emb.sin().to(options)};

@@ -18,6 +18,10 @@ struct RopeTables {
   at::Tensor sin;  // [P, D]
 };
 RopeTables rope_tables(const ModelConfig& config, int64_t positions, const at::TensorOptions& options);
+// Rows [first, first + count) of the tables, computed alone (the same values as the rows of a
+// longer table): for positions past a model's precomputed table.
+RopeTables rope_rows(const ModelConfig& config, int64_t first, int64_t count,
+                     const at::TensorOptions& options);
 
 // x: [B, heads, T, D]; cos/sin: [T, D] rows for the positions of x. Returns x rotated.
 at::Tensor rope_apply(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);

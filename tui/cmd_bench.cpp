@@ -2,6 +2,8 @@
 // allows (memory read bandwidth, libtorch matmul GFLOP/s) measured in the same run, and the shares
 // that matter: decode vs the bandwidth-bound ceiling, prefill vs matmul peak. Thin: the probes
 // are core/machine_limits, the model arithmetic core/roofline, page-cache control core/page_cache.
+// --decode-path both times the fast CPU decode step (core/cpu_decode) and libtorch's path in
+// alternating runs, so a busy machine slows both alike.
 // Collecting fills a BenchReport; the table and the JSON are printed from it.
 #include <algorithm>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "core/cpu_decode.h"
 #include "core/generator.h"
 #include "core/llama_model.h"
 #include "core/machine_limits.h"
@@ -46,6 +49,9 @@ const char kUsage[] =
     "  --new-tokens N        tokens generated per run, >= 2 (default 64)\n"
     "  --runs N              timed runs; the median is reported (default 3)\n"
     "  --threads N           threads for the model and the probes (default: all cores)\n"
+    "  --decode-path fast|torch|both\n"
+    "                        decode steps through the fast CPU step (default), libtorch's\n"
+    "                        ops, or both in alternating runs on the same prompts\n"
     "  --bandwidth-mib N     bandwidth probe buffer; keep it far above the last-level cache\n"
     "                        (default 1024)\n"
     "  --matmul-size N       square matrices of the matmul probe (default 2048)\n"
@@ -68,6 +74,7 @@ struct BenchSettings {
   int new_tokens = 64;
   int runs = 3;
   int threads = 0;  // after runtime_init: the count in effect
+  std::string decode_path = "fast";  // "fast", "torch" or "both"
   int bandwidth_mib = 1024;
   int matmul_size = 2048;
 };
@@ -86,7 +93,9 @@ struct BenchReport {
   double cold_load_ms = 0, cold_first_token_ms = 0;
   double warm_load_ms = 0, warm_first_token_ms = 0;
   // Timed runs on the warm model.
-  std::vector<double> prefill_tok_s, decode_tok_s;
+  std::vector<double> prefill_tok_s, decode_tok_s;  // decode: libtorch's path with "torch"
+  std::vector<double> torch_decode_tok_s;  // "both": libtorch's path, each after a fast run
+  std::string decode_kernels;              // core/cpu_decode's dot products, "avx2+fma"
   int decode_steps = 0;      // forward passes after the prefill, per run
   int generated_tokens = 0;  // per run (every run generated exactly this many)
   // Memory.
@@ -112,6 +121,9 @@ struct BenchFigures {
   double prefill_share = 0;                    // of matmul_peak_gflops
   double decode_ceiling_tok_s = 0;             // bandwidth / bytes per token
   double decode_share = 0;                     // of decode_ceiling_tok_s
+  double torch_decode_tok_s = 0;               // "both": median of libtorch's path
+  double torch_decode_share = 0;               // of decode_ceiling_tok_s
+  double fast_over_torch = 0;                  // "both": decode_tok_s / torch_decode_tok_s
 };
 
 double median(std::vector<double> v) {
@@ -134,6 +146,10 @@ BenchFigures bench_figures(const BenchReport& r) {
   if (r.decode_bytes.total() > 0)
     f.decode_ceiling_tok_s = r.read_bandwidth_bytes_s / r.decode_bytes.total();
   if (f.decode_ceiling_tok_s > 0) f.decode_share = f.decode_tok_s / f.decode_ceiling_tok_s;
+  f.torch_decode_tok_s = median(r.torch_decode_tok_s);
+  if (f.decode_ceiling_tok_s > 0)
+    f.torch_decode_share = f.torch_decode_tok_s / f.decode_ceiling_tok_s;
+  if (f.torch_decode_tok_s > 0) f.fast_over_torch = f.decode_tok_s / f.torch_decode_tok_s;
   return f;
 }
 
@@ -190,11 +206,25 @@ std::vector<std::string> safetensors_files(const std::string& dir) {
   return files;
 }
 
-GenerateOptions greedy_exactly(int new_tokens) {
+GenerateOptions greedy_exactly(int new_tokens, bool fast_cpu_decode = true) {
   GenerateOptions options;
   options.max_new_tokens = new_tokens;
   options.sampling.min_new_tokens = new_tokens;  // masks the stop ids: every run is full length
+  options.fast_cpu_decode = fast_cpu_decode;
   return options;
+}
+
+// One timed run of `prompt` + `new_tokens`; throws when it is not comparable with the others.
+GenerateResult timed_run(Generator& generator, const std::vector<int>& prompt, int new_tokens,
+                         bool fast_cpu_decode, int run) {
+  GenerateResult g =
+      generator.generate_ids(prompt, greedy_exactly(new_tokens, fast_cpu_decode), {}, nullptr);
+  if (g.reused_prompt_tokens != 0 || static_cast<int>(g.output_ids.size()) != new_tokens)
+    throw std::runtime_error("run " + std::to_string(run + 1) + " reused " +
+                             std::to_string(g.reused_prompt_tokens) + " cached prompt tokens "
+                             "and generated " + std::to_string(g.output_ids.size()) + " of " +
+                             std::to_string(new_tokens) + ": the runs are not comparable");
+  return g;
 }
 
 double ms_since(std::chrono::steady_clock::time_point t) {
@@ -209,6 +239,7 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   BenchReport r;
   r.settings = settings;
   const int P = settings.prompt_tokens, N = settings.new_tokens;
+  const bool fast = settings.decode_path != "torch", both = settings.decode_path == "both";
   ModelLoadOptions load;
   load.dtype = settings.dtype;
 
@@ -247,7 +278,8 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     r.cold_first_token_ms = r.cold_load_ms + first.prefill_ms;
   }  // the cold model is unmapped here: only the warm one counts in the peak RSS
 
-  // 2. Warm page cache: load again, one untimed warm-up run, then the timed runs.
+  // 2. Warm page cache: load again, one untimed warm-up run, then the timed runs. With both
+  //    decode paths each has its own generator (and cache) and runs the same prompts.
   r.peak_rss_since_warm_load = proc_stats_reset_peak_rss();
   progress("warm load, warm-up, " + std::to_string(settings.runs) + " timed runs of " +
            std::to_string(P) + " + " + std::to_string(N) + " tokens");
@@ -256,18 +288,22 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     LlamaModel model = LlamaModel::load(settings.model_dir, load);
     r.warm_load_ms = ms_since(start);
     Generator generator(model, *tokenizer, P + N);
+    std::optional<Generator> torch_generator;
+    if (both) torch_generator.emplace(model, *tokenizer, P + N);
     std::vector<int> prompt = random_prompt(vocab, P, kPromptSeed + 1, -1);
+    const int warmup_tokens = std::min(N, kWarmupNewTokens);
     GenerateResult warmup =
-        generator.generate_ids(prompt, greedy_exactly(std::min(N, kWarmupNewTokens)), {}, nullptr);
+        generator.generate_ids(prompt, greedy_exactly(warmup_tokens, fast), {}, nullptr);
     r.warm_first_token_ms = r.warm_load_ms + warmup.prefill_ms;
+    if (both)
+      torch_generator->generate_ids(prompt, greedy_exactly(warmup_tokens, false), {}, nullptr);
     for (int run = 0; run < settings.runs; ++run) {
       prompt = random_prompt(vocab, P, kPromptSeed + 2 + run, prompt[0]);
-      GenerateResult g = generator.generate_ids(prompt, greedy_exactly(N), {}, nullptr);
-      if (g.reused_prompt_tokens != 0 || static_cast<int>(g.output_ids.size()) != N)
-        throw std::runtime_error("run " + std::to_string(run + 1) + " reused " +
-                                 std::to_string(g.reused_prompt_tokens) + " cached prompt tokens "
-                                 "and generated " + std::to_string(g.output_ids.size()) + " of " +
-                                 std::to_string(N) + ": the runs are not comparable");
+      GenerateResult g = timed_run(generator, prompt, N, fast, run);
+      if (both) {
+        GenerateResult t = timed_run(*torch_generator, prompt, N, false, run);
+        r.torch_decode_tok_s.push_back(per_second(t.decode_steps, t.decode_ms));
+      }
       r.prefill_tok_s.push_back(per_second(P, g.prefill_ms));
       r.decode_tok_s.push_back(per_second(g.decode_steps, g.decode_ms));
       r.decode_steps = g.decode_steps;
@@ -277,6 +313,7 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     r.config = model.config();
     r.parameters = model.config().parameter_count();
     r.weight_bytes = model.weight_bytes();
+    r.decode_kernels = cpu_decode_kernels();
   }  // freed before the probes, whose buffers would otherwise compete with it
 
   // Decode step k (1..N-1) attends P + k positions: the mean is P + N/2.
@@ -326,6 +363,13 @@ std::string count_text(double n) {
 
 std::string percent(double share) { return fixed(share * 100, share < 0.1 ? 2 : 1) + "%"; }
 
+std::string decode_path_text(const std::string& path, const std::string& kernels) {
+  const std::string fast = "fast CPU step (" + kernels + " kernels)";
+  if (path == "torch") return "libtorch ops";
+  if (path == "both") return fast + ", then libtorch ops on the same prompts";
+  return fast;
+}
+
 std::string optional_bytes(const std::optional<int64_t>& bytes) {
   return bytes ? stats_format_bytes(*bytes) : "N/A";
 }
@@ -344,7 +388,8 @@ void print_table(const BenchReport& r) {
   out << "machine         " << r.cpu << ", " << r.cores << " cores; " << r.runtime << "\n";
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
-      << threads_text(s.threads) << "\n\n";
+      << threads_text(s.threads) << "\n";
+  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels) << "\n\n";
 
   out << pad("", 16) << pad("measured", 18) << pad("limit", 34) << "share\n";
   out << pad("prefill", 16) << pad(number(f.prefill_tok_s) + " tok/s", 18)
@@ -353,7 +398,12 @@ void print_table(const BenchReport& r) {
   out << pad("decode", 16) << pad(number(f.decode_tok_s) + " tok/s", 18)
       << pad(number(f.decode_ceiling_tok_s) + " tok/s bandwidth ceiling", 34)
       << percent(f.decode_share) << "  ("
-      << stats_format_bytes(static_cast<int64_t>(r.decode_bytes.total())) << " read per token)\n\n";
+      << stats_format_bytes(static_cast<int64_t>(r.decode_bytes.total())) << " read per token)\n";
+  if (!r.torch_decode_tok_s.empty())
+    out << pad("decode (torch)", 16) << pad(number(f.torch_decode_tok_s) + " tok/s", 18)
+        << pad("same ceiling", 34) << percent(f.torch_decode_share) << "  (fast step "
+        << number(f.fast_over_torch) << "x libtorch's ops)\n";
+  out << "\n";
 
   std::string cold = "cold " + number(r.cold_load_ms) + " ms, first token " +
                      number(r.cold_first_token_ms) + " ms";
@@ -399,6 +449,7 @@ nlohmann::json report_json(const BenchReport& r) {
                 {"tokenizer", r.tokenizer}};
   j["settings"] = {{"prompt_tokens", s.prompt_tokens}, {"new_tokens", s.new_tokens},
                    {"runs", s.runs},                   {"threads", s.threads},
+                   {"decode_path", s.decode_path},
                    {"prompt_seed", kPromptSeed},       {"bandwidth_mib", s.bandwidth_mib},
                    {"matmul_size", s.matmul_size}};
   j["load"] = {{"page_cache_dropped", r.page_cache_dropped},
@@ -413,7 +464,9 @@ nlohmann::json report_json(const BenchReport& r) {
                   {"gflops", f.prefill_gflops},
                   {"matmul_peak_gflops", f.matmul_peak_gflops},
                   {"share_of_matmul_peak", f.prefill_share}};
-  j["decode"] = {{"tok_s", f.decode_tok_s},
+  j["decode"] = {{"path", s.decode_path == "torch" ? "torch" : "fast"},
+                 {"kernels", r.decode_kernels},
+                 {"tok_s", f.decode_tok_s},
                  {"runs_tok_s", r.decode_tok_s},
                  {"generated_tokens", r.generated_tokens},
                  {"steps", r.decode_steps},
@@ -422,6 +475,11 @@ nlohmann::json report_json(const BenchReport& r) {
                  {"kv_bytes_per_token", r.decode_bytes.kv_cache},
                  {"ceiling_tok_s", f.decode_ceiling_tok_s},
                  {"share_of_bandwidth_ceiling", f.decode_share}};
+  if (!r.torch_decode_tok_s.empty())
+    j["decode_torch"] = {{"tok_s", f.torch_decode_tok_s},
+                         {"runs_tok_s", r.torch_decode_tok_s},
+                         {"share_of_bandwidth_ceiling", f.torch_decode_share},
+                         {"fast_over_torch", f.fast_over_torch}};
   j["memory"] = {{"rss_before_load_bytes", or_null(r.rss_before_load_bytes)},
                  {"peak_rss_bytes", or_null(r.peak_rss_bytes)},
                  {"peak_rss_scope", r.peak_rss_since_warm_load ? "warm load and runs" : "process"}};
@@ -445,6 +503,7 @@ int run_bench(CliArgs& args) {
   s.new_tokens = args.int_or("new-tokens", s.new_tokens);
   s.runs = args.int_or("runs", s.runs);
   s.threads = args.int_or("threads", 0);
+  s.decode_path = args.value_or("decode-path", s.decode_path);
   s.bandwidth_mib = args.int_or("bandwidth-mib", s.bandwidth_mib);
   s.matmul_size = args.int_or("matmul-size", s.matmul_size);
   const bool json_output = args.flag("json");
@@ -456,6 +515,8 @@ int run_bench(CliArgs& args) {
   if (s.new_tokens < 2) throw UsageError("--new-tokens must be >= 2 (decode starts at the second)");
   if (s.runs < 1) throw UsageError("--runs must be >= 1");
   if (s.threads < 0) throw UsageError("--threads must be >= 1 (or 0: all cores)");
+  if (s.decode_path != "fast" && s.decode_path != "torch" && s.decode_path != "both")
+    throw UsageError("--decode-path must be fast, torch or both");
   if (s.bandwidth_mib < 1) throw UsageError("--bandwidth-mib must be >= 1");
   if (s.matmul_size < 16) throw UsageError("--matmul-size must be >= 16");
 

@@ -113,7 +113,7 @@ int run_tokenizer(CliArgs& args) {
   nlohmann::json tokenizer_config = {{"tokenizer_class", "LlamaTokenizer"}, {"bos_token", "<s>"}, {"eos_token", "</s>"},
                                      {"unk_token", "<unk>"}, {"pad_token", nullptr}, {"add_bos_token", true},
                                      {"add_eos_token", false}, {"legacy", false},
-                                     {"chat_template", "tunedeck: " + template_name + " chat template (built into tunedeck)"}};
+                                     {"chat_template", chat_template_for_tokenizer_config(template_name)}};
   nlohmann::json generation_config = {{"bos_token_id", tokenizer->special().bos_id}, {"eos_token_id", stop_ids}};
   atomic_file_write_string(*out + "/tokenizer_config.json", tokenizer_config.dump(2) + "\n");
   atomic_file_write_string(*out + "/generation_config.json", generation_config.dump(2) + "\n");

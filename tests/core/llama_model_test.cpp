@@ -180,6 +180,17 @@ TEST(Rope, Llama3ScalingMatchesTheReferenceFormula) {
   EXPECT_DOUBLE_EQ(rope_inverse_frequencies(c)[1], std::pow(500000.0, -2.0 / 128) / 4);
 }
 
+// Positions past a model's table (longer contexts) are computed alone: the same values.
+TEST(Rope, RowsPastATableEqualTheRowsOfALongerTable) {
+  ModelConfig c = random_config();
+  c.rope_scaling = {"llama3", 8.0, 1.0, 4.0, 16};
+  const RopeTables table = rope_tables(c, 40, at::TensorOptions().dtype(at::kFloat));
+  const RopeTables rows = rope_rows(c, 30, 7, at::TensorOptions().dtype(at::kFloat));
+  ASSERT_EQ(rows.cos.sizes(), (std::vector<int64_t>{7, c.head_dim}));
+  EXPECT_TRUE(at::allclose(rows.cos, table.cos.narrow(0, 30, 7), 1e-6, 1e-6));
+  EXPECT_TRUE(at::allclose(rows.sin, table.sin.narrow(0, 30, 7), 1e-6, 1e-6));
+}
+
 TEST(Generator, ReusesTheCachedPrefixAndGivesTheSameTokens) {
   LlamaModel model = LlamaModel::load(stories_dir(), {});
   auto tokenizer = tokenizer_load_dir(stories_dir());

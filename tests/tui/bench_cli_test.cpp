@@ -114,6 +114,26 @@ TEST(BenchCli, FolderWithoutTokenizerRunsOnIds) {
   EXPECT_EQ(out["decode"]["generated_tokens"], 8);
 }
 
+// --decode-path both: the fast CPU step and libtorch's ops on the same prompts, one run of each
+// per timed run; the JSON carries both and their ratio.
+TEST(BenchCli, BothDecodePathsAreTimedSideBySide) {
+  auto r = bench(stories_dir(), {"--threads", "1", "--json", "--decode-path", "both"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json out = json::parse(r.out);
+  EXPECT_EQ(out["settings"]["decode_path"], "both");
+  EXPECT_EQ(out["decode"]["path"], "fast");
+  EXPECT_FALSE(out["decode"]["kernels"].get<std::string>().empty());
+  const json& torch = out["decode_torch"];
+  ASSERT_EQ(torch["runs_tok_s"].size(), 2u);
+  for (const auto& v : torch["runs_tok_s"]) EXPECT_GT(v.get<double>(), 0.0);
+  EXPECT_GT(torch["fast_over_torch"].get<double>(), 0.0);
+  expect_share(torch["share_of_bandwidth_ceiling"], "torch share_of_bandwidth_ceiling");
+
+  auto table = bench(stories_dir(), {"--threads", "1", "--decode-path", "torch"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("decode path     libtorch ops"), std::string::npos) << table.out;
+}
+
 TEST(BenchCli, MissingModelFolderIsAClearError) {
   const std::string missing = testing::shared_dir() + "/models/no-such-model";
   auto r = bench(missing, {"--json"});
@@ -126,7 +146,8 @@ TEST(BenchCli, MissingModelFolderIsAClearError) {
 TEST(BenchCli, BadFlagsAreUsageErrors) {
   EXPECT_EQ(run_command({"tunedeck", "bench"}).exit_code, 2);  // no --model
   for (const auto& extra : std::vector<std::vector<std::string>>{
-           {"--new-tokens", "1"}, {"--runs", "0"}, {"--dtype", "f16"}, {"--bandwith-mib", "8"}}) {
+           {"--new-tokens", "1"}, {"--runs", "0"}, {"--dtype", "f16"}, {"--bandwith-mib", "8"},
+           {"--decode-path", "gpu"}}) {
     std::vector<std::string> argv = {"tunedeck", "bench", "--model", stories_dir()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto r = run_command(argv);
@@ -143,7 +164,8 @@ TEST(BenchCli, HelpDescribesEveryFlag) {
   auto r = run_command({"tunedeck", "bench", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag : {"--model", "--dtype", "--prompt-tokens", "--new-tokens", "--runs",
-                           "--threads", "--bandwidth-mib", "--matmul-size", "--json"})
+                           "--threads", "--decode-path", "--bandwidth-mib", "--matmul-size",
+                           "--json"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   auto overview = run_command({"tunedeck", "--help"});
   EXPECT_NE(overview.out.find("bench"), std::string::npos);

@@ -1,0 +1,15 @@
+// The named model shapes the benchmarks use ("llama-110m", "tinyllama-1.1b", "stories260k"):
+// realistic Llama configurations for random-weight checkpoints and training benches. Not a
+// model zoo: these are shapes only, never weights.
+#pragma once
+#include <string>
+
+#include "core/model_config.h"
+
+namespace tunedeck {
+
+// Throws std::runtime_error listing the known names for anything else.
+ModelConfig bench_model_shape(const std::string& name);
+const char* bench_model_shape_names();  // "llama-110m, tinyllama-1.1b, stories260k"
+
+}  // namespace tunedeck

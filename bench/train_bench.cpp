@@ -1,0 +1,253 @@
+// Training speed: tokens/s and achieved GFLOP/s of LoRA and full training steps (forward, masked
+// loss, backward, clip, AdamW) on a named random-weight shape or a model folder, next to this
+// machine's libtorch matmul GFLOP/s measured in the same run. The step is the trainer's own
+// arithmetic on fixed random batches, so data loading is left out. Never used by tests.
+//   tunedeck_train_bench --shape llama-110m | --model DIR  [--method lora|full|both]
+//       [--batch 4] [--seq 128] [--steps 5] [--warmup 1] [--rank 16] [--autocast none|bf16]
+//       [--threads N] [--json]
+#include <ATen/ATen.h>
+#include <ATen/autocast_mode.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "bench/model_shapes.h"
+#include "core/llama_model.h"
+#include "core/lora.h"
+#include "core/machine_limits.h"
+#include "core/runtime.h"
+#include "train/adamw.h"
+#include "tui/cli_args.h"
+
+namespace tunedeck {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct BenchSettings {
+  std::string shape, model_dir, method = "both", autocast = "none";
+  int batch = 4, seq = 128, steps = 5, warmup = 1, rank = 16, threads = 0;
+  bool json = false;
+};
+
+struct StepCost {
+  double flops_per_token = 0;  // model FLOPs of one training step, per token
+  long long trainable = 0;
+  std::string formula;
+};
+
+// Parameters that take part in matmuls for every token: every projection and the head
+// (the embedding is a lookup).
+long long matmul_params(const ModelConfig& c) {
+  const long long C = c.hidden_size, H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim,
+                  F = c.intermediate_size, V = c.vocab_size;
+  const long long per_layer = C * H * D * 2 + C * Hkv * D * 2 + 3 * C * F;
+  return per_layer * c.num_layers + V * C;
+}
+
+// Attention score and mix FLOPs per token in the forward pass: causal, mean context (T+1)/2.
+double attention_flops_per_token(const ModelConfig& c, int seq) {
+  return 2.0 * 2.0 * c.num_layers * c.num_heads * c.head_dim * (seq + 1) / 2.0;
+}
+
+StepCost step_cost(const ModelConfig& c, int seq, const std::string& method, long long lora_params) {
+  const double n = static_cast<double>(matmul_params(c)), attn = attention_flops_per_token(c, seq);
+  StepCost cost;
+  if (method == "full") {
+    cost.trainable = c.parameter_count();
+    cost.flops_per_token = 6 * n + 3 * attn;
+    cost.formula = "6 x matmul params + 3 x attention (forward, backward for inputs and weights)";
+  } else {
+    cost.trainable = lora_params;
+    cost.flops_per_token = 4 * n + 6.0 * lora_params + 3 * attn;
+    cost.formula = "4 x frozen matmul params (forward + input gradients) + 6 x LoRA params + 3 x attention";
+  }
+  return cost;
+}
+
+struct MethodResult {
+  std::string method;
+  double tokens_per_s = 0, step_ms = 0, gflops = 0, loss_first = 0, loss_last = 0;
+  StepCost cost;
+};
+
+// A model whose weights are trainable leaves (full) or frozen (LoRA), f32.
+LlamaModel make_model(const BenchSettings& s, bool trainable) {
+  const auto f32 = at::TensorOptions().dtype(at::kFloat);
+  LlamaModel model = s.model_dir.empty()
+                         ? LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32)
+                         : LlamaModel::load(s.model_dir, {"cpu", "f32"});
+  if (!trainable) return model;
+  LlamaWeights& w = model.mutable_weights();
+  const bool tied = w.lm_head.is_same(w.embed);
+  for (auto& l : w.layers)
+    for (at::Tensor* t : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
+      *t = t->detach().clone().set_requires_grad(true);
+  w.embed = w.embed.detach().clone().set_requires_grad(true);
+  w.final_norm = w.final_norm.detach().clone().set_requires_grad(true);
+  w.lm_head = tied ? w.embed : w.lm_head.detach().clone().set_requires_grad(true);
+  return model;
+}
+
+std::vector<at::Tensor> all_weights(const LlamaModel& model) {
+  std::vector<at::Tensor> out;
+  for (const auto& [name, t] : model.weights().named()) out.push_back(t);
+  return out;
+}
+
+at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const LoraAdapter* adapter,
+                   const std::string& autocast) {
+  ForwardOptions fo;
+  fo.training = true;
+  if (autocast != "bf16") return model.forward(ids, nullptr, 0, adapter, fo);
+  at::autocast::set_cpu_enabled(true);
+  at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  at::Tensor logits = model.forward(ids, nullptr, 0, adapter, fo);
+  at::autocast::set_cpu_enabled(false);
+  at::autocast::clear_cache();
+  return logits;
+}
+
+MethodResult run_method(const BenchSettings& s, const std::string& method) {
+  const bool full = method == "full";
+  LlamaModel model = make_model(s, full);
+  std::shared_ptr<LoraAdapter> adapter;
+  if (!full) {
+    LoraSettings ls;
+    ls.rank = s.rank;
+    ls.alpha = 2.0 * s.rank;
+    ls.dropout = 0.05;
+    adapter = lora_create(model.config(), model.weights(), ls, 0);
+  }
+  std::vector<at::Tensor> params = full ? all_weights(model) : adapter->parameters();
+  long long lora_params = 0;
+  if (adapter)
+    for (const auto& p : adapter->parameters()) lora_params += p.numel();
+  AdamW optimizer(params, AdamWSettings{0.9, 0.999, 1e-8, 0.01});
+
+  at::Generator gen = at::detail::createCPUGenerator(1);
+  const int64_t V = model.config().vocab_size;
+  at::Tensor ids = at::randint(3, V, {s.batch, s.seq + 1}, gen, at::TensorOptions().dtype(at::kLong));
+  at::Tensor inputs = ids.narrow(1, 0, s.seq), targets = ids.narrow(1, 1, s.seq).reshape({-1});
+
+  MethodResult r;
+  r.method = method;
+  r.cost = step_cost(model.config(), s.seq, method, lora_params);
+  double timed_s = 0;
+  for (int step = 0; step < s.warmup + s.steps; ++step) {
+    const auto t0 = Clock::now();
+    optimizer.zero_grad();
+    at::Tensor logits = forward(model, inputs, adapter.get(), s.autocast);
+    at::Tensor loss = at::cross_entropy_loss(logits.reshape({-1, V}).to(at::kFloat), targets);
+    loss.backward();
+    optimizer.clip_grad_norm(1.0);
+    optimizer.step(1e-4);
+    const double loss_value = loss.item<double>();
+    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (step == 0) r.loss_first = loss_value;
+    r.loss_last = loss_value;
+    if (step >= s.warmup) timed_s += dt;
+  }
+  const double tokens = static_cast<double>(s.batch) * s.seq * s.steps;
+  r.tokens_per_s = tokens / timed_s;
+  r.step_ms = timed_s / s.steps * 1000.0;
+  r.gflops = r.tokens_per_s * r.cost.flops_per_token / 1e9;
+  return r;
+}
+
+void print_table(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
+  std::printf("tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d warm-up), autocast %s\n",
+              s.model_dir.empty() ? s.shape.c_str() : s.model_dir.c_str(), c.parameter_count() / 1e6,
+              s.batch, s.seq, s.steps, s.warmup, s.autocast.c_str());
+  std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n\n",
+              machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
+  std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms", "GFLOP/s", "of peak", "loss first -> last");
+  for (const auto& r : rs)
+    std::printf("%-6s %12lld %10.1f %11.1f %12.2f %9.1f%%  %.3f -> %.3f\n", r.method.c_str(), r.cost.trainable,
+                r.tokens_per_s, r.step_ms, r.gflops, 100.0 * r.gflops / peak, r.loss_first, r.loss_last);
+  std::printf("\nFLOPs per token:\n");
+  for (const auto& r : rs) std::printf("  %-5s %.3g = %s\n", r.method.c_str(), r.cost.flops_per_token, r.cost.formula.c_str());
+}
+
+nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
+  nlohmann::json j;
+  j["model"] = s.model_dir.empty() ? s.shape : s.model_dir;
+  j["parameters"] = c.parameter_count();
+  j["batch"] = s.batch;
+  j["seq"] = s.seq;
+  j["steps"] = s.steps;
+  j["autocast"] = s.autocast;
+  j["machine"] = {{"cpu", machine_limits_cpu_name()}, {"runtime", runtime_description()},
+                  {"matmul_f32_gflops", peak}};
+  for (const auto& r : rs)
+    j["methods"][r.method] = {{"trainable_params", r.cost.trainable}, {"tokens_per_s", r.tokens_per_s},
+                              {"step_ms", r.step_ms}, {"gflops", r.gflops}, {"share_of_peak", r.gflops / peak},
+                              {"flops_per_token", r.cost.flops_per_token}, {"flops_formula", r.cost.formula},
+                              {"loss_first", r.loss_first}, {"loss_last", r.loss_last}};
+  return j;
+}
+
+BenchSettings parse(CliArgs& args) {
+  BenchSettings s;
+  s.shape = args.value_or("shape", "");
+  s.model_dir = args.value_or("model", "");
+  s.method = args.value_or("method", "both");
+  s.autocast = args.value_or("autocast", "none");
+  s.batch = args.int_or("batch", 4);
+  s.seq = args.int_or("seq", 128);
+  s.steps = args.int_or("steps", 5);
+  s.warmup = args.int_or("warmup", 1);
+  s.rank = args.int_or("rank", 16);
+  s.threads = args.int_or("threads", 0);
+  s.json = args.flag("json");
+  args.finish();
+  if (s.shape.empty() == s.model_dir.empty()) throw UsageError("give exactly one of --shape NAME or --model DIR");
+  if (s.method != "lora" && s.method != "full" && s.method != "both") throw UsageError("--method must be lora, full or both");
+  if (s.autocast != "none" && s.autocast != "bf16") throw UsageError("--autocast must be none or bf16");
+  if (s.batch < 1 || s.seq < 2 || s.steps < 1 || s.warmup < 0 || s.rank < 1)
+    throw UsageError("--batch, --steps, --rank must be >= 1, --seq >= 2, --warmup >= 0");
+  return s;
+}
+
+int run(int argc, char** argv) {
+  CliArgs args(std::vector<std::string>(argv + 1, argv + argc));
+  if (args.help_requested()) {
+    std::cout << "usage: tunedeck_train_bench --shape " << bench_model_shape_names()
+              << " | --model DIR\n"
+                 "  [--method lora|full|both] [--batch 4] [--seq 128] [--steps 5] [--warmup 1]\n"
+                 "  [--rank 16] [--autocast none|bf16] [--threads N (0 = all cores)] [--json]\n"
+                 "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
+    return 0;
+  }
+  const BenchSettings s = parse(args);
+  runtime_init(s.threads);
+  const double peak = machine_limits_matmul_gflops(at::kFloat, 1024, 5);
+  std::vector<MethodResult> results;
+  for (const std::string m : {"lora", "full"})
+    if (s.method == "both" || s.method == m) results.push_back(run_method(s, m));
+  const ModelConfig c = s.model_dir.empty() ? bench_model_shape(s.shape)
+                                            : model_config_load(s.model_dir + "/config.json");
+  if (s.json)
+    std::cout << to_json(s, c, peak, results).dump(2) << "\n";
+  else
+    print_table(s, c, peak, results);
+  return 0;
+}
+
+}  // namespace
+}  // namespace tunedeck
+
+int main(int argc, char** argv) {
+  try {
+    return tunedeck::run(argc, argv);
+  } catch (const tunedeck::UsageError& e) {
+    std::cerr << "tunedeck_train_bench: " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "tunedeck_train_bench: " << e.what() << "\n";
+    return 1;
+  }
+}
