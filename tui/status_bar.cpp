@@ -16,6 +16,15 @@ std::string folder_name(const std::string& path) {
   return p.filename().string();
 }
 
+// A trainer writes <run>/adapter: name it by the run ("datebot-lora/adapter"), not "adapter".
+std::string adapter_label(const std::string& path) {
+  std::filesystem::path p(path);
+  if (!p.has_filename()) p = p.parent_path();
+  if (p.filename() == "adapter" && p.has_parent_path() && !p.parent_path().filename().empty())
+    return p.parent_path().filename().string() + "/adapter";
+  return p.filename().string();
+}
+
 const char kHints[] = "Tab/F2 focus  F5 zoom  PgUp/PgDn scroll  Esc cancel  F10 quit";
 const char kShortHints[] = "F2 focus F5 zoom F10 quit";
 
@@ -25,7 +34,7 @@ std::string status_bar_text(const AppState& state) {
   const StatusView& s = state.status;
   std::string text = s.model.loaded ? folder_name(s.model.path) : "no model";
   if (s.model.loaded) {
-    text += " | adapter: " + (s.model.adapter.empty() ? "none" : folder_name(s.model.adapter));
+    text += " | adapter: " + (s.model.adapter.empty() ? "none" : adapter_label(s.model.adapter));
     text += " | " + s.model.device + " " + s.model.dtype;
   }
   if (s.last_tokens_per_s > 0) {

@@ -278,7 +278,7 @@ TEST_F(PaneDraw, StatusBarNamesModelAdapterDeviceAndRate) {
   state.status.generating = true;
   state.status.training = "training 4/40";
   EXPECT_EQ(status_bar_text(state),
-            "stories260k | adapter: adapter | cpu f32 | 98.7 tok/s | answering (Esc cancels) | "
+            "stories260k | adapter: x/adapter | cpu f32 | 98.7 tok/s | answering (Esc cancels) | "
             "training 4/40");
   status_bar_draw(window(1, 160), state);
   EXPECT_NE(rows()[0].find("F10 quit"), std::string::npos);

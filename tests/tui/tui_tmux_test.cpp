@@ -321,7 +321,7 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
   // The adapter goes on without reloading the base, and comes off again.
   app.type("/adapter " + app.file("out/adapter"));
   app.keys("Enter");
-  screen = app.wait_for("stories260k | adapter: adapter | cpu f32");
+  screen = app.wait_for("stories260k | adapter: out/adapter | cpu f32");
   app.type("/adapter off");
   app.keys("Enter");
   app.wait_for("adapter removed");
