@@ -2,7 +2,8 @@
 // loss, backward, clip, AdamW) on a named random-weight shape or a model folder, next to this
 // machine's libtorch matmul GFLOP/s measured in the same run. The step is the trainer's own
 // arithmetic on fixed random batches, so data loading is left out. Never used by tests.
-//   tunedeck_train_bench --shape llama-110m | --model DIR  [--method lora|full|both]
+//   tunedeck_train_bench --shape llama-110m | --model DIR | --config config.json
+//       [--method lora|full|both]
 //       [--batch 4] [--seq 128] [--steps 5] [--warmup 1] [--rank 16] [--autocast none|bf16]
 //       [--threads N] [--json]
 #include <ATen/ATen.h>
@@ -28,10 +29,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct BenchSettings {
-  std::string shape, model_dir, method = "both", autocast = "none";
+  std::string shape, model_dir, config_file, method = "both", autocast = "none";
   int batch = 4, seq = 128, steps = 5, warmup = 1, rank = 16, threads = 0;
   bool json = false;
 };
+
+std::string label(const BenchSettings& s) {
+  return !s.model_dir.empty() ? s.model_dir : !s.config_file.empty() ? s.config_file : s.shape;
+}
 
 struct StepCost {
   double flops_per_token = 0;  // model FLOPs of one training step, per token
@@ -77,9 +82,9 @@ struct MethodResult {
 // A model whose weights are trainable leaves (full) or frozen (LoRA), f32.
 LlamaModel make_model(const BenchSettings& s, bool trainable) {
   const auto f32 = at::TensorOptions().dtype(at::kFloat);
-  LlamaModel model = s.model_dir.empty()
-                         ? LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32)
-                         : LlamaModel::load(s.model_dir, {"cpu", "f32"});
+  LlamaModel model = !s.model_dir.empty()     ? LlamaModel::load(s.model_dir, {"cpu", "f32"})
+                     : !s.config_file.empty() ? LlamaModel::random(model_config_load(s.config_file), 0, 0.02, f32)
+                                              : LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32);
   if (!trainable) return model;
   LlamaWeights& w = model.mutable_weights();
   const bool tied = w.lm_head.is_same(w.embed);
@@ -160,7 +165,7 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
 
 void print_table(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
   std::printf("tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d warm-up), autocast %s\n",
-              s.model_dir.empty() ? s.shape.c_str() : s.model_dir.c_str(), c.parameter_count() / 1e6,
+              label(s).c_str(), c.parameter_count() / 1e6,
               s.batch, s.seq, s.steps, s.warmup, s.autocast.c_str());
   std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n\n",
               machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
@@ -174,7 +179,7 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak, cons
 
 nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
   nlohmann::json j;
-  j["model"] = s.model_dir.empty() ? s.shape : s.model_dir;
+  j["model"] = label(s);
   j["parameters"] = c.parameter_count();
   j["batch"] = s.batch;
   j["seq"] = s.seq;
@@ -194,6 +199,7 @@ BenchSettings parse(CliArgs& args) {
   BenchSettings s;
   s.shape = args.value_or("shape", "");
   s.model_dir = args.value_or("model", "");
+  s.config_file = args.value_or("config", "");
   s.method = args.value_or("method", "both");
   s.autocast = args.value_or("autocast", "none");
   s.batch = args.int_or("batch", 4);
@@ -204,7 +210,8 @@ BenchSettings parse(CliArgs& args) {
   s.threads = args.int_or("threads", 0);
   s.json = args.flag("json");
   args.finish();
-  if (s.shape.empty() == s.model_dir.empty()) throw UsageError("give exactly one of --shape NAME or --model DIR");
+  if (!s.shape.empty() + !s.model_dir.empty() + !s.config_file.empty() != 1)
+    throw UsageError("give exactly one of --shape NAME, --model DIR or --config config.json (random weights)");
   if (s.method != "lora" && s.method != "full" && s.method != "both") throw UsageError("--method must be lora, full or both");
   if (s.autocast != "none" && s.autocast != "bf16") throw UsageError("--autocast must be none or bf16");
   if (s.batch < 1 || s.seq < 2 || s.steps < 1 || s.warmup < 0 || s.rank < 1)
@@ -216,7 +223,7 @@ int run(int argc, char** argv) {
   CliArgs args(std::vector<std::string>(argv + 1, argv + argc));
   if (args.help_requested()) {
     std::cout << "usage: tunedeck_train_bench --shape " << bench_model_shape_names()
-              << " | --model DIR\n"
+              << " | --model DIR | --config config.json\n"
                  "  [--method lora|full|both] [--batch 4] [--seq 128] [--steps 5] [--warmup 1]\n"
                  "  [--rank 16] [--autocast none|bf16] [--threads N (0 = all cores)] [--json]\n"
                  "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
@@ -228,8 +235,9 @@ int run(int argc, char** argv) {
   std::vector<MethodResult> results;
   for (const std::string m : {"lora", "full"})
     if (s.method == "both" || s.method == m) results.push_back(run_method(s, m));
-  const ModelConfig c = s.model_dir.empty() ? bench_model_shape(s.shape)
-                                            : model_config_load(s.model_dir + "/config.json");
+  const ModelConfig c = !s.model_dir.empty()     ? model_config_load(s.model_dir + "/config.json")
+                       : !s.config_file.empty() ? model_config_load(s.config_file)
+                                                : bench_model_shape(s.shape);
   if (s.json)
     std::cout << to_json(s, c, peak, results).dump(2) << "\n";
   else

@@ -125,6 +125,30 @@ std::pair<double, double> cached_vs_recompute(const LlamaModel& model, int prefi
   return {(cached - full).abs().max().item<double>(), full.abs().max().item<double>()};
 }
 
+// A long batch takes attention in slices of the batch (so the scores stay in cache): the logits
+// and the gradients must equal those of each sequence run alone.
+TEST(LlamaModel, LongBatchAttentionSlicesEqualEachSequenceAlone) {
+  ModelConfig c = random_config();
+  c.max_position_embeddings = 1024;
+  const int64_t B = 3, T = 600;  // 8 heads x 600 x 600 floats = 11.5 MB of scores per sequence
+  LlamaModel model = LlamaModel::random(c, 5, 0.2, at::TensorOptions().dtype(at::kFloat));
+  model.mutable_weights().layers[1].wq.set_requires_grad(true);
+  at::Tensor tokens = at::randint(3, c.vocab_size, {B, T}, at::TensorOptions().dtype(at::kLong));
+  at::Tensor batch = model.forward(tokens, nullptr, 0);
+  batch.pow(2).mean().backward();
+  at::Tensor batch_grad = model.weights().layers[1].wq.grad().clone();
+  model.mutable_weights().layers[1].wq.mutable_grad().zero_();
+  at::Tensor alone_sum;
+  for (int64_t b = 0; b < B; ++b) {
+    at::Tensor alone = model.forward(tokens.narrow(0, b, 1), nullptr, 0);
+    EXPECT_LT((alone - batch.narrow(0, b, 1)).abs().max().item<double>(), 1e-5) << "sequence " << b;
+    alone_sum = alone_sum.defined() ? alone_sum + alone.pow(2).sum() : alone.pow(2).sum();
+  }
+  (alone_sum / batch.numel()).backward();
+  at::Tensor alone_grad = model.weights().layers[1].wq.grad();
+  EXPECT_LT((alone_grad - batch_grad).abs().max().item<double>(), 1e-5 * (1 + batch_grad.abs().max().item<double>()));
+}
+
 TEST(LlamaModel, CachedDecodeEqualsFullRecomputeOnShardedGqaModel) {
   at::manual_seed(7);
   testing::ScratchDir dir;
