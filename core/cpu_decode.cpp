@@ -158,27 +158,6 @@ bool matrix_fits(const at::Tensor& t, int64_t rows, int64_t cols, at::ScalarType
   return on_cpu_contiguous(t, dtype) && t.dim() == 2 && t.size(0) == rows && t.size(1) == cols;
 }
 
-const at::Tensor& target_weight(const LlamaLayerWeights& l, LoraTarget target) {
-  switch (target) {
-    case kLoraQ:
-      return l.wq;
-    case kLoraK:
-      return l.wk;
-    case kLoraV:
-      return l.wv;
-    case kLoraO:
-      return l.wo;
-    case kLoraGate:
-      return l.w_gate;
-    case kLoraUp:
-      return l.w_up;
-    case kLoraDown:
-      return l.w_down;
-    default:
-      throw std::logic_error("cpu_decode: unknown LoRA target");
-  }
-}
-
 bool layer_fits(const LlamaLayerWeights& l, int64_t C, int64_t HD, int64_t KVD, int64_t F,
                 at::ScalarType dtype) {
   return vector_fits(l.attn_norm, C, dtype) && matrix_fits(l.wq, HD, C, dtype) &&
@@ -195,7 +174,7 @@ bool adapter_fits(const LoraAdapter& adapter, const LlamaWeights& weights) {
     for (int t = 0; t < kLoraTargetCount; ++t) {
       const LoraPair& pair = adapter.layers[i][t];
       if (!pair.defined()) continue;
-      const at::Tensor& w = target_weight(weights.layers[i], static_cast<LoraTarget>(t));
+      const at::Tensor& w = lora_base_weight(weights.layers[i], static_cast<LoraTarget>(t));
       if (!matrix_fits(pair.a, adapter.rank, w.size(1), at::kFloat) ||
           !matrix_fits(pair.b, w.size(0), adapter.rank, at::kFloat))
         return false;
@@ -333,7 +312,7 @@ class DecodeStep {
 
   // out = in W^T (+ scale * (in A^T) B^T when the adapter has a pair for this target)
   void project(int layer, LoraTarget target, const float* in, float* out) {
-    const at::Tensor& weight = target_weight(w_.layers[layer], target);
+    const at::Tensor& weight = lora_base_weight(w_.layers[layer], target);
     matvec<W>(weight, in, out);
     if (!adapter_) return;
     const LoraPair& pair = adapter_->layers[layer][target];

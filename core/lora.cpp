@@ -19,23 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// The base projection a target sits beside, and its PEFT module path inside a layer.
-const at::Tensor& base_weight(const LlamaLayerWeights& l, LoraTarget t) {
-  switch (t) {
-    case kLoraQ: return l.wq;
-    case kLoraK: return l.wk;
-    case kLoraV: return l.wv;
-    case kLoraO: return l.wo;
-    case kLoraGate: return l.w_gate;
-    case kLoraUp: return l.w_up;
-    default: return l.w_down;
-  }
-}
-
 at::Tensor& mutable_base_weight(LlamaLayerWeights& l, LoraTarget t) {
-  return const_cast<at::Tensor&>(base_weight(l, t));
+  return const_cast<at::Tensor&>(lora_base_weight(l, t));
 }
 
+// A target's PEFT module path inside a layer.
 std::string module_path(LoraTarget t) {
   const bool attention = t == kLoraQ || t == kLoraK || t == kLoraV || t == kLoraO;
   return std::string(attention ? "self_attn." : "mlp.") + lora_target_name(t);
@@ -64,6 +52,18 @@ json read_json(const fs::path& path) {
 }
 
 }  // namespace
+
+const at::Tensor& lora_base_weight(const LlamaLayerWeights& l, LoraTarget t) {
+  switch (t) {
+    case kLoraQ: return l.wq;
+    case kLoraK: return l.wk;
+    case kLoraV: return l.wv;
+    case kLoraO: return l.wo;
+    case kLoraGate: return l.w_gate;
+    case kLoraUp: return l.w_up;
+    default: return l.w_down;
+  }
+}
 
 const char* lora_target_name(LoraTarget target) {
   static const char* const names[kLoraTargetCount] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
@@ -125,7 +125,7 @@ std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaW
   for (const auto& layer : weights.layers) {
     std::array<LoraPair, kLoraTargetCount> pairs;
     for (LoraTarget t : settings.targets) {
-      const at::Tensor& w = base_weight(layer, t);
+      const at::Tensor& w = lora_base_weight(layer, t);
       const int64_t out = w.size(0), in = w.size(1);
       // kaiming_uniform_(a=sqrt(5)) on [r, in]: bound = 1 / sqrt(in)
       const double bound = 1.0 / std::sqrt(static_cast<double>(in));
@@ -205,7 +205,7 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
       if (!file->contains(a_name) && !file->contains(b_name)) continue;
       if (!file->contains(a_name) || !file->contains(b_name))
         throw std::runtime_error(file->path() + ": '" + a_name + "' and its lora_B partner must both be present");
-      const at::Tensor& w = base_weight(weights.layers[i], target);
+      const at::Tensor& w = lora_base_weight(weights.layers[i], target);
       const std::vector<int64_t> want_a = {adapter->rank, w.size(1)}, want_b = {w.size(0), adapter->rank};
       if (file->tensors().at(a_name).shape != want_a)
         throw std::runtime_error(file->path() + ": tensor '" + a_name + "' has shape " +
