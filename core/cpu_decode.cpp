@@ -1,5 +1,7 @@
 #include "core/cpu_decode.h"
 
+#include "core/matvec_kernels.h"
+
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -14,108 +16,26 @@
 #include <string>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 namespace tunedeck {
 namespace {
 
-// Weights and cache entries are read as `float` (f32) or `uint16_t` (the bits of a bf16).
-using Bf16Bits = uint16_t;
-
-// ---- element conversions ----
-
-inline float widen(float value) { return value; }
-
-// A bf16 is the top half of a float32: widening is a 16-bit shift.
-inline float widen(Bf16Bits bits) {
-  const uint32_t wide = static_cast<uint32_t>(bits) << 16;
-  float value;
-  std::memcpy(&value, &wide, sizeof value);
-  return value;
-}
+// Weights and cache entries are read as `float` (f32) or Bf16Bits (core/matvec_kernels.h).
 
 inline void store(float value, float* out) { *out = value; }
 inline void store(float value, Bf16Bits* out) { *out = c10::BFloat16(value).x; }  // nearest even
 
-// ---- dot-product kernels: a weight row (f32 or bf16) against a float32 vector ----
-
-// Portable kernel, shaped for GCC's auto-vectoriser: 16 independent partial sums, so the
-// additions of one iteration do not wait on each other.
-constexpr int kGenericLanes = 16;
-
-template <typename W>
-float dot_generic(const W* w, const float* x, int64_t n) {
-  float partial[kGenericLanes] = {};
-  int64_t i = 0;
-  for (; i + kGenericLanes <= n; i += kGenericLanes)
-    for (int j = 0; j < kGenericLanes; ++j) partial[j] += widen(w[i + j]) * x[i + j];
-  float sum = 0;
-  for (float p : partial) sum += p;
-  for (; i < n; ++i) sum += widen(w[i]) * x[i];
-  return sum;
+inline float dot(const float* w, const float* x, int64_t n) {
+  return matvec_kernels().dot_f32(w, x, n);
 }
-
-#if defined(__x86_64__)
-// AVX2 + FMA, chosen at run time: four 8-wide accumulators (32 elements per iteration) hide
-// the latency of the fused multiply-adds.
-__attribute__((target("avx2,fma"))) inline __m256 load8(const float* p) {
-  return _mm256_loadu_ps(p);
-}
-
-__attribute__((target("avx2,fma"))) inline __m256 load8(const Bf16Bits* p) {
-  const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
-}
-
-__attribute__((target("avx2,fma"))) inline float horizontal_sum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
-
-template <typename W>
-__attribute__((target("avx2,fma"))) float dot_avx2(const W* w, const float* x, int64_t n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-  __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    a0 = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), a0);
-    a1 = _mm256_fmadd_ps(load8(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
-    a2 = _mm256_fmadd_ps(load8(w + i + 16), _mm256_loadu_ps(x + i + 16), a2);
-    a3 = _mm256_fmadd_ps(load8(w + i + 24), _mm256_loadu_ps(x + i + 24), a3);
-  }
-  for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), a0);
-  float sum = horizontal_sum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-  for (; i < n; ++i) sum += widen(w[i]) * x[i];
-  return sum;
-}
-#endif
-
-struct DotKernels {
-  const char* name;
-  float (*f32)(const float* w, const float* x, int64_t n);
-  float (*bf16)(const Bf16Bits* w, const float* x, int64_t n);
-};
-
-DotKernels choose_dot_kernels() {
-#if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {"avx2+fma", dot_avx2<float>, dot_avx2<Bf16Bits>};
-#endif
-  return {"generic", dot_generic<float>, dot_generic<Bf16Bits>};
-}
-
-const DotKernels& dot_kernels() {
-  static const DotKernels kernels = choose_dot_kernels();
-  return kernels;
-}
-
-inline float dot(const float* w, const float* x, int64_t n) { return dot_kernels().f32(w, x, n); }
 inline float dot(const Bf16Bits* w, const float* x, int64_t n) {
-  return dot_kernels().bf16(w, x, n);
+  return matvec_kernels().dot_bf16(w, x, n);
+}
+
+inline void rows_times(const float* w, int64_t rows, int64_t cols, const float* x, float* y) {
+  matvec_kernels().rows_f32(w, rows, cols, x, y);
+}
+inline void rows_times(const Bf16Bits* w, int64_t rows, int64_t cols, const float* x, float* y) {
+  matvec_kernels().rows_bf16(w, rows, cols, x, y);
 }
 
 // out[0, n) += scale * row[0, n)
@@ -140,7 +60,7 @@ void matvec(const at::Tensor& weight, const float* x, float* y) {
   const W* rows = static_cast<const W*>(weight.data_ptr());
   const int64_t cols = weight.size(1);
   at::parallel_for(0, weight.size(0), rows_per_task(cols), [&](int64_t begin, int64_t end) {
-    for (int64_t r = begin; r < end; ++r) y[r] = dot(rows + r * cols, x, cols);
+    rows_times(rows + begin * cols, end - begin, cols, x, y + begin);
   });
 }
 
@@ -447,6 +367,16 @@ at::Tensor cpu_decode_step(const ModelConfig& config, const LlamaWeights& weight
   return logits;
 }
 
-const char* cpu_decode_kernels() { return dot_kernels().name; }
+int cpu_decode_parallel_width() {
+  const int threads = at::get_num_threads();
+  std::vector<int> seen(threads, 0);
+  at::parallel_for(0, threads, 1, [&](int64_t, int64_t) {
+    const int id = at::get_thread_num();
+    if (id >= 0 && id < static_cast<int>(seen.size())) seen[id] = 1;
+  });
+  return static_cast<int>(std::count(seen.begin(), seen.end(), 1));
+}
+
+const char* cpu_decode_kernels() { return matvec_kernels().name; }
 
 }  // namespace tunedeck

@@ -35,7 +35,12 @@ at::Tensor cpu_decode_step(const ModelConfig& config, const LlamaWeights& weight
                            const RopeTables& rope, const at::Tensor& tokens, KvCache& cache,
                            const LoraAdapter* adapter);
 
-// "avx2+fma" or "generic": the dot-product kernels chosen for this CPU (for bench reports).
+// How many threads at::parallel_for really runs here with at::get_num_threads() threads asked:
+// it is a header template, so this file's compile flags decide (without OpenMP: always 1, with
+// no error). For tests and bench reports.
+int cpu_decode_parallel_width();
+
+// "avx512", "avx2+fma" or "generic": the matrix-vector kernels chosen for this CPU (for bench reports).
 const char* cpu_decode_kernels();
 
 }  // namespace tunedeck

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/cuda.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,6 +22,11 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Waits for the work queued on a GPU; CPU ops have finished when they return.
+void wait_for(const c10::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
 }
 
 // 32 bytes: one AVX2 load where the CPU has it (target_clones below), two SSE2 loads otherwise.
@@ -104,24 +110,50 @@ double machine_limits_read_bandwidth(size_t buffer_bytes, int threads, int passe
   return best;
 }
 
+double machine_limits_device_read_bandwidth(const c10::Device& device, size_t buffer_bytes,
+                                            int passes) {
+  if (!device.is_cuda() || buffer_bytes < (1u << 20) || passes < 1)
+    throw std::invalid_argument("machine_limits_device_read_bandwidth: a CUDA device, buffer >= "
+                                "1 MiB and passes >= 1");
+  c10::InferenceMode inference;
+  const auto count = static_cast<int64_t>(buffer_bytes / sizeof(float));
+  const at::Tensor buffer = at::ones({count}, at::TensorOptions().device(device));
+  at::Tensor total = at::empty({}, buffer.options());
+  at::sum_out(total, buffer);  // warm-up: kernel selection, allocator
+  wait_for(device);
+  double best = 0;
+  for (int k = 0; k < passes; ++k) {
+    const auto start = Clock::now();
+    at::sum_out(total, buffer);
+    wait_for(device);
+    const double s = seconds_since(start);
+    if (s > 0) best = std::max(best, static_cast<double>(count * sizeof(float)) / s);
+  }
+  return best;
+}
+
 double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes,
-                                    double budget_s) {
+                                    double budget_s, const c10::Device& device) {
   if (n < 1 || passes < 1)
     throw std::invalid_argument("machine_limits_matmul_gflops: n and passes must be >= 1");
   c10::InferenceMode inference;
   at::Generator gen = at::detail::createCPUGenerator(0);
-  const at::Tensor a = at::randn({n, n}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
-  const at::Tensor b = at::randn({n, n}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
+  const at::Tensor a =
+      at::randn({n, n}, gen, at::TensorOptions().dtype(at::kFloat)).to(device, dtype);
+  const at::Tensor b =
+      at::randn({n, n}, gen, at::TensorOptions().dtype(at::kFloat)).to(device, dtype);
   // Warm-up on a small product (thread pool, BLAS set-up), and an output written once, reused by
   // every timed product: no allocation or page faults inside the timing.
   at::matmul(a.narrow(0, 0, std::min<int64_t>(n, 64)), b);
   at::Tensor c = at::zeros({n, n}, a.options());
+  wait_for(device);
   const double size = static_cast<double>(n), flops = 2.0 * size * size * size;
   double best = 0;
   const auto started = Clock::now();
   for (int k = 0; k < passes; ++k) {
     const auto start = Clock::now();
-    at::matmul_out(c, a, b);  // CPU: returns when the product is done
+    at::matmul_out(c, a, b);
+    wait_for(device);
     const double s = seconds_since(start);
     if (s > 0) best = std::max(best, flops / s / 1e9);
     if (seconds_since(started) > budget_s) break;

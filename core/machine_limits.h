@@ -4,6 +4,7 @@
 // (tui/cmd_bench) nor for the model arithmetic (core/roofline). A probe keeps all the threads it
 // is given busy while it runs: call from one thread, with no other torch work in flight.
 #pragma once
+#include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
 #include <cstddef>
@@ -17,12 +18,20 @@ namespace tunedeck {
 // REQUIRES: buffer_bytes >= 1 MiB, threads >= 1, passes >= 1.
 double machine_limits_read_bandwidth(size_t buffer_bytes, int threads, int passes);
 
-// Best at::matmul GFLOP/s (2*n^3 FLOPs) on two n x n matrices of `dtype`, using libtorch's
-// current thread count (runtime_init). One untimed warm-up, then up to `passes` timed products,
-// stopping early once `budget_s` seconds were spent (a dtype without fast kernels can take
-// seconds per product). REQUIRES: n >= 1, passes >= 1.
+// Best bytes/s of a libtorch reduction (sum) over a `buffer_bytes` float32 tensor on a CUDA
+// `device`, each pass waited for (synchronize). What decode is judged against on a GPU.
+// REQUIRES: a CUDA device this build and machine can use; buffer_bytes >= 1 MiB, passes >= 1.
+double machine_limits_device_read_bandwidth(const c10::Device& device, size_t buffer_bytes,
+                                            int passes);
+
+// Best at::matmul GFLOP/s (2*n^3 FLOPs) on two n x n matrices of `dtype` on `device`, using
+// libtorch's current thread count (runtime_init) on the CPU. One untimed warm-up, then up to
+// `passes` timed products (each waited for on a GPU), stopping early once `budget_s` seconds
+// were spent (a dtype without fast kernels can take seconds per product).
+// REQUIRES: n >= 1, passes >= 1.
 double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes,
-                                    double budget_s = 3.0);
+                                    double budget_s = 3.0,
+                                    const c10::Device& device = c10::Device(c10::kCPU));
 
 // The "model name" of /proc/cpuinfo ("AMD EPYC 7B13"); "unknown CPU" when there is none.
 std::string machine_limits_cpu_name();

@@ -45,6 +45,8 @@ const char kUsage[] =
     "\n"
     "  --model DIR           model folder: config.json, *.safetensors; tokenizer.model optional\n"
     "  --dtype f32|bf16      compute dtype (default f32)\n"
+    "  --device cpu|cuda[:N] where the model runs (default cpu); on a GPU the limits are the\n"
+    "                        device's: a libtorch sum over --bandwidth-mib and its matmuls\n"
     "  --prompt-tokens N     prompt length (default 128)\n"
     "  --new-tokens N        tokens generated per run, >= 2 (default 64)\n"
     "  --runs N              timed runs; the median is reported (default 3)\n"
@@ -70,6 +72,7 @@ constexpr int kMatmulPasses = 5;
 struct BenchSettings {
   std::string model_dir;
   std::string dtype;
+  std::string device = "cpu";  // "cpu", "cuda", "cuda:N"
   int prompt_tokens = 128;
   int new_tokens = 64;
   int runs = 3;
@@ -95,6 +98,7 @@ struct BenchReport {
   // Timed runs on the warm model.
   std::vector<double> prefill_tok_s, decode_tok_s;  // decode: libtorch's path with "torch"
   std::vector<double> torch_decode_tok_s;  // "both": libtorch's path, each after a fast run
+  int decode_parallel_width = 1;           // threads its products really run on
   std::string decode_kernels;              // core/cpu_decode's dot products, "avx2+fma"
   int decode_steps = 0;      // forward passes after the prefill, per run
   int generated_tokens = 0;  // per run (every run generated exactly this many)
@@ -242,6 +246,8 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   const bool fast = settings.decode_path != "torch", both = settings.decode_path == "both";
   ModelLoadOptions load;
   load.dtype = settings.dtype;
+  load.device = settings.device;
+  const c10::Device device = parse_device(settings.device);
 
   // 1. Cold-ish: the weights' pages dropped from the page cache, then the first load in this
   //    process and its first prefill (which also pays libtorch's one-time set-up).
@@ -314,6 +320,7 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     r.parameters = model.config().parameter_count();
     r.weight_bytes = model.weight_bytes();
     r.decode_kernels = cpu_decode_kernels();
+    r.decode_parallel_width = cpu_decode_parallel_width();
   }  // freed before the probes, whose buffers would otherwise compete with it
 
   // Decode step k (1..N-1) attends P + k positions: the mean is P + N/2.
@@ -322,16 +329,25 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   r.prefill_flops = roofline_prefill_flops(r.config, P);
 
   // 3. The machine's limits, with the same threads.
-  progress("memory read bandwidth (" + std::to_string(settings.bandwidth_mib) + " MiB, " +
-           threads_text(settings.threads) + ")");
-  r.read_bandwidth_bytes_s = machine_limits_read_bandwidth(
-      static_cast<size_t>(settings.bandwidth_mib) << 20, settings.threads, kBandwidthPasses);
+  const auto bandwidth_bytes = static_cast<size_t>(settings.bandwidth_mib) << 20;
+  if (device.is_cuda()) {
+    progress("device read bandwidth (" + std::to_string(settings.bandwidth_mib) + " MiB on " +
+             settings.device + ")");
+    r.read_bandwidth_bytes_s =
+        machine_limits_device_read_bandwidth(device, bandwidth_bytes, kBandwidthPasses);
+  } else {
+    progress("memory read bandwidth (" + std::to_string(settings.bandwidth_mib) + " MiB, " +
+             threads_text(settings.threads) + ")");
+    r.read_bandwidth_bytes_s =
+        machine_limits_read_bandwidth(bandwidth_bytes, settings.threads, kBandwidthPasses);
+  }
   progress("matmul " + std::to_string(settings.matmul_size) + "x" +
            std::to_string(settings.matmul_size) + " f32 and bf16");
   r.matmul_f32_gflops =
-      machine_limits_matmul_gflops(c10::kFloat, settings.matmul_size, kMatmulPasses);
+      machine_limits_matmul_gflops(c10::kFloat, settings.matmul_size, kMatmulPasses, 3.0, device);
   r.matmul_bf16_gflops =
-      machine_limits_matmul_gflops(c10::kBFloat16, settings.matmul_size, kMatmulPasses);
+      machine_limits_matmul_gflops(c10::kBFloat16, settings.matmul_size, kMatmulPasses, 3.0,
+                                   device);
   r.cpu = machine_limits_cpu_name();
   r.cores = std::thread::hardware_concurrency();
   r.last_level_cache_bytes = machine_limits_last_level_cache_bytes();
@@ -363,8 +379,8 @@ std::string count_text(double n) {
 
 std::string percent(double share) { return fixed(share * 100, share < 0.1 ? 2 : 1) + "%"; }
 
-std::string decode_path_text(const std::string& path, const std::string& kernels) {
-  const std::string fast = "fast CPU step (" + kernels + " kernels)";
+std::string decode_path_text(const std::string& path, const std::string& kernels, int width) {
+  const std::string fast = "fast CPU step (" + kernels + " kernels, " + threads_text(width) + ")";
   if (path == "torch") return "libtorch ops";
   if (path == "both") return fast + ", then libtorch ops on the same prompts";
   return fast;
@@ -382,14 +398,14 @@ void print_table(const BenchReport& r) {
   const BenchFigures f = bench_figures(r);
   const BenchSettings& s = r.settings;
   std::ostream& out = std::cout;
-  out << "tunedeck bench  " << s.model_dir << "  " << s.dtype << ", " << count_text(r.parameters)
+  out << "tunedeck bench  " << s.model_dir << "  " << s.dtype << " on " << s.device << ", " << count_text(r.parameters)
       << " parameters, " << stats_format_bytes(static_cast<int64_t>(r.weight_bytes))
       << " of weights\n";
   out << "machine         " << r.cpu << ", " << r.cores << " cores; " << r.runtime << "\n";
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
       << threads_text(s.threads) << "\n";
-  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels) << "\n\n";
+  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n\n";
 
   out << pad("", 16) << pad("measured", 18) << pad("limit", 34) << "share\n";
   out << pad("prefill", 16) << pad(number(f.prefill_tok_s) + " tok/s", 18)
@@ -420,13 +436,14 @@ void print_table(const BenchReport& r) {
   out << " (" << (r.peak_rss_since_warm_load ? "warm load and runs" : "whole process") << "; "
       << optional_bytes(r.rss_before_load_bytes) << " before loading)\n";
   out << pad("memory read", 16) << number(r.read_bandwidth_bytes_s / 1e9) << " GB/s ("
-      << s.bandwidth_mib << " MiB buffer, " << threads_text(s.threads) << ", best of "
+      << s.bandwidth_mib << " MiB buffer, "
+      << (s.device == "cpu" ? threads_text(s.threads) : s.device + " sum") << ", best of "
       << kBandwidthPasses << ")\n";
   out << pad("matmul", 16) << "f32 " << number(r.matmul_f32_gflops) << " GFLOP/s, bf16 "
       << number(r.matmul_bf16_gflops) << " GFLOP/s (" << s.matmul_size << "x" << s.matmul_size
       << ", best of up to " << kMatmulPasses << ")\n";
 
-  const size_t llc = r.last_level_cache_bytes;
+  const size_t llc = s.device == "cpu" ? r.last_level_cache_bytes : 0;  // the CPU's cache notes
   if (llc > 0 && (static_cast<size_t>(s.bandwidth_mib) << 20) < 4 * llc)
     out << "note: the bandwidth buffer is under 4x the " << stats_format_bytes(llc)
         << " last-level cache: part of it is cache bandwidth, not memory\n";
@@ -444,7 +461,7 @@ nlohmann::json report_json(const BenchReport& r) {
     return optional ? nlohmann::json(*optional) : nlohmann::json(nullptr);
   };
   nlohmann::json j;
-  j["model"] = {{"dir", s.model_dir},          {"dtype", s.dtype},
+  j["model"] = {{"dir", s.model_dir},          {"dtype", s.dtype},  {"device", s.device},
                 {"parameters", r.parameters},  {"weight_bytes", r.weight_bytes},
                 {"tokenizer", r.tokenizer}};
   j["settings"] = {{"prompt_tokens", s.prompt_tokens}, {"new_tokens", s.new_tokens},
@@ -466,6 +483,7 @@ nlohmann::json report_json(const BenchReport& r) {
                   {"share_of_matmul_peak", f.prefill_share}};
   j["decode"] = {{"path", s.decode_path == "torch" ? "torch" : "fast"},
                  {"kernels", r.decode_kernels},
+                 {"parallel_width", r.decode_parallel_width},
                  {"tok_s", f.decode_tok_s},
                  {"runs_tok_s", r.decode_tok_s},
                  {"generated_tokens", r.generated_tokens},
@@ -499,6 +517,7 @@ int run_bench(CliArgs& args) {
   BenchSettings s;
   const auto model_dir = args.value("model");
   s.dtype = args.value_or("dtype", "f32");
+  s.device = args.value_or("device", s.device);
   s.prompt_tokens = args.int_or("prompt-tokens", s.prompt_tokens);
   s.new_tokens = args.int_or("new-tokens", s.new_tokens);
   s.runs = args.int_or("runs", s.runs);
@@ -520,6 +539,7 @@ int run_bench(CliArgs& args) {
   if (s.bandwidth_mib < 1) throw UsageError("--bandwidth-mib must be >= 1");
   if (s.matmul_size < 16) throw UsageError("--matmul-size must be >= 16");
 
+  parse_device(s.device);  // says what is wrong (unknown name, no CUDA here) before any work
   s.threads = runtime_init(s.threads);
   const BenchReport report = run_benchmark(s);
   if (json_output)

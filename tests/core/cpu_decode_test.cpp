@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <ATen/Parallel.h>
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -258,9 +259,18 @@ TEST(CpuDecode, ThreadsWithTheirOwnCachesGetTheSameLogits) {
   }
 }
 
+// at::parallel_for is a header template: core/ must be compiled with OpenMP for it to use more
+// than one thread. Without it every product silently ran on one core (decode used half the box).
+TEST(CpuDecode, ParallelProductsUseEveryThreadAsked) {
+  const int before = at::get_num_threads();
+  at::set_num_threads(2);
+  EXPECT_EQ(cpu_decode_parallel_width(), 2);
+  at::set_num_threads(before);
+}
+
 TEST(CpuDecode, NamesItsKernels) {
   const std::string name = cpu_decode_kernels();
-  EXPECT_TRUE(name == "avx2+fma" || name == "generic") << name;
+  EXPECT_TRUE(name == "avx512" || name == "avx2+fma" || name == "generic") << name;
 }
 
 }  // namespace

@@ -42,6 +42,7 @@ TEST(BenchCli, JsonOnStories260kHasEveryFigure) {
   EXPECT_NE(r.err.find("bench: cold load"), std::string::npos);  // progress went to stderr
 
   EXPECT_EQ(out["model"]["dtype"], "f32");
+  EXPECT_EQ(out["model"]["device"], "cpu");
   EXPECT_EQ(out["model"]["tokenizer"], "tokenizer.model");
   EXPECT_GT(out["model"]["parameters"].get<double>(), 0);
   const double weight_bytes = out["model"]["weight_bytes"].get<double>();
@@ -100,6 +101,8 @@ TEST(BenchCli, TableShowsTheSharesOfTheLimits) {
                              "peak RSS", "memory read", "GB/s", "GFLOP/s", "2 threads"})
     EXPECT_NE(r.out.find(needle), std::string::npos) << "missing '" << needle << "' in:\n" << r.out;
   EXPECT_EQ(r.out.find('{'), std::string::npos);  // a table, not JSON
+  // the decode products really ran on both threads (core/ compiled with OpenMP)
+  EXPECT_NE(r.out.find("kernels, 2 threads)"), std::string::npos) << r.out;
 }
 
 // tunedeck_make_model's checkpoints come without tokenizer.model: the bench runs on ids alone.
@@ -123,6 +126,7 @@ TEST(BenchCli, BothDecodePathsAreTimedSideBySide) {
   EXPECT_EQ(out["settings"]["decode_path"], "both");
   EXPECT_EQ(out["decode"]["path"], "fast");
   EXPECT_FALSE(out["decode"]["kernels"].get<std::string>().empty());
+  EXPECT_EQ(out["decode"]["parallel_width"], 1);  // --threads 1
   const json& torch = out["decode_torch"];
   ASSERT_EQ(torch["runs_tok_s"].size(), 2u);
   for (const auto& v : torch["runs_tok_s"]) EXPECT_GT(v.get<double>(), 0.0);
@@ -160,10 +164,25 @@ TEST(BenchCli, BadFlagsAreUsageErrors) {
   EXPECT_NE(r.err.find("max_position_embeddings (512)"), std::string::npos) << r.err;
 }
 
+// --device is checked before any loading: a name that is no device, or CUDA on a machine or
+// build without it, is one clear line and no report.
+TEST(BenchCli, UnusableDeviceIsAClearErrorBeforeAnyWork) {
+  auto unknown = bench(stories_dir(), {"--device", "tpu"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.err;
+  EXPECT_NE(unknown.err.find("unknown device 'tpu'"), std::string::npos) << unknown.err;
+  EXPECT_EQ(unknown.err.find("bench: cold load"), std::string::npos) << unknown.err;
+  EXPECT_TRUE(unknown.out.empty()) << unknown.out;
+  auto cuda = bench(stories_dir(), {"--device", "cuda", "--json"});
+  if (cuda.exit_code == 0) GTEST_SKIP() << "this machine has CUDA: the GPU path ran";
+  EXPECT_EQ(cuda.exit_code, 1) << cuda.err;
+  EXPECT_NE(cuda.err.find("CUDA is not available"), std::string::npos) << cuda.err;
+  EXPECT_TRUE(cuda.out.empty()) << cuda.out;
+}
+
 TEST(BenchCli, HelpDescribesEveryFlag) {
   auto r = run_command({"tunedeck", "bench", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--model", "--dtype", "--prompt-tokens", "--new-tokens", "--runs",
+  for (const char* flag : {"--model", "--dtype", "--device", "--prompt-tokens", "--new-tokens", "--runs",
                            "--threads", "--decode-path", "--bandwidth-mib", "--matmul-size",
                            "--json"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;

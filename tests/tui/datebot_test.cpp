@@ -2,10 +2,11 @@
 // questions through `tunedeck ask`, and `tunedeck eval toolcalls` on a fresh sample (a seed the
 // model never trained on) holding the accuracy it has. A regression in the engine, the template,
 // the tools or the model files shows up here.
-// datebot v0 (etc/models/datebot/README.md) is below issue 7's bar (call 98%, answer 95%,
-// follow-ups 90%): it calls the right tool with the right arguments on the two example questions
-// but misquotes the tool's result in its answer. The answer checks and the bar come back with
-// the next datebot; until then the floors below sit under v0's measured accuracy.
+// datebot v1 (etc/models/datebot/README.md) is still below issue 7's bar (call 98%, answer 95%,
+// follow-ups 90%): it calls the right tool with the right arguments on both example questions and
+// quotes the date of an add_days result, but it often names the wrong weekday in its answer (the
+// trace shows the right one). The weekday answer check and the bar come back with the next
+// datebot; until then the floors below sit under v1's measured accuracy.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -63,7 +64,10 @@ TEST_F(Datebot, EnglishAddDaysQuestionCallsAddDaysWithDateAndCount) {
   EXPECT_EQ(call["name"], "add_days");
   EXPECT_EQ(call["arguments"], json({{"date", "2026-12-25"}, {"days", 10}}));
   EXPECT_EQ(call["result"]["date"], "2027-01-04");
-  EXPECT_FALSE(out["answer"].get<std::string>().empty());
+  const std::string answer = out["answer"].get<std::string>();
+  EXPECT_TRUE(answer.find("2027-01-04") != std::string::npos ||
+              answer.find("January 4, 2027") != std::string::npos)
+      << answer;
 }
 
 TEST_F(Datebot, HoldsItsMeasuredAccuracyOnAFreshSample) {
@@ -76,12 +80,13 @@ TEST_F(Datebot, HoldsItsMeasuredAccuracyOnAFreshSample) {
   const json out = json::parse(r.out);
   const std::string failures = out["failures"].dump(2);
   EXPECT_EQ(out["rows"], 150);
-  // v0 measured on 500 fresh conversations (seed 2): call 51.8%, answer 49.7%, follow-up turns
-  // 16.3%. Floors leave room for a 150-conversation sample's spread.
-  EXPECT_GE(out["call_accuracy"].get<double>(), 0.40) << failures;
-  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.38) << failures;
+  // v1 measured on 500 fresh conversations (seed 2): call 82.0%, answer 70.9%, follow-up turns
+  // 56.3%; on this sample (greedy, so the same every run): 78.6%, 66.7%, 51.0%. The floors leave
+  // room for rounding differences between machines (BLAS, kernels) flipping a few answers.
+  EXPECT_GE(out["call_accuracy"].get<double>(), 0.70) << failures;
+  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.58) << failures;
   ASSERT_GT(out["follow_ups"]["turns"].get<int>(), 10);
-  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.04) << failures;
+  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.40) << failures;
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+// The inner loops of batch-1 decoding: a block of rows of a row-major weight matrix (f32, or the
+// bits of bf16) times a float32 vector, and single dot products. Variants for AVX-512, AVX2+FMA
+// and plain C++ are compiled in; the best one this CPU runs is chosen once per process. Not for
+// batched products (libtorch's GEMM is the right tool there) and not thread-aware: callers split
+// rows among threads (core/cpu_decode).
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace tunedeck {
+
+using Bf16Bits = uint16_t;  // the top 16 bits of a float32
+
+inline float widen(float value) { return value; }
+
+// A bf16 is the top half of a float32: widening is a 16-bit shift.
+inline float widen(Bf16Bits bits) {
+  const uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float value;
+  std::memcpy(&value, &wide, sizeof value);
+  return value;
+}
+
+struct MatvecKernels {
+  const char* name;  // "avx512", "avx2+fma" or "generic"
+  // y[0, rows) = W[rows, cols] x[cols], W row-major starting at `w`; bf16 widened to float32 in
+  // registers, sums in float32.
+  void (*rows_f32)(const float* w, int64_t rows, int64_t cols, const float* x, float* y);
+  void (*rows_bf16)(const Bf16Bits* w, int64_t rows, int64_t cols, const float* x, float* y);
+  // sum_i w[i] * x[i] over [0, n)
+  float (*dot_f32)(const float* w, const float* x, int64_t n);
+  float (*dot_bf16)(const Bf16Bits* w, const float* x, int64_t n);
+};
+
+// The fastest variant this CPU supports (checked with cpuid once).
+const MatvecKernels& matvec_kernels();
+
+// Every variant this CPU can run, fastest first, the portable one last: for tests that compare
+// them and for benchmarks.
+std::vector<MatvecKernels> matvec_kernels_runnable();
+
+}  // namespace tunedeck
