@@ -219,8 +219,7 @@ BenchSettings parse(CliArgs& args) {
   return s;
 }
 
-int run(int argc, char** argv) {
-  CliArgs args(std::vector<std::string>(argv + 1, argv + argc));
+int run(CliArgs& args) {
   if (args.help_requested()) {
     std::cout << "usage: tunedeck_train_bench --shape " << bench_model_shape_names()
               << " | --model DIR | --config config.json\n"
@@ -249,13 +248,5 @@ int run(int argc, char** argv) {
 }  // namespace tunedeck
 
 int main(int argc, char** argv) {
-  try {
-    return tunedeck::run(argc, argv);
-  } catch (const tunedeck::UsageError& e) {
-    std::cerr << "tunedeck_train_bench: " << e.what() << " (see --help)\n";
-    return 2;
-  } catch (const std::exception& e) {
-    std::cerr << "tunedeck_train_bench: " << e.what() << "\n";
-    return 1;
-  }
+  return tunedeck::cli_main("tunedeck_train_bench", argc, argv, tunedeck::run);
 }

@@ -1,6 +1,7 @@
 #include "tui/cli_args.h"
 
 #include <cstdlib>
+#include <iostream>
 
 namespace tunedeck {
 namespace {
@@ -133,6 +134,20 @@ bool CliArgs::help_requested() const {
     if (a == "--help" || a == "-h") return true;
   }
   return false;
+}
+
+int cli_main(const char* program, int argc, char** argv,
+             const std::function<int(CliArgs&)>& body) {
+  try {
+    CliArgs args(std::vector<std::string>(argv + 1, argv + argc));
+    return body(args);
+  } catch (const UsageError& e) {
+    std::cerr << program << ": " << e.what() << " (see --help)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << program << ": " << e.what() << "\n";
+    return 1;
+  }
 }
 
 }  // namespace tunedeck

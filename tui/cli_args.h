@@ -2,6 +2,7 @@
 // and positionals. Flags are read on demand by each subcommand; finish() rejects what nobody read.
 // Not for config files (see the config loader). Single-threaded.
 #pragma once
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -38,5 +39,10 @@ class CliArgs {
   std::vector<std::string> args_;
   std::vector<bool> used_;
 };
+
+// The main() of a small program (bench/): runs `body` on argv[1..]. A UsageError prints
+// "PROGRAM: message (see --help)" and returns 2; any other exception "PROGRAM: message" and 1.
+int cli_main(const char* program, int argc, char** argv,
+             const std::function<int(CliArgs&)>& body);
 
 }  // namespace tunedeck
