@@ -86,14 +86,7 @@ LlamaModel make_model(const BenchSettings& s, bool trainable) {
                      : !s.config_file.empty() ? LlamaModel::random(model_config_load(s.config_file), 0, 0.02, f32)
                                               : LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32);
   if (!trainable) return model;
-  LlamaWeights& w = model.mutable_weights();
-  const bool tied = w.lm_head.is_same(w.embed);
-  for (auto& l : w.layers)
-    for (at::Tensor* t : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
-      *t = t->detach().clone().set_requires_grad(true);
-  w.embed = w.embed.detach().clone().set_requires_grad(true);
-  w.final_norm = w.final_norm.detach().clone().set_requires_grad(true);
-  w.lm_head = tied ? w.embed : w.lm_head.detach().clone().set_requires_grad(true);
+  model.mutable_weights().make_trainable_copy();
   return model;
 }
 

@@ -40,7 +40,8 @@ at::Tensor cpu_decode_step(const ModelConfig& config, const LlamaWeights& weight
 // no error). For tests and bench reports.
 int cpu_decode_parallel_width();
 
-// "avx512", "avx2+fma" or "generic": the matrix-vector kernels chosen for this CPU (for bench reports).
+// "avx512bf16", "avx512", "avx2+fma" or "generic": the matrix-vector kernels chosen for this
+// CPU (for bench reports).
 const char* cpu_decode_kernels();
 
 }  // namespace tunedeck

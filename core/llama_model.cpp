@@ -84,6 +84,20 @@ std::vector<std::pair<std::string, at::Tensor>> LlamaWeights::named() const {
   return out;
 }
 
+void LlamaWeights::replace_each(const std::function<at::Tensor(const at::Tensor&)>& change) {
+  const bool tied = lm_head.is_same(embed);
+  for (LlamaLayerWeights& l : layers)
+    for (at::Tensor* t : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
+      *t = change(*t);
+  embed = change(embed);
+  final_norm = change(final_norm);
+  lm_head = tied ? embed : change(lm_head);
+}
+
+void LlamaWeights::make_trainable_copy() {
+  replace_each([](const at::Tensor& t) { return t.detach().clone().set_requires_grad(true); });
+}
+
 LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
     : config_(std::move(config)), weights_(std::move(weights)) {
   rope_ = rope_tables(config_, std::min<int64_t>(config_.max_position_embeddings, kRopeTableRows),

@@ -8,6 +8,7 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ struct LlamaWeights {
 
   // (Hugging Face name, tensor) for every distinct weight, in checkpoint order.
   std::vector<std::pair<std::string, at::Tensor>> named() const;
+
+  // Replaces every weight with change(weight); a head tied to the embedding stays tied to it.
+  void replace_each(const std::function<at::Tensor(const at::Tensor&)>& change);
+
+  // Every weight replaced by a private copy that requires grad (full training: the mmap'd file
+  // and any model sharing these tensors are never written).
+  void make_trainable_copy();
 };
 
 struct ModelLoadOptions {

@@ -250,17 +250,8 @@ class Run {
       adapter_->template_hash = template_->template_hash();
       params_ = adapter_->parameters();
     } else {
-      // Full training owns its weights: a private copy that requires grad (the mmap'd file and
-      // any model the app shares are never written).
       LlamaWeights& w = owned_model_->mutable_weights();
-      const bool tied = w.lm_head.is_same(w.embed);
-      for (auto& layer : w.layers)
-        for (at::Tensor* t : {&layer.attn_norm, &layer.wq, &layer.wk, &layer.wv, &layer.wo, &layer.mlp_norm,
-                              &layer.w_gate, &layer.w_up, &layer.w_down})
-          *t = t->detach().clone().set_requires_grad(true);
-      w.embed = w.embed.detach().clone().set_requires_grad(true);
-      w.final_norm = w.final_norm.detach().clone().set_requires_grad(true);
-      w.lm_head = tied ? w.embed : w.lm_head.detach().clone().set_requires_grad(true);
+      w.make_trainable_copy();  // full training owns its weights
       for (auto& [name, t] : w.named()) params_.push_back(t);
     }
     for (const auto& p : params_) outcome_.preflight.trainable_params += p.numel();

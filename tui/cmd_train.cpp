@@ -1,4 +1,4 @@
-// `tunedeck train CONFIG.toml [--resume] [--json]`: runs one training job in this process. On a
+// `tunedeck train CONFIG.toml [--resume] [--steps N] [--json]`: runs one training job in this process. On a
 // terminal a progress line is redrawn in place; otherwise one line per logged step; --json prints
 // one JSON object per event and a final outcome object. Ctrl-C stops after the current step, saves
 // a checkpoint and the adapter/model so far.
@@ -19,7 +19,7 @@ namespace tunedeck {
 namespace {
 
 const char kUsage[] =
-    "usage: tunedeck train CONFIG.toml [--resume] [--json] [--db FILE]\n"
+    "usage: tunedeck train CONFIG.toml [--resume] [--steps N] [--json] [--db FILE]\n"
     "\n"
     "Trains a model as CONFIG.toml describes (LoRA or full; see etc/train/*.toml, each key is\n"
     "commented). Before step 1 it prints the pre-flight checks: rows used/skipped/truncated, the\n"
@@ -28,6 +28,9 @@ const char kUsage[] =
     "Every metric goes to the run log (tunedeck runs watch ID follows it from another shell).\n"
     "\n"
     "  --resume     continue from the latest checkpoint in the run's output_dir\n"
+    "  --steps N    train N optimizer steps instead of [run] steps; the learning-rate schedule\n"
+    "               spans N. To train in stages: --steps 2400 first, then --resume (the\n"
+    "               schedule then spans the config's steps from where the checkpoint stopped)\n"
     "  --json       one JSON object per event on stdout (and a final outcome object)\n"
     "  --db FILE    run log database (default: ~/.local/share/tunedeck/tunedeck.db)\n"
     "\n"
@@ -73,11 +76,14 @@ int run_train(CliArgs& args) {
   const bool resume = args.flag("resume");
   const bool json_output = args.flag("json");
   const auto db = args.value("db");
+  const std::optional<int> steps = args.optional_int("steps");
   const auto positionals = args.positionals();
   args.finish();
   if (positionals.size() != 1) throw UsageError("expected one CONFIG.toml");
+  if (steps && *steps < 1) throw UsageError("--steps must be >= 1");
   TrainConfig config = train_config_load(positionals[0]);
   if (db) config.db = *db;
+  if (steps) config.steps = *steps;
 
   struct sigaction action {};
   action.sa_handler = on_sigint;

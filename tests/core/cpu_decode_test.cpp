@@ -133,11 +133,7 @@ TEST(CpuDecode, MatchesLibtorchPathAtEveryPositionInF32) {
 // The same weights in float32 (bf16 widens exactly): the reference for both bf16 paths.
 LlamaModel widened_to_f32(const LlamaModel& model) {
   LlamaWeights w = model.weights();
-  for (at::Tensor* t : {&w.embed, &w.final_norm, &w.lm_head}) *t = t->to(at::kFloat);
-  for (LlamaLayerWeights& l : w.layers)
-    for (at::Tensor* t :
-         {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
-      *t = t->to(at::kFloat);
+  w.replace_each([](const at::Tensor& t) { return t.to(at::kFloat); });
   return LlamaModel(model.config(), std::move(w));
 }
 
@@ -270,7 +266,8 @@ TEST(CpuDecode, ParallelProductsUseEveryThreadAsked) {
 
 TEST(CpuDecode, NamesItsKernels) {
   const std::string name = cpu_decode_kernels();
-  EXPECT_TRUE(name == "avx512" || name == "avx2+fma" || name == "generic") << name;
+  EXPECT_TRUE(name == "avx512bf16" || name == "avx512" || name == "avx2+fma" || name == "generic")
+      << name;
 }
 
 }  // namespace

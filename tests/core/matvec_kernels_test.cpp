@@ -3,10 +3,13 @@
 // and column counts that leave each remainder of the vector loops.
 #include "core/matvec_kernels.h"
 
+#include <c10/util/BFloat16.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -74,7 +77,11 @@ TEST(MatvecKernels, EveryVariantMatchesTheReferenceOnEveryRemainder) {
         expect_rows_match(k.name, "f32", c.w.data(), rows, cols, c.x.data(), y);
         EXPECT_EQ(y[rows], -7.0f) << k.name << " wrote past the block";
         k.rows_bf16(c.w_bf16.data(), rows, cols, c.x.data(), y.data());
-        expect_rows_match(k.name, "bf16", c.w_bf16.data(), rows, cols, c.x.data(), y);
+        // a kernel that multiplies bf16 by bf16 must equal the sum over x rounded (by libtorch)
+        std::vector<float> x_seen = c.x;
+        if (k.rows_bf16_rounds_x)
+          for (float& v : x_seen) v = static_cast<float>(c10::BFloat16(v));
+        expect_rows_match(k.name, "bf16", c.w_bf16.data(), rows, cols, x_seen.data(), y);
         EXPECT_EQ(y[rows], -7.0f) << k.name << " wrote past the block";
         const auto [f32_sum, f32_scale] = reference_dot(c.w.data(), c.x.data(), cols);
         EXPECT_NEAR(k.dot_f32(c.w.data(), c.x.data(), cols), f32_sum, 1e-5 * f32_scale)
@@ -90,11 +97,42 @@ TEST(MatvecKernels, EveryVariantMatchesTheReferenceOnEveryRemainder) {
 TEST(MatvecKernels, ChosenVariantIsTheFastestRunnable) {
   EXPECT_STREQ(matvec_kernels().name, matvec_kernels_runnable().front().name);
 #if defined(__x86_64__)
-  if (__builtin_cpu_supports("avx512f") &&
-      __builtin_cpu_supports("avx2") &&
-      __builtin_cpu_supports("fma"))
-    EXPECT_STREQ(matvec_kernels().name, "avx512");
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+                      __builtin_cpu_supports("fma");
+  const bool bf16_dot = __builtin_cpu_supports("avx512bf16") &&
+                        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  if (avx512) {
+    EXPECT_STREQ(matvec_kernels().name, bf16_dot ? "avx512bf16" : "avx512");
+  }
 #endif
+}
+
+TEST(MatvecKernels, RoundToBf16MatchesLibtorch) {
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> values = {0.0f, -0.0f, 1.0f, -1.0f, 3.14159f, 1e-20f, -6.5e37f, inf, -inf,
+                               std::numeric_limits<float>::max(), 1.00390625f /* a tie */,
+                               1.01171875f /* a tie, odd below */};
+  std::mt19937 rng(7);
+  std::normal_distribution<float> normal(0.0f, 10.0f);
+  for (int i = 0; i < 1000; ++i) values.push_back(normal(rng));
+  for (float v : values) EXPECT_EQ(round_to_bf16(v), c10::BFloat16(v).x) << v;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(widen(round_to_bf16(nan))));
+}
+
+TEST(MatvecKernels, ChosenByNameForBenchmarks) {
+  const std::vector<MatvecKernels> runnable = matvec_kernels_runnable();
+  EXPECT_STREQ(matvec_kernels_named(nullptr).name, runnable.front().name);
+  EXPECT_STREQ(matvec_kernels_named("").name, runnable.front().name);
+  EXPECT_STREQ(matvec_kernels_named("generic").name, "generic");
+  try {
+    matvec_kernels_named("sse9");
+    FAIL() << "an unknown variant was accepted";
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("TUNEDECK_CPU_KERNELS=sse9"), std::string::npos) << message;
+    EXPECT_NE(message.find("generic"), std::string::npos) << message;
+  }
 }
 
 TEST(MatvecKernels, ZeroRowsWritesNothing) {

@@ -2,11 +2,9 @@
 // questions through `tunedeck ask`, and `tunedeck eval toolcalls` on a fresh sample (a seed the
 // model never trained on) holding the accuracy it has. A regression in the engine, the template,
 // the tools or the model files shows up here.
-// datebot v1 (etc/models/datebot/README.md) is still below issue 7's bar (call 98%, answer 95%,
-// follow-ups 90%): it calls the right tool with the right arguments on both example questions and
-// quotes the date of an add_days result, but it often names the wrong weekday in its answer (the
-// trace shows the right one). The weekday answer check and the bar come back with the next
-// datebot; until then the floors below sit under v1's measured accuracy.
+// datebot v2 (etc/models/datebot/README.md) is close to, not yet at, issue 7's bar (call 98%,
+// answer 95%, follow-ups 90%): on a fresh set it measures 94% / 94% / 83%. The floors below sit
+// under v2's measured accuracy and rise to the bar with the next datebot.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -53,7 +51,8 @@ TEST_F(Datebot, KoreanWeekdayQuestionCallsWeekdayWithTheDate) {
   EXPECT_EQ(call["name"], "weekday");
   EXPECT_EQ(call["arguments"], json({{"date", "2026-02-20"}}));
   EXPECT_EQ(call["result"]["weekday"], "금요일");
-  EXPECT_FALSE(out["answer"].get<std::string>().empty());
+  const std::string answer = out["answer"].get<std::string>();
+  EXPECT_NE(answer.find("금요일"), std::string::npos) << answer;
 }
 
 TEST_F(Datebot, EnglishAddDaysQuestionCallsAddDaysWithDateAndCount) {
@@ -80,13 +79,13 @@ TEST_F(Datebot, HoldsItsMeasuredAccuracyOnAFreshSample) {
   const json out = json::parse(r.out);
   const std::string failures = out["failures"].dump(2);
   EXPECT_EQ(out["rows"], 150);
-  // v1 measured on 500 fresh conversations (seed 2): call 82.0%, answer 70.9%, follow-up turns
-  // 56.3%; on this sample (greedy, so the same every run): 78.6%, 66.7%, 51.0%. The floors leave
+  // v2 measured on 500 fresh conversations (seed 2): call 94.2%, answer 94.4%, follow-up turns
+  // 83.1%; on this sample (greedy, so the same every run): 94.5%, 94.0%, 84.3%. The floors leave
   // room for rounding differences between machines (BLAS, kernels) flipping a few answers.
-  EXPECT_GE(out["call_accuracy"].get<double>(), 0.70) << failures;
-  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.58) << failures;
+  EXPECT_GE(out["call_accuracy"].get<double>(), 0.90) << failures;
+  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.90) << failures;
   ASSERT_GT(out["follow_ups"]["turns"].get<int>(), 10);
-  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.40) << failures;
+  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.75) << failures;
 }
 
 }  // namespace

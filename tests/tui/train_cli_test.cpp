@@ -36,15 +36,25 @@ std::string write_config(const testing::ScratchDir& dir, const std::string& name
   return path;
 }
 
-std::map<int, double> step_losses(const std::string& jsonl) {
-  std::map<int, double> losses;
+// step -> `field` ("loss", "lr") of every step event in `tunedeck train --json` output
+std::map<int, double> step_values(const std::string& jsonl, const std::string& field) {
+  std::map<int, double> values;
   std::istringstream in(jsonl);
   for (std::string line; std::getline(in, line);) {
     json j = json::parse(line, nullptr, false);
     if (j.is_object() && j.contains("status") && j["status"] == "running" && !j.contains("message"))
-      losses[j["step"].get<int>()] = j["loss"].get<double>();
+      values[j["step"].get<int>()] = j[field].get<double>();
   }
-  return losses;
+  return values;
+}
+
+std::map<int, double> step_losses(const std::string& jsonl) { return step_values(jsonl, "loss"); }
+
+// the final outcome object: the last line of `tunedeck train --json`
+json outcome_of(const std::string& jsonl) {
+  const size_t end = jsonl.find_last_not_of('\n');
+  const size_t start = jsonl.rfind('\n', end);
+  return json::parse(jsonl.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start + 1)));
 }
 
 // Starts `tunedeck train CONFIG --json`, reads its stdout until `marker` appears in a line and
@@ -103,6 +113,34 @@ TEST(TrainCli, KilledAndResumedRunMatchesAnUninterruptedOne) {
     EXPECT_EQ(loss, expected.at(step)) << "step " << step;  // exact: same math, same order
   }
   for (const auto& [step, loss] : before_kill) EXPECT_EQ(loss, expected.at(step)) << "step " << step;
+}
+
+// Training in stages, as datebot was: --steps N stops at N with a schedule that spans N; --resume
+// then continues to the config's steps, with the learning rate a single run has at each step.
+TEST(TrainCli, StepsOverrideTrainsInStagesThatResume) {
+  testing::ScratchDir dir;
+  auto whole = testing::run_command({"tunedeck", "train", write_config(dir, "whole"), "--json"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err << whole.out;
+  const auto whole_lr = step_values(whole.out, "lr");
+
+  const std::string config = write_config(dir, "staged");
+  auto first = testing::run_command({"tunedeck", "train", config, "--steps", "10", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  const auto first_lr = step_values(first.out, "lr");
+  ASSERT_EQ(first_lr.size(), 10u);
+  EXPECT_LT(first_lr.at(10), whole_lr.at(10));  // its own schedule: decayed by step 10
+  EXPECT_EQ(outcome_of(first.out)["steps"], 10);
+
+  auto second = testing::run_command({"tunedeck", "train", config, "--resume", "--json"});
+  ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
+  const auto second_lr = step_values(second.out, "lr");
+  ASSERT_EQ(second_lr.size(), 20u);  // steps 11..30
+  for (const auto& [step, lr] : second_lr) EXPECT_DOUBLE_EQ(lr, whole_lr.at(step)) << "step " << step;
+  EXPECT_EQ(outcome_of(second.out)["steps"], 30);
+
+  auto zero = testing::run_command({"tunedeck", "train", config, "--steps", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("--steps must be >= 1"), std::string::npos) << zero.err;
 }
 
 TEST(TrainCli, PreflightStopsWhenTooFewTokensCarryLoss) {
