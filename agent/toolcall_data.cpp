@@ -86,8 +86,9 @@ CalendarDate sample_today(SeededRandom& r) {
 }
 
 // A day count (> 0): small numbers, round numbers, whole weeks, and the occasional large one.
-long long sample_day_count(SeededRandom& r) {
-  switch (r.weighted({34, 18, 18, 8, 16, 6})) {
+// The hard mix draws whole weeks twice as often.
+long long sample_day_count(bool hard, SeededRandom& r) {
+  switch (hard ? r.weighted({24, 14, 14, 6, 34, 8}) : r.weighted({34, 18, 18, 8, 16, 6})) {
     case 0:
       return r.between(1, 31);
     case 1:
@@ -103,26 +104,26 @@ long long sample_day_count(SeededRandom& r) {
   }
 }
 
-long long sample_offset(SeededRandom& r, int percent_after) {
-  const long long count = sample_day_count(r);
+long long sample_offset(bool hard, SeededRandom& r, int percent_after) {
+  const long long count = sample_day_count(hard, r);
   return r.chance(percent_after) ? count : -count;
 }
 
 // Today-relative offsets: a quarter are tomorrow/yesterday-like words.
-long long sample_today_offset(SeededRandom& r) {
+long long sample_today_offset(bool hard, SeededRandom& r) {
   if (r.chance(25)) return r.pick({1, 2, 3, -1, -2, 7, -7});
-  return sample_offset(r, 65);
+  return sample_offset(hard, r, 65);
 }
 
 // Follow-ups are mostly short hops: the next/previous day, a week, a few days.
-long long sample_follow_up_offset(SeededRandom& r) {
-  switch (r.weighted({20, 10, 70})) {
+long long sample_follow_up_offset(bool hard, SeededRandom& r) {
+  switch (hard ? r.weighted({20, 25, 55}) : r.weighted({20, 10, 70})) {
     case 0:
       return r.chance(60) ? 1 : -1;
     case 1:
       return r.chance(60) ? 7 : -7;
     default: {
-      const long long count = r.chance(70) ? r.between(2, 60) : sample_day_count(r);
+      const long long count = r.chance(70) ? r.between(2, 60) : sample_day_count(hard, r);
       return r.chance(65) ? count : -count;
     }
   }
@@ -221,20 +222,22 @@ ToolcallTurn make_turn(const ToolRegistry& tools, const TurnContext& context,
 }
 
 // The question of a single-turn intent, its values drawn.
-QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, SeededRandom& r) {
+QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, bool hard,
+                            SeededRandom& r) {
   QuestionSpec spec;
   spec.intent = intent;
   spec.politeness = politeness;
+  spec.hard_counts = hard;
   switch (intent) {
     case ToolcallIntent::kWeekday:
       spec.date = sample_date(r);
       break;
     case ToolcallIntent::kAddDays:
       spec.date = sample_date(r);
-      spec.days = sample_offset(r, 60);
+      spec.days = sample_offset(hard, r, 60);
       break;
     case ToolcallIntent::kTodayAddDays:
-      spec.days = sample_today_offset(r);
+      spec.days = sample_today_offset(hard, r);
       break;
     default:
       break;
@@ -252,6 +255,7 @@ QuestionSpec same_question_again(const QuestionSpec& previous, SeededRandom& r) 
   QuestionSpec spec;
   spec.intent = ToolcallIntent::kFollowUpSameAs;
   spec.politeness = previous.politeness;
+  spec.hard_counts = previous.hard_counts;
   spec.repeats_weekday =
       previous.intent == ToolcallIntent::kWeekday ||
       (previous.intent == ToolcallIntent::kFollowUpSameAs && previous.repeats_weekday);
@@ -260,16 +264,17 @@ QuestionSpec same_question_again(const QuestionSpec& previous, SeededRandom& r) 
   return spec;
 }
 
-QuestionSpec relative_question(Politeness politeness, SeededRandom& r) {
+QuestionSpec relative_question(Politeness politeness, bool hard, SeededRandom& r) {
   QuestionSpec spec;
   spec.intent = ToolcallIntent::kFollowUp;
   spec.politeness = politeness;
-  spec.days = sample_follow_up_offset(r);
+  spec.hard_counts = hard;
+  spec.days = sample_follow_up_offset(hard, r);
   return spec;
 }
 
 ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent intent,
-                                       ToolcallLanguage language, SeededRandom& r) {
+                                       ToolcallLanguage language, bool hard, SeededRandom& r) {
   ToolcallConversation conversation;
   conversation.intent = intent;
   conversation.language = language;
@@ -277,12 +282,12 @@ ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent
   TurnContext context{language, sample_today(r), ""};
   if (intent != ToolcallIntent::kFollowUp) {
     conversation.turns.push_back(
-        make_turn(tools, context, first_question(intent, politeness, r), r));
+        make_turn(tools, context, first_question(intent, politeness, hard, r), r));
     return conversation;
   }
   static const ToolcallIntent kFirst[] = {ToolcallIntent::kWeekday, ToolcallIntent::kAddDays,
                                           ToolcallIntent::kTodayAddDays, ToolcallIntent::kToday};
-  QuestionSpec previous = first_question(kFirst[r.weighted({35, 40, 15, 10})], politeness, r);
+  QuestionSpec previous = first_question(kFirst[r.weighted({35, 40, 15, 10})], politeness, hard, r);
   conversation.turns.push_back(make_turn(tools, context, previous, r));
   // Then: [the same question for another date,] a relative hop, [another relative hop].
   std::vector<bool> relative;
@@ -294,7 +299,7 @@ ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent
   }
   for (const bool is_relative : relative) {
     const QuestionSpec spec =
-        is_relative ? relative_question(politeness, r) : same_question_again(previous, r);
+        is_relative ? relative_question(politeness, hard, r) : same_question_again(previous, r);
     context.anchor = conversation.turns.back().answer_date;
     conversation.turns.push_back(make_turn(tools, context, spec, r));
     previous = spec;
@@ -308,14 +313,15 @@ ToolcallLanguage sample_language(const std::string& languages, SeededRandom& r) 
   return r.chance(60) ? ToolcallLanguage::kKorean : ToolcallLanguage::kEnglish;
 }
 
-ToolcallIntent sample_intent(bool single_call_only, SeededRandom& r) {
+// The hard mix has more follow-ups and today-relative questions (two calls).
+ToolcallIntent sample_intent(bool single_call_only, bool hard, SeededRandom& r) {
   if (single_call_only) {
     return r.weighted({45, 55}) == 0 ? ToolcallIntent::kWeekday : ToolcallIntent::kAddDays;
   }
   static const ToolcallIntent kIntents[] = {ToolcallIntent::kWeekday, ToolcallIntent::kAddDays,
                                             ToolcallIntent::kToday, ToolcallIntent::kTodayAddDays,
                                             ToolcallIntent::kFollowUp};
-  return kIntents[r.weighted({26, 30, 6, 16, 22})];
+  return kIntents[hard ? r.weighted({18, 26, 4, 20, 32}) : r.weighted({26, 30, 6, 16, 22})];
 }
 
 // ---- Writing
@@ -349,8 +355,8 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
   conversations.reserve(static_cast<size_t>(options.count));
   for (int i = 0; i < options.count; i++) {
     const ToolcallLanguage language = sample_language(options.languages, random);
-    const ToolcallIntent intent = sample_intent(options.single_call_only, random);
-    conversations.push_back(make_conversation(tools, intent, language, random));
+    const ToolcallIntent intent = sample_intent(options.single_call_only, options.hard_counts, random);
+    conversations.push_back(make_conversation(tools, intent, language, options.hard_counts, random));
   }
   return conversations;
 }

@@ -21,6 +21,10 @@ struct ToolcallDataOptions {
   // Only questions answered by one call in one turn (weekday, add_days): what a seed-001 CSV row
   // can hold. Otherwise also today, today-relative (two calls) and multi-turn follow-ups.
   bool single_call_only = false;
+  // A mix for training on the hard cases (datebot stage 3): day counts said in weeks or words,
+  // whole-week counts, follow-ups and today-relative questions come up more often. Same
+  // phrasings, other odds; false gives exactly the default mix's bytes.
+  bool hard_counts = false;
 };
 
 // One tool call of a turn and what the tool returned.

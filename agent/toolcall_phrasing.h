@@ -38,6 +38,7 @@ struct QuestionSpec {
   long long days = 0;            // kAddDays, kTodayAddDays, kFollowUp: the signed offset (never 0)
   bool repeats_weekday = false;  // kFollowUpSameAs: the previous turn asked for a weekday
   Politeness politeness = Politeness::kPolite;
+  bool hard_counts = false;      // say the count in weeks or words more often (training mixes)
 };
 
 // How the question came out, so the answer can fit it.

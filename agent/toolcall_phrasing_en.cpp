@@ -102,19 +102,20 @@ struct CountText {
   bool in_weeks = false;
 };
 
-CountText english_count(long long n, SeededRandom& r) {
-  if (n % 7 == 0 && n / 7 <= 52 && r.chance(55)) {
+// `hard`: weeks and words more often (QuestionSpec::hard_counts).
+CountText english_count(long long n, bool hard, SeededRandom& r) {
+  if (n % 7 == 0 && n / 7 <= 52 && r.chance(hard ? 80 : 55)) {
     const long long weeks = n / 7;
     if (weeks == 1) return {r.pick({"a week", "a week", "one week", "1 week"}), true};
-    if (weeks == 2 && r.chance(15)) return {"a fortnight", true};
+    if (weeks == 2 && r.chance(hard ? 25 : 15)) return {"a fortnight", true};
     const std::string word = spelled(weeks);
-    if (!word.empty() && r.chance(30)) return {word + " weeks", true};
+    if (!word.empty() && r.chance(hard ? 45 : 30)) return {word + " weeks", true};
     return {std::to_string(weeks) + (r.chance(95) ? " weeks" : " wks"), true};
   }
   if (n == 1) return {r.pick({"a day", "one day", "1 day"}), false};
   std::string word = spelled(n);
   if ((n == 100 || n == 1000) && r.chance(50)) word = n == 100 ? "a hundred" : "a thousand";
-  if (!word.empty() && r.chance(25)) return {word + " days", false};
+  if (!word.empty() && r.chance(hard ? 50 : 25)) return {word + " days", false};
   return {std::to_string(n) + (r.chance(96) ? " days" : "days"), false};
 }
 
@@ -373,7 +374,7 @@ PhrasedQuestion add_days_question(const QuestionSpec& s, SeededRandom& r) {
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
   const std::string d = english_date_text(s.date, r);
-  const CountText count = english_count(n, r);
+  const CountText count = english_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string& c = count.text;
   const std::string dir = direction(after, r);
@@ -592,7 +593,7 @@ PhrasedQuestion today_add_days_question(const QuestionSpec& s, SeededRandom& r) 
     out.text = with_fillers(finish(body, question, p, r), p, r);
     return out;
   }
-  const CountText count = english_count(n, r);
+  const CountText count = english_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string& c = count.text;
   switch (r.weighted({14, 12, 12, 7, 6, 5, 6, 7, 5, 5})) {
@@ -658,7 +659,7 @@ PhrasedQuestion follow_up_question(const QuestionSpec& s, SeededRandom& r) {
   const bool after = s.days > 0;
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
-  const CountText count = english_count(n, r);
+  const CountText count = english_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string& c = count.text;
   std::string body;

@@ -283,21 +283,22 @@ struct CountText {
   bool in_weeks = false;
 };
 
-CountText korean_count(long long n, SeededRandom& r) {
-  if (n % 7 == 0 && n / 7 <= 52 && r.chance(55)) {
+// `hard`: weeks and words more often (QuestionSpec::hard_counts).
+CountText korean_count(long long n, bool hard, SeededRandom& r) {
+  if (n % 7 == 0 && n / 7 <= 52 && r.chance(hard ? 80 : 55)) {
     const long long weeks = n / 7;
     if (weeks == 1) return {r.pick({"일주일", "일주일", "1주", "1주일", "한 주"}), true};
-    if (weeks <= 4 && r.chance(25)) {
+    if (weeks <= 4 && r.chance(hard ? 40 : 25)) {
       static const char* kNative[] = {"", "", "두", "세", "네"};
       return {std::string(kNative[weeks]) + " 주", true};
     }
     return {std::to_string(weeks) + r.pick({"주", "주", "주", "주일", " 주"}), true};
   }
   const char* native = native_days(n);
-  if (native && r.chance(40)) return {native, false};
+  if (native && r.chance(hard ? 60 : 40)) return {native, false};
   // Round numbers only: "백 일", "삼십 일" read naturally, "삼백사십이 일" does not.
   // Spaced ("이십 일"): unspaced "이십일" would also read as 21. 백일 and 천일 are set words.
-  if (n % 10 == 0 && n <= 1000 && r.chance(15)) {
+  if (n % 10 == 0 && n <= 1000 && r.chance(hard ? 30 : 15)) {
     const bool set_word = (n == 100 || n == 1000) && r.chance(50);
     return {sino_korean(n) + (set_word ? "일" : " 일"), false};
   }
@@ -536,7 +537,7 @@ PhrasedQuestion add_days_question(const QuestionSpec& s, SeededRandom& r) {
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
   const std::string d = korean_date_text(s.date, r);
-  const CountText count = korean_count(n, r);
+  const CountText count = korean_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string off = offset_text(count.text, after, r);
   const std::string from = counted_from(d, r);
@@ -754,7 +755,7 @@ PhrasedQuestion today_add_days_question(const QuestionSpec& s, SeededRandom& r) 
     out.text = q;
     return out;
   }
-  const CountText count = korean_count(n, r);
+  const CountText count = korean_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string off = offset_text(count.text, after, r);
   const bool past = !after && r.chance(40);
@@ -851,7 +852,7 @@ PhrasedQuestion follow_up_question(const QuestionSpec& s, SeededRandom& r) {
   const bool after = s.days > 0;
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
-  const CountText count = korean_count(n, r);
+  const CountText count = korean_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string off = offset_text(count.text, after, r);
   const std::string lead = follow_up_lead(p, r);

@@ -6,10 +6,24 @@
 
 #include <stdexcept>
 #include <thread>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "core/cpu_block_cache.h"
 
 namespace tunedeck {
 
+size_t release_freed_memory() {
+  const size_t released = cpu_block_cache_release();
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+  return released;
+}
+
 int runtime_init(int threads) {
+  cpu_block_cache_install();
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
   return at::get_num_threads();

@@ -9,8 +9,15 @@
 
 namespace tunedeck {
 
-// threads <= 0: every core. Returns the count in effect.
+// threads <= 0: every core. Returns the count in effect. The first call also makes
+// core/cpu_block_cache libtorch's CPU allocator (freed tensor blocks are reused, not unmapped).
 int runtime_init(int threads);
+
+// Gives memory the process holds but no longer uses back to the system: the CPU block cache's
+// freed blocks and glibc's free heap pages. After a training job or a model swap. Returns the
+// bytes the block cache released.
+size_t release_freed_memory();
+
 c10::Device parse_device(const std::string& name);        // throws on unknown / unavailable
 c10::ScalarType parse_dtype(const std::string& name);      // f32|float32, bf16|bfloat16, f16|float16
 std::string dtype_name(c10::ScalarType dtype);             // "f32", "bf16", "f16"

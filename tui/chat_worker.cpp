@@ -159,6 +159,7 @@ void ChatWorker::load_on_thread(ChatEngine& engine, const std::string& path) {
   post_busy("");
   post_notice("model " + path + " loaded (template " + engine.status().template_name + ")", true);
   publish_model(engine);
+  release_freed_memory();  // the previous model's own copies of its weights, if nothing holds it
 }
 
 void ChatWorker::publish_model(ChatEngine& engine) {

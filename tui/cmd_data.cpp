@@ -17,7 +17,7 @@ namespace {
 
 const char kUsage[] =
     "usage: tunedeck data toolcalls --out FILE [--n N] [--seed S] [--format csv|jsonl]\n"
-    "                               [--lang ko|en|mix] [--system TEXT]\n"
+    "                               [--lang ko|en|mix] [--system TEXT] [--hard-counts]\n"
     "\n"
     "Writes synthetic tool-call conversations for the date agent: Korean and English questions\n"
     "(weekday of a date, N days before/after a date, today and today-relative questions, and\n"
@@ -34,6 +34,9 @@ const char kUsage[] =
     "                  .jsonl or .json, else csv\n"
     "  --lang L        ko, en, or mix (about 60% Korean; default)\n"
     "  --system TEXT   jsonl: a system message opening every conversation (default: none)\n"
+    "  --hard-counts   a mix for training on the hard cases: day counts in weeks or words\n"
+    "                  (\"18 weeks\", \"a fortnight\", \"thirty-two days\", \"열흘\"), follow-ups\n"
+    "                  and today-relative questions more often (datebot's stage 3)\n"
     "\n"
     "Example: tunedeck data toolcalls --out train.jsonl --n 30000 --seed 1\n"
     "         tunedeck data toolcalls --out test.csv --n 500 --seed 2\n";
@@ -85,6 +88,7 @@ int run_data(CliArgs& args) {
   const std::string format_flag = args.value_or("format", "");
   options.languages = args.value_or("lang", "mix");
   const std::string system_prompt = args.value_or("system", "");
+  options.hard_counts = args.flag("hard-counts");
   const std::vector<std::string> kinds = args.positionals();
   args.finish();
   if (kinds.size() != 1 || kinds[0] != "toolcalls") {

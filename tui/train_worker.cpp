@@ -53,6 +53,7 @@ void TrainWorker::run(const TrainConfig& config, std::shared_ptr<const LlamaMode
     done.ok = false;
     done.text = std::string("training failed: ") + e.what();
   }
+  release_freed_memory();  // the run's activations and gradients: back to the system
   running_ = false;
   events_.push(std::move(done));
 }

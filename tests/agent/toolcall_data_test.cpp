@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <map>
+#include <regex>
 #include <set>
 #include <stdexcept>
 
@@ -23,8 +24,10 @@ namespace {
 using nlohmann::json;
 
 std::vector<ToolcallConversation> generate(uint64_t seed, int count, bool single_call_only,
-                                           const std::string& languages = "mix") {
+                                           const std::string& languages = "mix",
+                                           bool hard_counts = false) {
   ToolcallDataOptions options;
+  options.hard_counts = hard_counts;
   options.seed = seed;
   options.count = count;
   options.single_call_only = single_call_only;
@@ -370,6 +373,55 @@ TEST(ToolcallDataVariety, DateSpellingsAndUnitsVary) {
   for (const char* form : {"년 ", "월 ", ". ", "/", "-", "주", "이틀", "열흘", "weeks", "a week",
                            "February", "Feb ", "th of ", "?", "요?", "니까?", "야?", "알려줘"})
     EXPECT_TRUE(contains(all, form)) << form;
+}
+
+// Shares of English turns that say the count in weeks, in number words, and of follow-up turns.
+struct CountForms {
+  double weeks = 0, words = 0, follow_ups = 0;
+};
+
+CountForms count_forms(const std::vector<ToolcallConversation>& conversations) {
+  const std::regex weeks(R"(\b(weeks?|wks|fortnight)\b)");
+  const std::regex words(
+      R"(\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|)"
+      R"(forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b)",
+      std::regex::icase);
+  CountForms shares;
+  int turns = 0;
+  for (const ToolcallConversation& c : conversations) {
+    for (const ToolcallTurn& turn : c.turns) {
+      turns++;
+      if (std::regex_search(turn.user, weeks)) shares.weeks++;
+      if (std::regex_search(turn.user, words)) shares.words++;
+      if (turn.intent == ToolcallIntent::kFollowUp) shares.follow_ups++;
+    }
+  }
+  shares.weeks /= turns;
+  shares.words /= turns;
+  shares.follow_ups /= turns;
+  return shares;
+}
+
+TEST_F(ToolcallData, HardCountsMixAsksTheHardCasesMoreOftenAndStaysRight) {
+  const CountForms usual = count_forms(generate(16, 3000, false, "en"));
+  const std::vector<ToolcallConversation> hard_mix = generate(16, 3000, false, "en", true);
+  const CountForms hard = count_forms(hard_mix);
+  EXPECT_GT(hard.weeks, 1.5 * usual.weeks) << usual.weeks << " -> " << hard.weeks;
+  EXPECT_GT(hard.words, 1.5 * usual.words) << usual.words << " -> " << hard.words;
+  EXPECT_GT(hard.follow_ups, 1.2 * usual.follow_ups) << usual.follow_ups << " -> "
+                                                     << hard.follow_ups;
+  // Other odds, same correctness: every call reproduces its result, every answer names it.
+  for (size_t i = 0; i < 400; i++) {
+    for (const ToolcallTurn& turn : hard_mix[i].turns) {
+      for (const ToolcallStep& step : turn.steps) EXPECT_EQ(rerun(step), step.result_text);
+      EXPECT_TRUE(names_date(turn.answer, CalendarDate::parse(turn.answer_date)) ||
+                  names_weekday(turn.answer, CalendarDate::parse(turn.answer_date)))
+          << turn.user << " -> " << turn.answer;
+    }
+  }
+  // Korean too: the mix is an option of the generator, not of one language.
+  EXPECT_NE(toolcall_data_jsonl(generate(16, 200, false, "ko"), ""),
+            toolcall_data_jsonl(generate(16, 200, false, "ko", true), ""));
 }
 
 TEST(ToolcallDataVariety, LanguageOptionIsObeyed) {

@@ -82,6 +82,24 @@ TEST_F(DataCli, JsonlByExtensionWithSystemPromptAndLanguage) {
   EXPECT_TRUE(saw_follow_up);
 }
 
+TEST_F(DataCli, HardCountsFlagWritesTheHardMix) {
+  // Same seed, other odds: more counts in weeks, as datebot's stage-3 data (etc/train).
+  const std::string usual = dir_.file("usual.jsonl"), hard = dir_.file("hard.jsonl");
+  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
+                .exit_code, 0);
+  const CommandResult r = tunedeck(
+      {"toolcalls", "--out", hard, "--n", "300", "--seed", "4", "--lang", "en", "--hard-counts"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto weeks = [](const std::string& text) {  // " weeks" and "a week", not "weekday"
+    size_t n = 0;
+    for (const std::string unit : {" weeks", "a week"})
+      for (size_t at = text.find(unit); at != std::string::npos; at = text.find(unit, at + 1)) n++;
+    return n;
+  };
+  EXPECT_GT(weeks(read_file(hard)), weeks(read_file(usual)) * 3 / 2)
+      << weeks(read_file(usual)) << " vs " << weeks(read_file(hard));
+}
+
 TEST_F(DataCli, FormatFlagOverridesTheExtension) {
   const std::string out = dir_.file("data.txt");
   ASSERT_EQ(tunedeck({"toolcalls", "--out", out, "--n", "5", "--format", "jsonl"}).exit_code, 0);

@@ -17,7 +17,6 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-std::string datebot_dir() { return testing::source_dir() + "/etc/models/datebot"; }
 
 // Runs tunedeck with the shipped config only (no per-user files) and a scratch database.
 class Datebot : public ::testing::Test {
@@ -79,13 +78,14 @@ TEST_F(Datebot, HoldsItsMeasuredAccuracyOnAFreshSample) {
   const json out = json::parse(r.out);
   const std::string failures = out["failures"].dump(2);
   EXPECT_EQ(out["rows"], 150);
-  // v2 measured on 500 fresh conversations (seed 2): call 94.2%, answer 94.4%, follow-up turns
-  // 83.1%; on this sample (greedy, so the same every run): 94.5%, 94.0%, 84.3%. The floors leave
-  // room for rounding differences between machines (BLAS, kernels) flipping a few answers.
-  EXPECT_GE(out["call_accuracy"].get<double>(), 0.90) << failures;
-  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.90) << failures;
+  // v3 measured on 500 fresh conversations (seed 2): call 96.7%, answer 96.2%, follow-up turns
+  // 88.8%; on this sample (greedy, so the same every run): 96.5%, 98.0%, 88.2%. The floors leave
+  // room for rounding differences between machines (BLAS, kernels) flipping a few answers. The
+  // issue's bar (98% / 95% / 90%) goes here when a model meets it.
+  EXPECT_GE(out["call_accuracy"].get<double>(), 0.93) << failures;
+  EXPECT_GE(out["answer_accuracy"].get<double>(), 0.94) << failures;
   ASSERT_GT(out["follow_ups"]["turns"].get<int>(), 10);
-  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.75) << failures;
+  EXPECT_GE(out["follow_ups"]["turn_accuracy"].get<double>(), 0.82) << failures;
 }
 
 }  // namespace
