@@ -37,11 +37,11 @@ class BlockCache {
     void* block = take_cached(size);
     if (!block) block = map_block(size);
     if (!block) return fallback_->allocate(bytes);  // out of memory: its error names the size
-    return c10::DataPtr(block, block, &BlockCache::free_block, c10::Device(c10::DeviceType::CPU));
+    return c10::DataPtr(block, block, &BlockCache::free_any, c10::Device(c10::DeviceType::CPU));
   }
 
-  static void free_block(void* block);
-  // Any block this allocator handed out, small ones (the replaced allocator's) included.
+  // The deleter of every block this allocator hands out, small ones (the replaced allocator's,
+  // reached through raw_deleter) included.
   static void free_any(void* block);
 
   CpuBlockCacheStats stats() {
@@ -139,8 +139,6 @@ class BlockCache {
 BlockCache* g_cache = nullptr;  // set once under g_install, then read-only
 std::once_flag g_install;
 
-void BlockCache::free_block(void* block) { g_cache->give_back(block); }
-
 void BlockCache::free_any(void* block) {
   if (!block || g_cache->give_back(block)) return;
   const c10::DeleterFnPtr small = g_cache->fallback_->raw_deleter();
@@ -152,21 +150,23 @@ void BlockCache::free_any(void* block) {
 constexpr bool kConstAllocate =
     std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>;
 
-template <bool kConst, typename Base = c10::Allocator>
+// What both shapes share: the deleter, and copy_data (pure virtual from 2.3, a plain member before).
+struct CacheAllocatorBase : c10::Allocator {
+  c10::DeleterFnPtr raw_deleter() const override { return &BlockCache::free_any; }
+  void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }
+};
+
+template <bool kConst, typename Base = CacheAllocatorBase>
 struct CacheAllocator;
 
 template <typename Base>
 struct CacheAllocator<true, Base> final : Base {
   c10::DataPtr allocate(size_t bytes) const override { return g_cache->allocate(bytes); }
-  c10::DeleterFnPtr raw_deleter() const override { return &BlockCache::free_any; }
-  void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }
 };
 
 template <typename Base>
 struct CacheAllocator<false, Base> final : Base {
   c10::DataPtr allocate(size_t bytes) override { return g_cache->allocate(bytes); }
-  c10::DeleterFnPtr raw_deleter() const override { return &BlockCache::free_any; }
-  void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }
 };
 
 }  // namespace
