@@ -5,13 +5,14 @@
 //   tunedeck_train_bench --shape llama-110m | --model DIR | --config config.json
 //       [--method lora|full|both]
 //       [--batch 4] [--seq 128] [--steps 5] [--warmup 1] [--rank 16] [--autocast none|bf16]
-//       [--threads N] [--json]
+//       [--loss-share 1] [--logits loss|all] [--threads N] [--json]
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -21,6 +22,7 @@
 #include "core/machine_limits.h"
 #include "core/runtime.h"
 #include "train/adamw.h"
+#include "train/token_loss.h"
 #include "tui/cli_args.h"
 
 namespace tunedeck {
@@ -30,7 +32,9 @@ using Clock = std::chrono::steady_clock;
 
 struct BenchSettings {
   std::string shape, model_dir, config_file, method = "both", autocast = "none";
+  std::string logits = "loss";  // "loss": the head for the positions with a target (the trainer's)
   int batch = 4, seq = 128, steps = 5, warmup = 1, rank = 16, threads = 0;
+  double loss_share = 1.0;  // share of each row's positions with a target (SFT: the answer's)
   bool json = false;
 };
 
@@ -58,8 +62,12 @@ double attention_flops_per_token(const ModelConfig& c, int seq) {
   return 2.0 * 2.0 * c.num_layers * c.num_heads * c.head_dim * (seq + 1) / 2.0;
 }
 
-StepCost step_cost(const ModelConfig& c, int seq, const std::string& method, long long lora_params) {
-  const double n = static_cast<double>(matmul_params(c)), attn = attention_flops_per_token(c, seq);
+// `head_share`: the share of positions whose head (lm_head) is computed.
+StepCost step_cost(const ModelConfig& c, int seq, const std::string& method, long long lora_params,
+                   double head_share) {
+  const double head = static_cast<double>(c.vocab_size) * c.hidden_size;
+  const double n = static_cast<double>(matmul_params(c)) - head * (1.0 - head_share),
+               attn = attention_flops_per_token(c, seq);
   StepCost cost;
   if (method == "full") {
     cost.trainable = c.parameter_count();
@@ -96,10 +104,11 @@ std::vector<at::Tensor> all_weights(const LlamaModel& model) {
   return out;
 }
 
-at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const LoraAdapter* adapter,
-                   const std::string& autocast) {
+at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const at::Tensor& head_rows,
+                   const LoraAdapter* adapter, const std::string& autocast) {
   ForwardOptions fo;
   fo.training = true;
+  fo.logit_rows = head_rows;
   if (autocast != "bf16") return model.forward(ids, nullptr, 0, adapter, fo);
   at::autocast::set_cpu_enabled(true);
   at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
@@ -129,17 +138,27 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
   at::Generator gen = at::detail::createCPUGenerator(1);
   const int64_t V = model.config().vocab_size;
   at::Tensor ids = at::randint(3, V, {s.batch, s.seq + 1}, gen, at::TensorOptions().dtype(at::kLong));
-  at::Tensor inputs = ids.narrow(1, 0, s.seq), targets = ids.narrow(1, 1, s.seq).reshape({-1});
-
+  at::Tensor inputs = ids.narrow(1, 0, s.seq), targets = ids.narrow(1, 1, s.seq).clone();
+  // the first (1 - share) of each row is the "prompt": no target there, as in SFT
+  const auto prompt = static_cast<int64_t>(std::lround((1.0 - s.loss_share) * s.seq));
+  targets.narrow(1, 0, prompt).fill_(-100);
+  const LossPositions positions = loss_positions(targets);
+  // --logits all: the head and log-softmax over every position, -100 ignored (before token_loss)
+  const bool all = s.logits == "all";
+  const at::Tensor head_rows = all ? at::arange(s.batch * s.seq, at::kLong) : positions.rows;
   MethodResult r;
   r.method = method;
-  r.cost = step_cost(model.config(), s.seq, method, lora_params);
+  r.cost = step_cost(model.config(), s.seq, method, lora_params,
+                     static_cast<double>(head_rows.size(0)) / (s.batch * s.seq));
   double timed_s = 0;
   for (int step = 0; step < s.warmup + s.steps; ++step) {
     const auto t0 = Clock::now();
     optimizer.zero_grad();
-    at::Tensor logits = forward(model, inputs, adapter.get(), s.autocast);
-    at::Tensor loss = at::cross_entropy_loss(logits.reshape({-1, V}).to(at::kFloat), targets);
+    at::Tensor logits = forward(model, inputs, head_rows, adapter.get(), s.autocast);
+    const at::Tensor nll = all ? at::nll_loss(at::log_softmax(logits, -1), targets.reshape({-1}), {},
+                                              at::Reduction::Sum, -100)
+                               : token_nll_sum(logits, positions.targets);
+    at::Tensor loss = nll / static_cast<double>(positions.count);
     loss.backward();
     optimizer.clip_grad_norm(1.0);
     optimizer.step(1e-4);
@@ -160,6 +179,8 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak, cons
   std::printf("tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d warm-up), autocast %s\n",
               label(s).c_str(), c.parameter_count() / 1e6,
               s.batch, s.seq, s.steps, s.warmup, s.autocast.c_str());
+  std::printf("loss                  on %.0f%% of positions; head (lm_head) over %s\n",
+              100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only");
   std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n\n",
               machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
   std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms", "GFLOP/s", "of peak", "loss first -> last");
@@ -178,6 +199,8 @@ nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak
   j["seq"] = s.seq;
   j["steps"] = s.steps;
   j["autocast"] = s.autocast;
+  j["loss_share"] = s.loss_share;
+  j["logits"] = s.logits;
   j["machine"] = {{"cpu", machine_limits_cpu_name()}, {"runtime", runtime_description()},
                   {"matmul_f32_gflops", peak}};
   for (const auto& r : rs)
@@ -201,12 +224,16 @@ BenchSettings parse(CliArgs& args) {
   s.warmup = args.int_or("warmup", 1);
   s.rank = args.int_or("rank", 16);
   s.threads = args.int_or("threads", 0);
+  s.loss_share = std::stod(args.value_or("loss-share", "1"));
+  s.logits = args.value_or("logits", "loss");
   s.json = args.flag("json");
   args.finish();
   if (!s.shape.empty() + !s.model_dir.empty() + !s.config_file.empty() != 1)
     throw UsageError("give exactly one of --shape NAME, --model DIR or --config config.json (random weights)");
   if (s.method != "lora" && s.method != "full" && s.method != "both") throw UsageError("--method must be lora, full or both");
   if (s.autocast != "none" && s.autocast != "bf16") throw UsageError("--autocast must be none or bf16");
+  if (!(s.loss_share > 0 && s.loss_share <= 1)) throw UsageError("--loss-share must be in (0, 1]");
+  if (s.logits != "loss" && s.logits != "all") throw UsageError("--logits must be loss or all");
   if (s.batch < 1 || s.seq < 2 || s.steps < 1 || s.warmup < 0 || s.rank < 1)
     throw UsageError("--batch, --steps, --rank must be >= 1, --seq >= 2, --warmup >= 0");
   return s;
@@ -218,6 +245,9 @@ int run(CliArgs& args) {
               << " | --model DIR | --config config.json\n"
                  "  [--method lora|full|both] [--batch 4] [--seq 128] [--steps 5] [--warmup 1]\n"
                  "  [--rank 16] [--autocast none|bf16] [--threads N (0 = all cores)] [--json]\n"
+                 "  [--loss-share F (share of each row with a target; the rest is its prompt)]\n"
+                 "  [--logits loss|all (head for the target positions only, the trainer's way; or\n"
+                 "   for every position, to compare)]\n"
                  "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
     return 0;
   }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -30,6 +31,16 @@ size_t physical_memory_bytes() {
 class BlockCache {
  public:
   BlockCache(c10::Allocator* fallback, size_t limit) : fallback_(fallback), limit_(limit) {}
+
+  void set_limit(size_t limit) {
+    std::vector<std::pair<void*, size_t>> unmap;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      limit_ = limit;
+      while (cached_bytes_ > limit_) unmap.push_back(evict_oldest());
+    }
+    for (const auto& [block, size] : unmap) munmap(block, size);
+  }
 
   c10::DataPtr allocate(size_t bytes) {
     if (bytes < kMinCachedBytes) return fallback_->allocate(bytes);
@@ -61,8 +72,7 @@ class BlockCache {
     std::vector<std::pair<void*, size_t>> unmap;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      for (auto& [size, blocks] : cached_)
-        for (void* block : blocks) unmap.emplace_back(block, size);
+      for (const auto& [size, cached] : cached_) unmap.emplace_back(cached.block, size);
       cached_.clear();
       cached_bytes_ = 0;
     }
@@ -75,14 +85,18 @@ class BlockCache {
   }
 
  private:
+  // The smallest cached block of `size` up to 1.5 times it: shapes that vary from step to step
+  // (training batches grouped by length) reuse a block a few classes larger instead of mapping
+  // a new one.
   void* take_cached(size_t size) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = cached_.find(size);
-    if (it == cached_.end() || it->second.empty()) return nullptr;
-    void* block = it->second.back();
-    it->second.pop_back();
-    cached_bytes_ -= size;
-    note_live(block, size);
+    auto it = cached_.lower_bound(size);
+    if (it == cached_.end() || it->first > size + size / 2) return nullptr;
+    void* block = it->second.block;
+    const size_t block_size = it->first;
+    cached_.erase(it);
+    cached_bytes_ -= block_size;
+    note_live(block, block_size);
     hits_++;
     return block;
   }
@@ -105,34 +119,55 @@ class BlockCache {
     peak_live_bytes_ = std::max(peak_live_bytes_, live_bytes_);
   }
 
-  // A tensor's block comes back: kept for the next tensor of its size class while the cache is
-  // under its limit, else unmapped.
+  // A tensor's block comes back and is kept for the next tensor of its size; when that would
+  // pass the limit, the blocks freed longest ago are unmapped first (the shapes in use change:
+  // a cache that kept its first blocks and dropped new ones missed on every step).
   // Returns false for a block that is not one of the cache's (a small one).
   bool give_back(void* block) {
-    size_t size = 0;
+    std::vector<std::pair<void*, size_t>> unmap;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = live_.find(block);
       if (it == live_.end()) return false;
-      size = it->second;
+      const size_t size = it->second;
       live_.erase(it);
       live_bytes_ -= size;
-      if (cached_bytes_ + size <= limit_) {
-        cached_[size].push_back(block);
+      if (size > limit_) {
+        unmap.emplace_back(block, size);
+      } else {
+        while (cached_bytes_ + size > limit_) unmap.push_back(evict_oldest());
+        cached_.emplace(size, CachedBlock{block, ++free_count_});
         cached_bytes_ += size;
-        return true;
       }
     }
-    munmap(block, size);
+    for (const auto& [old_block, old_size] : unmap) munmap(old_block, old_size);
     return true;
   }
 
+  // Removes the block freed longest ago from the cache; the caller unmaps it.
+  // REQUIRES: mutex_ held, the cache not empty.
+  std::pair<void*, size_t> evict_oldest() {
+    auto oldest = cached_.begin();
+    for (auto it = cached_.begin(); it != cached_.end(); ++it)
+      if (it->second.freed < oldest->second.freed) oldest = it;
+    const std::pair<void*, size_t> evicted{oldest->second.block, oldest->first};
+    cached_bytes_ -= oldest->first;
+    cached_.erase(oldest);
+    return evicted;
+  }
+
+  struct CachedBlock {
+    void* block;
+    uint64_t freed;  // order of freeing: higher = more recent
+  };
+
   c10::Allocator* fallback_;
-  const size_t limit_;
+  size_t limit_;  // guarded by mutex_
   std::mutex mutex_;
   std::unordered_map<void*, size_t> live_;
-  std::unordered_map<size_t, std::vector<void*>> cached_;  // size class -> freed blocks
+  std::multimap<size_t, CachedBlock> cached_;  // freed blocks by size, smallest first
   size_t live_bytes_ = 0, cached_bytes_ = 0, peak_live_bytes_ = 0;
+  uint64_t free_count_ = 0;
   uint64_t hits_ = 0, misses_ = 0;
 };
 
@@ -194,5 +229,9 @@ CpuBlockCacheStats cpu_block_cache_stats() {
 }
 
 size_t cpu_block_cache_release() { return g_cache ? g_cache->release() : 0; }
+
+void cpu_block_cache_set_limit(size_t limit_bytes) {
+  if (g_cache) g_cache->set_limit(limit_bytes ? limit_bytes : physical_memory_bytes() / 4);
+}
 
 }  // namespace tunedeck

@@ -1,6 +1,7 @@
 // A caching allocator for libtorch's CPU tensors: blocks of 256 KiB and more are mapped once,
-// kept when their tensor dies and handed to the next tensor of the same size class, as PyTorch's
-// CUDA caching allocator does on the GPU. Without it, glibc unmaps every block over 32 MiB on
+// kept when their tensor dies and handed to the next tensor of the same size class (or one up
+// to 1.5x larger), as PyTorch's CUDA caching allocator does on the GPU; over its limit the
+// blocks freed longest ago go back to the system first. Without it, glibc unmaps every block over 32 MiB on
 // free, so each training step and prefill faulted its logits, activations and gradients in again
 // (a third of a llama-110m LoRA step here), and the heap's free lists cost 14% of datebot's
 // training in malloc (bench/RESULTS.md). Not for weights read from disk (those are mmap'd
@@ -9,17 +10,11 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/stats_snapshot.h"
+
 namespace tunedeck {
 
-struct CpuBlockCacheStats {
-  bool installed = false;
-  size_t live_bytes = 0;    // held by tensors now (size classes, so up to 12.5% over the request)
-  size_t cached_bytes = 0;  // freed, kept mapped for reuse
-  size_t peak_live_bytes = 0;
-  size_t limit_bytes = 0;   // cached_bytes stays at or under this
-  uint64_t hits = 0;        // allocations served from the cache
-  uint64_t misses = 0;      // allocations that mapped a new block
-};
+// CpuBlockCacheStats is in core/stats_snapshot.h (the stats sampler publishes it).
 
 // Makes the cache libtorch's CPU allocator (c10::SetCPUAllocator). Idempotent; process-wide.
 // Tensors allocated before keep their own allocator's deleter. The cache keeps at most
@@ -29,6 +24,10 @@ struct CpuBlockCacheStats {
 void cpu_block_cache_install(size_t limit_bytes = 0);
 
 CpuBlockCacheStats cpu_block_cache_stats();
+
+// Changes the limit on cached bytes (0: a quarter of physical memory), unmapping the blocks
+// freed longest ago until the cache fits. No-op when the cache is not installed.
+void cpu_block_cache_set_limit(size_t limit_bytes);
 
 // Unmaps every cached block (live ones are untouched): after a training job or a model swap, so
 // memory the process no longer uses goes back to the system. Returns the bytes released.

@@ -8,6 +8,7 @@
 #include <c10/util/BFloat16.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -61,6 +62,31 @@ void matvec(const at::Tensor& weight, const float* x, float* y) {
   const int64_t cols = weight.size(1);
   at::parallel_for(0, weight.size(0), rows_per_task(cols), [&](int64_t begin, int64_t end) {
     rows_times(rows + begin * cols, end - begin, cols, x, y + begin);
+  });
+}
+
+// One product of a group that shares its input vector: y[rows] = weight x.
+struct MatvecOutput {
+  const at::Tensor* weight;
+  float* y;
+};
+
+// Every product of `outputs` (same column count) with the same x, in ONE parallel region: their
+// rows are split among the threads as if the matrices were stacked, so the threads wake and
+// meet once for q, k and v (or gate and up) instead of once per matrix.
+template <typename W, size_t N>
+void matvec_group(const std::array<MatvecOutput, N>& outputs, const float* x) {
+  const int64_t cols = outputs[0].weight->size(1);
+  std::array<int64_t, N + 1> first_row{};  // first_row[i]: the stacked row where product i starts
+  for (size_t i = 0; i < N; ++i) first_row[i + 1] = first_row[i] + outputs[i].weight->size(0);
+  at::parallel_for(0, first_row[N], rows_per_task(cols), [&](int64_t begin, int64_t end) {
+    for (size_t i = 0; i < N; ++i) {
+      const int64_t from = std::max(begin, first_row[i]), to = std::min(end, first_row[i + 1]);
+      if (from >= to) continue;
+      const W* rows = static_cast<const W*>(outputs[i].weight->data_ptr());
+      const int64_t local = from - first_row[i];
+      rows_times(rows + local * cols, to - from, cols, x, outputs[i].y + local);
+    }
   });
 }
 
@@ -208,9 +234,10 @@ class DecodeStep {
   void attention_block(int layer, int64_t start, const W* cos, const W* sin) {
     const LlamaLayerWeights& l = w_.layers[layer];
     rms_norm<W>(b_.x, l.attn_norm, c_.rms_norm_eps, c_.hidden_size, b_.normed);
-    project(layer, kLoraQ, b_.normed, b_.q);
-    project(layer, kLoraK, b_.normed, b_.k);
-    project(layer, kLoraV, b_.normed, b_.v);
+    matvec_group<W, 3>({{{&l.wq, b_.q}, {&l.wk, b_.k}, {&l.wv, b_.v}}}, b_.normed);
+    add_lora(layer, kLoraQ, b_.normed, b_.q);
+    add_lora(layer, kLoraK, b_.normed, b_.k);
+    add_lora(layer, kLoraV, b_.normed, b_.v);
     rope_rotate(b_.q, c_.num_heads, D_, cos, sin);
     rope_rotate(b_.k, c_.num_kv_heads, D_, cos, sin);
     write_cache(layer, start);
@@ -223,8 +250,9 @@ class DecodeStep {
   void mlp_block(int layer) {
     const LlamaLayerWeights& l = w_.layers[layer];
     rms_norm<W>(b_.x, l.mlp_norm, c_.rms_norm_eps, c_.hidden_size, b_.normed);
-    project(layer, kLoraGate, b_.normed, b_.gate);
-    project(layer, kLoraUp, b_.normed, b_.up);
+    matvec_group<W, 2>({{{&l.w_gate, b_.gate}, {&l.w_up, b_.up}}}, b_.normed);
+    add_lora(layer, kLoraGate, b_.normed, b_.gate);
+    add_lora(layer, kLoraUp, b_.normed, b_.up);
     for (int64_t i = 0; i < c_.intermediate_size; ++i) b_.gate[i] = silu(b_.gate[i]) * b_.up[i];
     project(layer, kLoraDown, b_.gate, b_.out);
     for (int64_t i = 0; i < c_.hidden_size; ++i) b_.x[i] += b_.out[i];
@@ -232,15 +260,20 @@ class DecodeStep {
 
   // out = in W^T (+ scale * (in A^T) B^T when the adapter has a pair for this target)
   void project(int layer, LoraTarget target, const float* in, float* out) {
-    const at::Tensor& weight = lora_base_weight(w_.layers[layer], target);
-    matvec<W>(weight, in, out);
+    matvec<W>(lora_base_weight(w_.layers[layer], target), in, out);
+    add_lora(layer, target, in, out);
+  }
+
+  // out += scale * (in A^T) B^T when the adapter has a pair for this target
+  void add_lora(int layer, LoraTarget target, const float* in, float* out) {
     if (!adapter_) return;
     const LoraPair& pair = adapter_->layers[layer][target];
     if (!pair.defined()) return;
     matvec<float>(pair.a, in, b_.lora_mid);
     matvec<float>(pair.b, b_.lora_mid, b_.lora_out);
     const auto scale = static_cast<float>(adapter_->scale());
-    for (int64_t i = 0; i < weight.size(0); ++i) out[i] += b_.lora_out[i] * scale;
+    const int64_t rows = pair.b.size(0);
+    for (int64_t i = 0; i < rows; ++i) out[i] += b_.lora_out[i] * scale;
   }
 
   // K/V of the new token into position `start` of the cache ([1, Hkv, S_max, D], model dtype).

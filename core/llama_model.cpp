@@ -230,6 +230,10 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   const int64_t H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim;
   if (cache && start != cache->size()) throw std::logic_error("forward: start != cache size");
   if (!cache && start != 0) throw std::logic_error("forward without cache must start at 0");
+  if (fo.logit_rows.defined() && (fo.last_logits_only || fo.logit_rows.dim() != 1 ||
+                                  fo.logit_rows.scalar_type() != at::kLong))
+    throw std::invalid_argument(
+        "forward: logit_rows must be [N] int64 and cannot go with last_logits_only");
   if (adapter && adapter->layers.size() != weights_.layers.size())
     throw std::runtime_error("LoRA adapter has " + std::to_string(adapter->layers.size()) +
                              " layers, the model has " + std::to_string(weights_.layers.size()));
@@ -275,6 +279,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
 
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
+  if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
   x = rms_norm(x, weights_.final_norm, c.rms_norm_eps);
   return at::linear(x, weights_.lm_head).to(at::kFloat);
 }

@@ -55,6 +55,10 @@ struct ModelLoadOptions {
 
 struct ForwardOptions {
   bool last_logits_only = false;  // generation needs only the last position's logits
+  // Defined ([N] int64): logits only for these rows of the flattened [B * T] positions, returned
+  // as [N, V] (training: the positions that carry loss, train/token_loss). The head and its
+  // log-softmax are then N rows instead of B * T.
+  at::Tensor logit_rows;
   bool training = false;          // enables LoRA dropout
   // One new token of batch 1 on the CPU with a cache and autograd off runs core/cpu_decode's
   // step (no libtorch op per layer); false: always libtorch's ops (for comparison and tests).
@@ -74,7 +78,8 @@ class LlamaModel {
 
   // tokens: [B, T] int64 at positions [start, start+T). With a cache: writes K/V there and
   // attends over [0, start+T); REQUIRES start == cache->size(). Without: start must be 0.
-  // Returns float32 logits [B, T, V] (or [B, 1, V] with last_logits_only).
+  // Returns float32 logits [B, T, V] (or [B, 1, V] with last_logits_only, [N, V] with
+  // logit_rows).
   at::Tensor forward(const at::Tensor& tokens, KvCache* cache, int64_t start,
                      const LoraAdapter* adapter = nullptr, const ForwardOptions& options = {}) const;
 

@@ -56,6 +56,13 @@ std::string allocator_line(const AllocatorStats& allocator) {
          std::to_string(allocator.alloc_retries) + "  OOMs " + std::to_string(allocator.ooms);
 }
 
+std::string cpu_cache_line(const CpuBlockCacheStats& cache) {
+  return "CPU block cache: live " + stats_format_bytes(cache.live_bytes) + "  cached " +
+         stats_format_bytes(cache.cached_bytes) + "  peak " +
+         stats_format_bytes(cache.peak_live_bytes) + "  hits " + std::to_string(cache.hits) +
+         "  misses " + std::to_string(cache.misses);
+}
+
 std::string process_line(const ProcessStats& process) {
   return "process: RSS " + optional_bytes(process.rss_bytes) + "  peak " +
          optional_bytes(process.peak_rss_bytes) + "  threads " +
@@ -109,6 +116,19 @@ nlohmann::json allocator_json(const AllocatorStats& allocator) {
           {"ooms", number(allocator.ooms)}};
 }
 
+nlohmann::json cpu_cache_json(const CpuBlockCacheStats& cache) {
+  auto number = [&](uint64_t value) {
+    return cache.installed ? nlohmann::json(value) : nlohmann::json(nullptr);
+  };
+  return {{"installed", cache.installed},
+          {"live_bytes", number(cache.live_bytes)},
+          {"cached_bytes", number(cache.cached_bytes)},
+          {"peak_live_bytes", number(cache.peak_live_bytes)},
+          {"limit_bytes", number(cache.limit_bytes)},
+          {"hits", number(cache.hits)},
+          {"misses", number(cache.misses)}};
+}
+
 nlohmann::json accounting_json(const MemoryAccountingStats& accounting) {
   return {{"weights_bytes_by_dtype", accounting.weights_bytes_by_dtype},
           {"weights_bytes", accounting.weights_bytes()},
@@ -149,6 +169,7 @@ std::vector<std::string> stats_format_lines(const StatsSnapshot& snapshot) {
     lines.push_back("GPU: none (NVML lists no device)");
   for (const auto& gpu : snapshot.gpus) lines.push_back(stats_format_gpu_line(gpu));
   lines.push_back(allocator_line(snapshot.allocator));
+  if (snapshot.cpu_cache.installed) lines.push_back(cpu_cache_line(snapshot.cpu_cache));
   lines.push_back(process_line(snapshot.process));
   lines.push_back(system_line(snapshot.system));
   lines.push_back(accounting_line(snapshot.accounting));
@@ -166,6 +187,7 @@ nlohmann::json stats_snapshot_to_json(const StatsSnapshot& snapshot) {
       {"gpu_status", snapshot.gpu_status},
       {"gpus", gpus},
       {"allocator", allocator_json(snapshot.allocator)},
+      {"cpu_cache", cpu_cache_json(snapshot.cpu_cache)},
       {"process",
        {{"rss_bytes", or_null(snapshot.process.rss_bytes)},
         {"peak_rss_bytes", or_null(snapshot.process.peak_rss_bytes)},

@@ -18,8 +18,9 @@ std::string stats_format_bytes_pair(int64_t used, int64_t total);
 
 // One line per device; absent fields read "N/A".
 std::string stats_format_gpu_line(const GpuDeviceStats& gpu);
-// Every line of a snapshot: GPUs (or the reason they are unavailable), allocator, process,
-// system, tunedeck's accounting, and the sampling error if any. No trailing newlines.
+// Every line of a snapshot: GPUs (or the reason they are unavailable), allocator, the CPU block
+// cache (when installed), process, system, tunedeck's accounting, and the sampling error if any.
+// No trailing newlines.
 std::vector<std::string> stats_format_lines(const StatsSnapshot& snapshot);
 
 // Every field; absent ones are null. Bytes are integers, timestamp in Unix milliseconds.

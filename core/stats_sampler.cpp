@@ -42,6 +42,11 @@ void StatsSampler::set_allocator_provider(AllocatorStatsProvider provider) {
   allocator_provider_ = std::move(provider);
 }
 
+void StatsSampler::set_cpu_cache_provider(CpuCacheStatsProvider provider) {
+  std::lock_guard<std::mutex> lock(provider_mutex_);
+  cpu_cache_provider_ = std::move(provider);
+}
+
 void StatsSampler::start() {
   std::lock_guard<std::mutex> lock(control_mutex_);
   if (thread_.joinable()) return;
@@ -122,7 +127,8 @@ StatsSnapshot StatsSampler::collect() {
   snapshot.sequence = next_sequence_++;
   snapshot.timestamp = std::chrono::system_clock::now();
   sample_gpu(snapshot);
-  sample_allocator(snapshot);
+  sample_provider(allocator_provider_, snapshot.allocator, "allocator stats", snapshot);
+  sample_provider(cpu_cache_provider_, snapshot.cpu_cache, "CPU block cache stats", snapshot);
   snapshot.process = proc_stats_read_process();
   snapshot.system = proc_stats_read_system();
   snapshot.accounting = accounting_.snapshot();
@@ -141,18 +147,20 @@ void StatsSampler::sample_gpu(StatsSnapshot& snapshot) {
   }
 }
 
-void StatsSampler::sample_allocator(StatsSnapshot& snapshot) {
-  AllocatorStatsProvider provider;
+template <typename Stats>
+void StatsSampler::sample_provider(const std::function<Stats()>& provider, Stats& out,
+                                   const char* what, StatsSnapshot& snapshot) {
+  std::function<Stats()> call;
   {
     std::lock_guard<std::mutex> lock(provider_mutex_);
-    provider = allocator_provider_;
+    call = provider;
   }
-  if (!provider) return;  // allocator.available stays false
+  if (!call) return;  // out keeps its default: available / installed == false
   try {
-    snapshot.allocator = provider();
+    out = call();
   } catch (const std::exception& e) {
-    snapshot.allocator = AllocatorStats{};
-    append_error(snapshot, std::string("allocator stats: ") + e.what());
+    out = Stats{};
+    append_error(snapshot, std::string(what) + ": " + e.what());
   }
 }
 

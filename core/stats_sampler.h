@@ -29,6 +29,8 @@ struct StatsSamplerOptions {
 // Returns the CUDA caching allocator's figures with available = true. Called on the sampling
 // thread; may throw (recorded in the snapshot's error, allocator.available stays false).
 using AllocatorStatsProvider = std::function<AllocatorStats()>;
+// Returns the CPU block cache's figures (cpu_block_cache_stats); same rules as above.
+using CpuCacheStatsProvider = std::function<CpuBlockCacheStats()>;
 
 class StatsSampler {
  public:
@@ -41,6 +43,7 @@ class StatsSampler {
 
   // Installs (or with {} removes) the allocator provider; used from the next sample on.
   void set_allocator_provider(AllocatorStatsProvider provider);
+  void set_cpu_cache_provider(CpuCacheStatsProvider provider);  // likewise
 
   // Starts the thread: a sample at once, then one every interval. No-op when already running.
   void start();
@@ -60,7 +63,11 @@ class StatsSampler {
  private:
   StatsSnapshot collect();  // REQUIRES: sample_mutex_ held
   void sample_gpu(StatsSnapshot& snapshot);
-  void sample_allocator(StatsSnapshot& snapshot);
+  // Calls `provider` (read under provider_mutex_) into `out`; a throw leaves `out` default and
+  // is recorded in the snapshot's error, prefixed with `what`.
+  template <typename Stats>
+  void sample_provider(const std::function<Stats()>& provider, Stats& out, const char* what,
+                       StatsSnapshot& snapshot);
   void publish(const StatsSnapshot& snapshot);
   void run();               // the thread's body
   void sample_on_thread();  // sample_once, turning exceptions into a snapshot
@@ -74,6 +81,7 @@ class StatsSampler {
 
   std::mutex provider_mutex_;
   AllocatorStatsProvider allocator_provider_;
+  CpuCacheStatsProvider cpu_cache_provider_;
 
   mutable std::mutex published_mutex_;  // the ring: held only to copy in or out
   std::vector<StatsSnapshot> ring_;     // capacity slots, filled in order, then overwritten

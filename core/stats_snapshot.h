@@ -4,6 +4,7 @@
 // A value type: readers own their copy; nothing in it points back into the sampler.
 #pragma once
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -37,6 +38,19 @@ struct AllocatorStats {
   int64_t ooms = 0;           // out-of-memory errors the allocator raised
 };
 
+// tunedeck's caching allocator for libtorch's CPU tensors (core/cpu_block_cache): blocks of
+// 256 KiB and more, kept when their tensor dies for the next one. Filled by a provider the torch
+// side installs (StatsSampler::set_cpu_cache_provider); installed == false without one.
+struct CpuBlockCacheStats {
+  bool installed = false;
+  size_t live_bytes = 0;    // held by tensors now (size classes, so up to 12.5% over the request)
+  size_t cached_bytes = 0;  // freed, kept mapped for reuse
+  size_t peak_live_bytes = 0;
+  size_t limit_bytes = 0;   // cached_bytes stays at or under this
+  uint64_t hits = 0;        // allocations served from the cache
+  uint64_t misses = 0;      // allocations that mapped a new block
+};
+
 // This process, from /proc/self/status.
 struct ProcessStats {
   std::optional<int64_t> rss_bytes;       // VmRSS
@@ -67,6 +81,7 @@ struct StatsSnapshot {
   std::string gpu_status = "unavailable: not sampled yet";  // "ok" or "unavailable: <reason>"
   std::vector<GpuDeviceStats> gpus;                         // empty unless gpu_status == "ok"
   AllocatorStats allocator;
+  CpuBlockCacheStats cpu_cache;
   ProcessStats process;
   SystemMemoryStats system;
   MemoryAccountingStats accounting;

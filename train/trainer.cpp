@@ -26,6 +26,7 @@
 #include "train/checkpoint.h"
 #include "train/dataset.h"
 #include "train/example_encoder.h"
+#include "train/token_loss.h"
 #include "train/run_log.h"
 
 namespace tunedeck {
@@ -38,7 +39,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Batch {
   at::Tensor ids;      // [B, T] int64, padded with 0
-  at::Tensor targets;  // [B, T] int64: the id to predict at each position, -100 where no loss
+  LossPositions loss;  // the flattened positions with a target, and their targets
   long long tokens = 0;       // real (non-pad) tokens
   long long loss_tokens = 0;  // positions with a target
 };
@@ -65,18 +66,8 @@ Batch make_batch(const std::vector<const EncodedExample*>& examples, const at::D
     batch.tokens += static_cast<long long>(e.ids.size());
   }
   batch.ids = ids.to(device);
-  batch.targets = targets.to(device);
+  batch.loss = loss_positions(targets.to(device));
   return batch;
-}
-
-// ---- loss ---------------------------------------------------------------------------------------
-
-// Sum over positions with a target of -log p(target), in float32 (divide by the token count
-// of the whole accumulation group outside, so every loss token weighs the same).
-at::Tensor masked_nll_sum(const at::Tensor& logits, const at::Tensor& targets) {
-  const int64_t V = logits.size(-1);
-  at::Tensor log_probs = at::log_softmax(logits.reshape({-1, V}).to(at::kFloat), -1);
-  return at::nll_loss(log_probs, targets.reshape({-1}), {}, at::Reduction::Sum, -100);
 }
 
 // ---- set-up helpers -------------------------------------------------------------------------------
@@ -352,8 +343,10 @@ class Run {
       for (size_t i = begin; i < std::min(eval_.size(), begin + c_.batch_size); ++i) examples.push_back(&eval_[i]);
       Batch b = make_batch(examples, device_);
       if (b.loss_tokens == 0) continue;
-      at::Tensor logits = model_->forward(b.ids, nullptr, 0, adapter_.get(), {});
-      nll += masked_nll_sum(logits, b.targets).item<double>();
+      ForwardOptions fo;
+      fo.logit_rows = b.loss.rows;
+      at::Tensor logits = model_->forward(b.ids, nullptr, 0, adapter_.get(), fo);
+      nll += token_nll_sum(logits, b.loss.targets).item<double>();
       count += b.loss_tokens;
     }
     return count ? nll / count : NAN;
@@ -374,8 +367,8 @@ class Run {
       double loss_sum = 0;
       for (const auto& b : batches) {
         if (b.loss_tokens == 0) continue;
-        at::Tensor logits = forward_for_training(b.ids);
-        at::Tensor nll = masked_nll_sum(logits, b.targets);
+        at::Tensor logits = forward_for_training(b.ids, b.loss.rows);
+        at::Tensor nll = token_nll_sum(logits, b.loss.targets);
         (nll / static_cast<double>(group_loss_tokens)).backward();
         loss_sum += nll.item<double>();
         tokens_since_log += b.tokens;
@@ -399,9 +392,11 @@ class Run {
     }
   }
 
-  at::Tensor forward_for_training(const at::Tensor& ids) {
+  // Logits [N, V] of the rows that carry loss.
+  at::Tensor forward_for_training(const at::Tensor& ids, const at::Tensor& loss_rows) {
     ForwardOptions fo;
     fo.training = true;
+    fo.logit_rows = loss_rows;
     if (c_.autocast == "bf16" && device_.is_cpu()) {
       at::autocast::set_cpu_enabled(true);
       at::autocast::set_autocast_cpu_dtype(at::kBFloat16);

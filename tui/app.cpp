@@ -15,6 +15,7 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/user_tool.h"
+#include "core/cpu_block_cache.h"
 #include "core/memory_accounting.h"
 #include "core/stats_sampler.h"
 #include "core/torch_memory.h"
@@ -188,6 +189,7 @@ void App::start_workers() {
   stats.nvml_library = config_.stats.nvml_library;
   sampler_ = std::make_unique<StatsSampler>(accounting_, stats);
   sampler_->set_allocator_provider(cuda_allocator_stats);  // available = false in CPU builds
+  sampler_->set_cpu_cache_provider(cpu_block_cache_stats);  // installed by the workers' runtime_init
   sampler_->start();
   chat_ = std::make_unique<ChatWorker>(config_, session_name_, app_command_help(), events_,
                                        accounting_);

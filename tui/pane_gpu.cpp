@@ -80,6 +80,10 @@ void lay_out_process(const AppState& state, int width, std::vector<ShownLine>& l
   const std::string label =
       "RSS " + (latest.process.rss_bytes ? stats_format_bytes(*latest.process.rss_bytes) : "N/A");
   lines.push_back(ShownLine{with_sparkline(label, rss, high * 1.1, width, state.unicode)});
+  const CpuBlockCacheStats& cache = latest.cpu_cache;
+  if (cache.installed)
+    lines.push_back(ShownLine{"blocks live " + stats_format_bytes(cache.live_bytes) + "  cached " +
+                              stats_format_bytes(cache.cached_bytes)});
 
   const MemoryAccountingStats& m = latest.accounting;
   std::string weights = "model " + stats_format_bytes(m.weights_bytes());

@@ -117,6 +117,42 @@ TEST_F(CpuBlockCache, NeighbouringSizesShareAClassAndStayIntact) {
                    0.5 * ((1 << 20) + 900.0) * ((1 << 20) + 899.0));
 }
 
+TEST_F(CpuBlockCache, ASmallerTensorTakesACachedBlockUpToHalfAgainItsSize) {
+  void* big = nullptr;
+  {
+    at::Tensor a = at::ones({3 << 20}, at::kFloat);  // 12 MiB
+    big = a.data_ptr();
+  }
+  const uint64_t hits = cpu_block_cache_stats().hits;
+  {
+    at::Tensor far_smaller = at::ones({(3 << 20) / 2}, at::kFloat);  // 6 MiB: half, not taken
+    EXPECT_NE(far_smaller.data_ptr(), big);
+    EXPECT_EQ(cpu_block_cache_stats().hits, hits);
+  }
+  at::Tensor smaller = at::arange(5 << 19, at::kFloat);  // 10 MiB: within 1.5x, takes the 12 MiB
+  EXPECT_EQ(smaller.data_ptr(), big);
+  EXPECT_EQ(cpu_block_cache_stats().hits, hits + 1);
+  EXPECT_EQ(cpu_block_cache_stats().live_bytes, size_t{12} << 20) << "counted at the block's size";
+  EXPECT_FLOAT_EQ(smaller[(5 << 19) - 1].item<float>(), static_cast<float>((5 << 19) - 1));
+}
+
+TEST_F(CpuBlockCache, OverTheLimitTheBlocksFreedLongestAgoGoFirst) {
+  cpu_block_cache_set_limit(size_t{20} << 20);  // 20 MiB: room for two 8 MiB blocks
+  for (int64_t mib : {8, 4, 2}) {  // sizes far enough apart that none takes another's block
+    at::Tensor t = at::ones({mib << 18}, at::kFloat);
+  }
+  // freed in order 8, 4, 2 MiB (14 MiB cached); a 16 MiB block evicts the 8 and the 4
+  { at::Tensor t = at::ones({16 << 18}, at::kFloat); }
+  EXPECT_LE(cpu_block_cache_stats().cached_bytes, size_t{20} << 20);
+  EXPECT_EQ(cpu_block_cache_stats().cached_bytes, size_t{18} << 20) << "the 16 and the 2 MiB";
+  const uint64_t hits = cpu_block_cache_stats().hits;
+  { at::Tensor recent = at::ones({2 << 18}, at::kFloat); }  // the 2 MiB, freed most recently
+  EXPECT_EQ(cpu_block_cache_stats().hits, hits + 1);
+  { at::Tensor evicted = at::ones({8 << 18}, at::kFloat); }  // the 8 MiB was unmapped
+  EXPECT_EQ(cpu_block_cache_stats().hits, hits + 1);
+  cpu_block_cache_set_limit(0);  // back to the default for the other tests
+}
+
 TEST_F(CpuBlockCache, ThreadsAllocateAndFreeConcurrently) {
   std::vector<std::thread> threads;
   std::vector<double> sums(4, 0);

@@ -29,6 +29,7 @@ StatsSnapshot full_snapshot() {
   snapshot.gpu_status = "ok";
   snapshot.gpus.push_back(h200());
   snapshot.allocator = AllocatorStats{true, 1073741824, 2147483648, 1610612736, 2, 1};
+  snapshot.cpu_cache = CpuBlockCacheStats{true, 402653184, 100663296, 536870912, 5368709120, 41, 9};
   snapshot.process.rss_bytes = 327626752;  // 312.4 MiB
   snapshot.process.peak_rss_bytes = 420000000;
   snapshot.process.threads = 5;
@@ -78,6 +79,7 @@ TEST(StatsFormat, Lines) {
   std::vector<std::string> expected = {
       "GPU0 NVIDIA H200  12.3/139.8 GiB  util 45%  61C  310/700 W  this process 1.5 GiB",
       "CUDA allocator: allocated 1.0 GiB  reserved 2.0 GiB  peak 1.5 GiB  retries 2  OOMs 1",
+      "CPU block cache: live 384.0 MiB  cached 96.0 MiB  peak 512.0 MiB  hits 41  misses 9",
       "process: RSS 312.4 MiB  peak 400.5 MiB  threads 5",
       "system: 21.3 GiB available of 31.2 GiB",
       "tunedeck: weights 1.0 GiB (bf16 1.0 GiB, f32 1.0 MiB)  KV cache 64.0 MiB  LoRA 12.0 MiB  "
@@ -119,6 +121,9 @@ TEST(StatsFormat, Json) {
     "allocator": {"available": true, "allocated_bytes": 1073741824,
                   "reserved_bytes": 2147483648, "peak_allocated_bytes": 1610612736,
                   "alloc_retries": 2, "ooms": 1},
+    "cpu_cache": {"installed": true, "live_bytes": 402653184, "cached_bytes": 100663296,
+                  "peak_live_bytes": 536870912, "limit_bytes": 5368709120, "hits": 41,
+                  "misses": 9},
     "process": {"rss_bytes": 327626752, "peak_rss_bytes": 420000000, "threads": 5},
     "system": {"mem_total_bytes": 33520222208, "mem_available_bytes": 22881738752},
     "accounting": {"weights_bytes_by_dtype": {"bf16": 1073741824, "f32": 1048576},
@@ -146,6 +151,9 @@ TEST(StatsFormat, JsonAbsentFieldsAreNull) {
   EXPECT_EQ(json["allocator"], nlohmann::json::parse(R"({"available": false,
       "allocated_bytes": null, "reserved_bytes": null, "peak_allocated_bytes": null,
       "alloc_retries": null, "ooms": null})"));
+  EXPECT_EQ(json["cpu_cache"], nlohmann::json::parse(R"({"installed": false, "live_bytes": null,
+      "cached_bytes": null, "peak_live_bytes": null, "limit_bytes": null, "hits": null,
+      "misses": null})"));
   EXPECT_EQ(json["process"]["rss_bytes"], nullptr);
   EXPECT_EQ(json["system"]["mem_available_bytes"], nullptr);
   EXPECT_EQ(json["sample_cpu_us"], nullptr);

@@ -119,6 +119,33 @@ TEST_F(StatsSamplerTest, WithoutProviderTheAllocatorIsUnavailable) {
   EXPECT_FALSE(sampler.sample_once().allocator.available);
 }
 
+TEST_F(StatsSamplerTest, CpuCacheProviderFillsTheCacheSectionAndAThrowIsRecorded) {
+  StatsSampler sampler(accounting_, fake_options());
+  EXPECT_FALSE(sampler.sample_once().cpu_cache.installed);
+  sampler.set_cpu_cache_provider([] {
+    CpuBlockCacheStats stats;
+    stats.installed = true;
+    stats.live_bytes = 4096;
+    stats.cached_bytes = 8192;
+    stats.hits = 3;
+    return stats;
+  });
+  StatsSnapshot snapshot = sampler.sample_once();
+  EXPECT_TRUE(snapshot.cpu_cache.installed);
+  EXPECT_EQ(snapshot.cpu_cache.live_bytes, 4096u);
+  EXPECT_EQ(snapshot.cpu_cache.cached_bytes, 8192u);
+  EXPECT_EQ(snapshot.cpu_cache.hits, 3u);
+  EXPECT_EQ(snapshot.error, "");
+
+  sampler.set_allocator_provider([]() -> AllocatorStats { throw std::runtime_error("no CUDA"); });
+  sampler.set_cpu_cache_provider([]() -> CpuBlockCacheStats { throw std::runtime_error("gone"); });
+  snapshot = sampler.sample_once();
+  EXPECT_FALSE(snapshot.cpu_cache.installed);
+  EXPECT_EQ(snapshot.cpu_cache.live_bytes, 0u);
+  EXPECT_EQ(snapshot.error, "allocator stats: no CUDA; CPU block cache stats: gone");
+  expect_process_and_system_present(snapshot);
+}
+
 TEST_F(StatsSamplerTest, ProviderThatThrowsIsRecordedAndTheRestGoesOn) {
   StatsSampler sampler(accounting_, fake_options());
   sampler.set_allocator_provider([]() -> AllocatorStats { throw std::runtime_error("no CUDA"); });

@@ -215,6 +215,14 @@ TEST_F(PaneDraw, GpuPaneOnACpuBoxSaysWhyAndShowsAbsentFieldsAsNA) {
   EXPECT_EQ(rows()[2], "RSS N/A");
   EXPECT_EQ(rows()[3], "model 0 B  KV 0 B");
 
+  state.stats[0].cpu_cache.installed = true;  // tunedeck's CPU allocator (core/cpu_block_cache)
+  state.stats[0].cpu_cache.live_bytes = 402653184;
+  state.stats[0].cpu_cache.cached_bytes = 100663296;
+  pane_gpu_draw(window(6, 44), state, false);
+  EXPECT_EQ(rows()[2], "RSS N/A");
+  EXPECT_EQ(rows()[3], "blocks live 384.0 MiB  cached 96.0 MiB");
+  EXPECT_EQ(rows()[4], "model 0 B  KV 0 B");
+
   state.stats = {gpu_snapshot(1)};
   state.stats[0].gpus[0].utilization_percent.reset();
   state.stats[0].gpus[0].power_draw_w.reset();

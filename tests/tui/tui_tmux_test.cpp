@@ -173,6 +173,8 @@ TEST_F(TuiTmux, AQuestionStreamsAnAnswerIntoTheConversation) {
   EXPECT_NE(answer.find_first_not_of(' '), std::string::npos) << screen;
   EXPECT_NE(answer.substr(0, 2), "· ") << screen;
   EXPECT_NE(answer.substr(0, 2), "! ") << screen;
+  // The memory pane shows tunedeck's CPU block cache once the chat worker has set it up.
+  app.wait_for("blocks live ");
 }
 
 // Polls the screen until `done(screen)` (up to `limit`); returns the last screen. No failure.
