@@ -114,4 +114,17 @@ void write_file(const std::string& path, const std::string& content) {
   out << content;
 }
 
+ModelConfig small_model_config() {
+  ModelConfig c;
+  c.hidden_size = 32;
+  c.num_layers = 2;
+  c.num_heads = 4;
+  c.num_kv_heads = 2;
+  c.head_dim = 8;
+  c.intermediate_size = 48;
+  c.vocab_size = 64;
+  c.max_position_embeddings = 32;
+  return c;
+}
+
 }  // namespace tunedeck::testing

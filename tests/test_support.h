@@ -1,9 +1,12 @@
 // Test helpers shared by every test executable: where ../shared, the source tree and the built
-// binaries are, scratch directories, and running the real tunedeck binary as a subprocess.
+// binaries are, scratch directories, running the real tunedeck binary as a subprocess, and a
+// small model shape.
 // Not for production code. Single-threaded use.
 #pragma once
 #include <string>
 #include <vector>
+
+#include "core/model_config.h"
 
 namespace tunedeck::testing {
 
@@ -38,5 +41,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
+
+// A small Llama shape for tests that need real tensors and speed: hidden 32, 2 layers, 4 heads
+// (2 KV heads) of 8, intermediate 48, vocabulary 64, 32 positions, tied head.
+ModelConfig small_model_config();
 
 }  // namespace tunedeck::testing

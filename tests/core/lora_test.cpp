@@ -17,18 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-ModelConfig small_config() {
-  ModelConfig c;
-  c.hidden_size = 32;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 48;
-  c.vocab_size = 64;
-  c.max_position_embeddings = 32;
-  return c;
-}
+ModelConfig small_config() { return testing::small_model_config(); }
 
 // An adapter with non-zero B so that it changes the output.
 std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model, std::vector<LoraTarget> targets) {

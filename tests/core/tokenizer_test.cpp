@@ -32,7 +32,9 @@ TEST(Tokenizer, MatchesLlama2GoldenIdsPiecesAndRoundTrips) {
     for (int id : ids) pieces.push_back(tokenizer->id_to_piece(id));
     EXPECT_EQ(pieces, c["pieces"].get<std::vector<std::string>>());
     EXPECT_EQ(tokenizer->decode(ids), c["decoded"].get<std::string>());
-    if (c["round_trip_equal"].get<bool>()) EXPECT_EQ(tokenizer->decode(ids), text);
+    if (c["round_trip_equal"].get<bool>()) {
+      EXPECT_EQ(tokenizer->decode(ids), text);
+    }
   }
 }
 

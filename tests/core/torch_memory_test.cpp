@@ -28,15 +28,7 @@ std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"
 constexpr int64_t kStoriesParameters = 260032;
 
 ModelConfig small_untied_config() {
-  ModelConfig c;
-  c.hidden_size = 32;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 48;
-  c.vocab_size = 64;
-  c.max_position_embeddings = 32;
+  ModelConfig c = testing::small_model_config();
   c.tie_word_embeddings = false;
   return c;
 }

@@ -8,22 +8,12 @@
 
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
 
-ModelConfig small_config() {
-  ModelConfig c;
-  c.hidden_size = 32;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 48;
-  c.vocab_size = 64;
-  c.max_position_embeddings = 32;
-  return c;
-}
+ModelConfig small_config() { return testing::small_model_config(); }
 
 TEST(TokenLoss, PositionsAreTheFlattenedRowsWithATarget) {
   const at::Tensor targets =
@@ -59,14 +49,15 @@ TEST(TokenLoss, HeadOnTheLossRowsGivesTheLossAndGradientsOfTheWholeHead) {
   settings.rank = 4;
   settings.dropout = 0.0;
   auto adapter = lora_create(model.config(), model.weights(), settings, 2);
+  at::Generator gen = at::detail::createCPUGenerator(7);
   {
     at::NoGradGuard no_grad;  // B != 0, so every A gets a gradient too
     for (auto& layer : adapter->layers)
       for (auto& pair : layer)
-        if (pair.defined()) pair.b.normal_(0.0, 0.1);
+        if (pair.defined()) pair.b.normal_(0.0, 0.1, gen);
   }
-  at::Tensor ids = at::randint(3, 64, {3, 10}, at::kLong);
-  at::Tensor targets = at::randint(3, 64, {3, 10}, at::kLong);
+  at::Tensor ids = at::randint(3, 64, {3, 10}, gen, at::kLong);
+  at::Tensor targets = at::randint(3, 64, {3, 10}, gen, at::kLong);
   targets.narrow(1, 0, 6).fill_(-100);  // a prompt of 6 positions per row
   targets[1][8] = -100;
   const LossPositions positions = loss_positions(targets);
@@ -97,9 +88,13 @@ TEST(TokenLoss, HeadOnTheLossRowsGivesTheLossAndGradientsOfTheWholeHead) {
   const auto [whole_loss, whole_grads] = loss_and_grads(false);
   EXPECT_NEAR(rows_loss, whole_loss, 1e-4 * whole_loss);
   ASSERT_EQ(rows_grads.size(), whole_grads.size());
+  // The two paths multiply matrices of other shapes (other BLAS blocking, other rounding): equal
+  // up to float32 rounding, measured against each gradient's own scale.
   for (size_t i = 0; i < rows_grads.size(); ++i) {
-    EXPECT_GT(whole_grads[i].abs().max().item<double>(), 0) << "parameter " << i;
-    EXPECT_TRUE(at::allclose(rows_grads[i], whole_grads[i], 1e-4, 1e-6)) << "parameter " << i;
+    const double scale = whole_grads[i].abs().max().item<double>();
+    EXPECT_GT(scale, 0) << "parameter " << i;
+    const double difference = (rows_grads[i] - whole_grads[i]).abs().max().item<double>();
+    EXPECT_LE(difference, 1e-4 * scale) << "parameter " << i << ": " << difference << " of " << scale;
   }
 }
 
