@@ -221,13 +221,21 @@ ToolcallTurn make_turn(const ToolRegistry& tools, const TurnContext& context,
   return turn;
 }
 
+// Which odds the conversations draw with (ToolcallDataOptions::hard_counts, hard_dates).
+struct Mix {
+  bool hard_counts = false;
+  bool hard_dates = false;
+};
+
 // The question of a single-turn intent, its values drawn.
-QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, bool hard,
+QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, const Mix& mix,
                             SeededRandom& r) {
+  const bool hard = mix.hard_counts;
   QuestionSpec spec;
   spec.intent = intent;
   spec.politeness = politeness;
-  spec.hard_counts = hard;
+  spec.hard_counts = mix.hard_counts;
+  spec.hard_dates = mix.hard_dates;
   switch (intent) {
     case ToolcallIntent::kWeekday:
       spec.date = sample_date(r);
@@ -256,6 +264,7 @@ QuestionSpec same_question_again(const QuestionSpec& previous, SeededRandom& r) 
   spec.intent = ToolcallIntent::kFollowUpSameAs;
   spec.politeness = previous.politeness;
   spec.hard_counts = previous.hard_counts;
+  spec.hard_dates = previous.hard_dates;
   spec.repeats_weekday =
       previous.intent == ToolcallIntent::kWeekday ||
       (previous.intent == ToolcallIntent::kFollowUpSameAs && previous.repeats_weekday);
@@ -264,17 +273,18 @@ QuestionSpec same_question_again(const QuestionSpec& previous, SeededRandom& r) 
   return spec;
 }
 
-QuestionSpec relative_question(Politeness politeness, bool hard, SeededRandom& r) {
+QuestionSpec relative_question(Politeness politeness, const Mix& mix, SeededRandom& r) {
   QuestionSpec spec;
   spec.intent = ToolcallIntent::kFollowUp;
   spec.politeness = politeness;
-  spec.hard_counts = hard;
-  spec.days = sample_follow_up_offset(hard, r);
+  spec.hard_counts = mix.hard_counts;
+  spec.hard_dates = mix.hard_dates;
+  spec.days = sample_follow_up_offset(mix.hard_counts, r);
   return spec;
 }
 
 ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent intent,
-                                       ToolcallLanguage language, bool hard, SeededRandom& r) {
+                                       ToolcallLanguage language, const Mix& mix, SeededRandom& r) {
   ToolcallConversation conversation;
   conversation.intent = intent;
   conversation.language = language;
@@ -282,12 +292,12 @@ ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent
   TurnContext context{language, sample_today(r), ""};
   if (intent != ToolcallIntent::kFollowUp) {
     conversation.turns.push_back(
-        make_turn(tools, context, first_question(intent, politeness, hard, r), r));
+        make_turn(tools, context, first_question(intent, politeness, mix, r), r));
     return conversation;
   }
   static const ToolcallIntent kFirst[] = {ToolcallIntent::kWeekday, ToolcallIntent::kAddDays,
                                           ToolcallIntent::kTodayAddDays, ToolcallIntent::kToday};
-  QuestionSpec previous = first_question(kFirst[r.weighted({35, 40, 15, 10})], politeness, hard, r);
+  QuestionSpec previous = first_question(kFirst[r.weighted({35, 40, 15, 10})], politeness, mix, r);
   conversation.turns.push_back(make_turn(tools, context, previous, r));
   // Then: [the same question for another date,] a relative hop, [another relative hop].
   std::vector<bool> relative;
@@ -299,7 +309,7 @@ ToolcallConversation make_conversation(const ToolRegistry& tools, ToolcallIntent
   }
   for (const bool is_relative : relative) {
     const QuestionSpec spec =
-        is_relative ? relative_question(politeness, hard, r) : same_question_again(previous, r);
+        is_relative ? relative_question(politeness, mix, r) : same_question_again(previous, r);
     context.anchor = conversation.turns.back().answer_date;
     conversation.turns.push_back(make_turn(tools, context, spec, r));
     previous = spec;
@@ -356,7 +366,8 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
   for (int i = 0; i < options.count; i++) {
     const ToolcallLanguage language = sample_language(options.languages, random);
     const ToolcallIntent intent = sample_intent(options.single_call_only, options.hard_counts, random);
-    conversations.push_back(make_conversation(tools, intent, language, options.hard_counts, random));
+    const Mix mix{options.hard_counts, options.hard_dates};
+    conversations.push_back(make_conversation(tools, intent, language, mix, random));
   }
   return conversations;
 }

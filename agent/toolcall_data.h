@@ -25,6 +25,10 @@ struct ToolcallDataOptions {
   // whole-week counts, follow-ups and today-relative questions come up more often. Same
   // phrasings, other odds; false gives exactly the default mix's bytes.
   bool hard_counts = false;
+  // Dates spelled in their rarer ways more often ("2/28/1993", "jul. 22, 2045", "May 2nd, 1920",
+  // "1993. 2. 28."), English month names in lower case now and then (datebot's stage 5). Same
+  // spellings, other odds; false gives exactly the bytes without it.
+  bool hard_dates = false;
 };
 
 // One tool call of a turn and what the tool returned.

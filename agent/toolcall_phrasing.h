@@ -39,6 +39,7 @@ struct QuestionSpec {
   bool repeats_weekday = false;  // kFollowUpSameAs: the previous turn asked for a weekday
   Politeness politeness = Politeness::kPolite;
   bool hard_counts = false;      // say the count in weeks or words more often (training mixes)
+  bool hard_dates = false;       // spell the date in its rarer ways more often (training mixes)
 };
 
 // How the question came out, so the answer can fit it.

@@ -2,6 +2,7 @@
 // Politeness maps to register: kPlain = casual ("whats the date 10 days after 2/20/2026"),
 // kPolite = neutral, kFormal = polite ("Could you please tell me ...").
 // Every phrase that draws from `r` more than once is built with Words() << ... (see Words).
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,13 @@ std::string ordinal(int n) {
   }
 }
 
-std::string english_date_text(const CalendarDate& d, SeededRandom& r) {
+std::string english_date_spelling(const CalendarDate& d, bool hard, SeededRandom& r) {
   const std::string y = std::to_string(d.year), day = std::to_string(d.day);
   const std::string month = month_name_english(d.month);
   const std::string abbr = d.month == 9 && r.chance(30) ? "Sept" : kMonthShort[d.month];
-  switch (r.weighted({18, 18, 10, 6, 8, 4, 5, 4, 5, 3, 3, 3, 4, 2})) {
+  const int spelling = hard ? r.weighted({8, 9, 8, 8, 7, 6, 7, 5, 11, 5, 7, 5, 8, 4})
+                            : r.weighted({18, 18, 10, 6, 8, 4, 5, 4, 5, 3, 3, 3, 4, 2});
+  switch (spelling) {
     case 0:
       return d.iso();
     case 1:
@@ -78,6 +81,16 @@ std::string english_date_text(const CalendarDate& d, SeededRandom& r) {
     default:
       return y + "." + two_digits(d.month) + "." + two_digits(d.day);
   }
+}
+
+// `hard`: the rarer spellings more often, and month names in lower case now and then
+// (QuestionSpec::hard_dates); without it, exactly the draws of the default mix.
+std::string english_date_text(const CalendarDate& d, bool hard, SeededRandom& r) {
+  const std::string text = english_date_spelling(d, hard, r);
+  if (!hard || std::none_of(text.begin(), text.end(), is_letter) || !r.chance(20)) return text;
+  std::string lower = text;
+  for (char& c : lower) c = to_lower(c);
+  return lower;
 }
 
 // 1..99, 100..900 by hundreds, and 1000 in words ("twenty-five", "two hundred"); "" otherwise.
@@ -260,7 +273,7 @@ std::string with_typos(std::string q, P p, SeededRandom& r) {
 PhrasedQuestion weekday_question(const QuestionSpec& s, SeededRandom& r) {
   const P p = s.politeness;
   PhrasedQuestion out;
-  const std::string d = english_date_text(s.date, r);
+  const std::string d = english_date_text(s.date, s.hard_dates, r);
   std::string body;
   bool question = true;
   switch (r.weighted({16, 10, 7, 7, 5, 6, 4, 7, 6, 5, 4, 3, 3, 4})) {
@@ -373,7 +386,7 @@ PhrasedQuestion add_days_question(const QuestionSpec& s, SeededRandom& r) {
   const bool after = s.days > 0;
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
-  const std::string d = english_date_text(s.date, r);
+  const std::string d = english_date_text(s.date, s.hard_dates, r);
   const CountText count = english_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string& c = count.text;
@@ -721,7 +734,7 @@ PhrasedQuestion follow_up_question(const QuestionSpec& s, SeededRandom& r) {
 
 PhrasedQuestion follow_up_same_question(const QuestionSpec& s, SeededRandom& r) {
   const P p = s.politeness;
-  const std::string d = english_date_text(s.date, r);
+  const std::string d = english_date_text(s.date, s.hard_dates, r);
   std::string body;
   bool question = true;
   if (s.repeats_weekday) {

@@ -217,11 +217,15 @@ std::string wonder_or_ask(P p, SeededRandom& r) {
 
 std::string two_digits(int value) { return (value < 10 ? "0" : "") + std::to_string(value); }
 
-std::string korean_date_text(const CalendarDate& d, SeededRandom& r) {
+// `hard`: the rarer spellings more often (QuestionSpec::hard_dates); without it, exactly the
+// draws of the default mix.
+std::string korean_date_text(const CalendarDate& d, bool hard, SeededRandom& r) {
   const std::string y = std::to_string(d.year), m = std::to_string(d.month),
                     day = std::to_string(d.day);
   const std::string mm = two_digits(d.month), dd = two_digits(d.day);
-  switch (r.weighted({32, 5, 5, 18, 8, 6, 6, 3, 3})) {
+  const int spelling =
+      hard ? r.weighted({18, 6, 8, 14, 11, 11, 11, 7, 6}) : r.weighted({32, 5, 5, 18, 8, 6, 6, 3, 3});
+  switch (spelling) {
     case 0:
       return y + "년 " + m + "월 " + day + "일";
     case 1:
@@ -436,7 +440,7 @@ std::string with_typos(std::string q, SeededRandom& r) {
 PhrasedQuestion weekday_question(const QuestionSpec& s, SeededRandom& r) {
   const P p = s.politeness;
   PhrasedQuestion out;
-  const std::string d = korean_date_text(s.date, r);
+  const std::string d = korean_date_text(s.date, s.hard_dates, r);
   const std::string which = which_weekday(r);
   std::string q;
   switch (r.weighted({22, 9, 8, 5, 6, 4, 6, 3, 5, 5, 3, 3, 3, 2})) {
@@ -536,7 +540,7 @@ PhrasedQuestion add_days_question(const QuestionSpec& s, SeededRandom& r) {
   const bool after = s.days > 0;
   const long long n = after ? s.days : -s.days;
   PhrasedQuestion out;
-  const std::string d = korean_date_text(s.date, r);
+  const std::string d = korean_date_text(s.date, s.hard_dates, r);
   const CountText count = korean_count(n, s.hard_counts, r);
   out.form.in_weeks = count.in_weeks;
   const std::string off = offset_text(count.text, after, r);
@@ -918,7 +922,7 @@ PhrasedQuestion follow_up_question(const QuestionSpec& s, SeededRandom& r) {
 
 PhrasedQuestion follow_up_same_question(const QuestionSpec& s, SeededRandom& r) {
   const P p = s.politeness;
-  const std::string d = korean_date_text(s.date, r);
+  const std::string d = korean_date_text(s.date, s.hard_dates, r);
   const std::string lead = follow_up_lead(p, r);
   const std::string short_end = p == P::kPolite ? "요?" : "?";
   std::string q;

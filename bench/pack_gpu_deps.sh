@@ -11,9 +11,18 @@ packages=(
   libtoml11-dev nlohmann-json3-dev
   libncurses-dev libncursesw6 libtinfo6 libreadline-dev libreadline8
   libsqlite3-dev libsqlite3-0 libgtest-dev
+  pkgconf pkgconf-bin libpkgconf3  # in case the GPU machine has no pkg-config
 )
 rm -rf "$out" && mkdir -p "$out/debs"
 (cd "$out/debs" && apt-get download "${packages[@]}")
 for deb in "$out"/debs/*.deb; do dpkg-deb -x "$deb" "$out"; done
 rm -rf "$out/debs"
+# One tree under usr/ (bookworm still ships some libraries in /lib), and the absolute symlinks of
+# the -dev packages (libreadline.so -> /lib/x86_64-linux-gnu/libreadline.so.8) pointed inside it:
+# the GPU machine's own /lib may lack them.
+if [ -d "$out/lib" ]; then cp -a "$out/lib/." "$out/usr/lib/" && rm -rf "$out/lib"; fi
+find "$out" -type l -lname '/*' | while read -r link; do
+  target=$(readlink "$link")
+  ln -sfr "$out/usr/${target#/usr/}" "$link"
+done
 du -sh "$out"

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -34,6 +35,30 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// CPU autocast to bf16 for one forward, off again on every exit (an exception included). libtorch
+// 2.4 moved the per-device calls behind one API taking the device type and later dropped the old.
+class CpuBf16Autocast {
+ public:
+  CpuBf16Autocast() { set(true); }
+  ~CpuBf16Autocast() {
+    set(false);
+    at::autocast::clear_cache();
+  }
+  CpuBf16Autocast(const CpuBf16Autocast&) = delete;
+  CpuBf16Autocast& operator=(const CpuBf16Autocast&) = delete;
+
+ private:
+  static void set(bool enabled) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCPU, enabled);
+    if (enabled) at::autocast::set_autocast_dtype(at::kCPU, at::kBFloat16);
+#else
+    at::autocast::set_cpu_enabled(enabled);
+    if (enabled) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+#endif
+  }
+};
 
 // ---- data: rows -> encoded examples -> padded batches ----------------------------------------
 
@@ -398,12 +423,8 @@ class Run {
     fo.training = true;
     fo.logit_rows = loss_rows;
     if (c_.autocast == "bf16" && device_.is_cpu()) {
-      at::autocast::set_cpu_enabled(true);
-      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-      at::Tensor logits = model_->forward(ids, nullptr, 0, adapter_.get(), fo);
-      at::autocast::set_cpu_enabled(false);
-      at::autocast::clear_cache();
-      return logits;
+      const CpuBf16Autocast autocast;
+      return model_->forward(ids, nullptr, 0, adapter_.get(), fo);
     }
     return model_->forward(ids, nullptr, 0, adapter_.get(), fo);
   }

@@ -18,6 +18,7 @@ namespace {
 const char kUsage[] =
     "usage: tunedeck data toolcalls --out FILE [--n N] [--seed S] [--format csv|jsonl]\n"
     "                               [--lang ko|en|mix] [--system TEXT] [--hard-counts]\n"
+    "                               [--hard-dates]\n"
     "\n"
     "Writes synthetic tool-call conversations for the date agent: Korean and English questions\n"
     "(weekday of a date, N days before/after a date, today and today-relative questions, and\n"
@@ -37,6 +38,9 @@ const char kUsage[] =
     "  --hard-counts   a mix for training on the hard cases: day counts in weeks or words\n"
     "                  (\"18 weeks\", \"a fortnight\", \"thirty-two days\", \"열흘\"), follow-ups\n"
     "                  and today-relative questions more often (datebot's stage 3)\n"
+    "  --hard-dates    a mix for training on dates spelled the rarer ways: \"2/28/1993\",\n"
+    "                  \"jul. 22, 2045\", \"May 2nd, 1920\", \"1993. 2. 28.\" more often, English\n"
+    "                  month names now and then in lower case (datebot's stage 5)\n"
     "\n"
     "Example: tunedeck data toolcalls --out train.jsonl --n 30000 --seed 1\n"
     "         tunedeck data toolcalls --out test.csv --n 500 --seed 2\n";
@@ -89,6 +93,7 @@ int run_data(CliArgs& args) {
   options.languages = args.value_or("lang", "mix");
   const std::string system_prompt = args.value_or("system", "");
   options.hard_counts = args.flag("hard-counts");
+  options.hard_dates = args.flag("hard-dates");
   const std::vector<std::string> kinds = args.positionals();
   args.finish();
   if (kinds.size() != 1 || kinds[0] != "toolcalls") {

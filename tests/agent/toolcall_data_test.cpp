@@ -25,9 +25,10 @@ using nlohmann::json;
 
 std::vector<ToolcallConversation> generate(uint64_t seed, int count, bool single_call_only,
                                            const std::string& languages = "mix",
-                                           bool hard_counts = false) {
+                                           bool hard_counts = false, bool hard_dates = false) {
   ToolcallDataOptions options;
   options.hard_counts = hard_counts;
+  options.hard_dates = hard_dates;
   options.seed = seed;
   options.count = count;
   options.single_call_only = single_call_only;
@@ -422,6 +423,46 @@ TEST_F(ToolcallData, HardCountsMixAsksTheHardCasesMoreOftenAndStaysRight) {
   // Korean too: the mix is an option of the generator, not of one language.
   EXPECT_NE(toolcall_data_jsonl(generate(16, 200, false, "ko"), ""),
             toolcall_data_jsonl(generate(16, 200, false, "ko", true), ""));
+}
+
+// Share of user turns whose text matches `pattern`.
+double share_matching(const std::vector<ToolcallConversation>& conversations,
+                      const std::regex& pattern) {
+  int turns = 0, matching = 0;
+  for (const ToolcallConversation& c : conversations) {
+    for (const ToolcallTurn& turn : c.turns) {
+      turns++;
+      if (std::regex_search(turn.user, pattern)) matching++;
+    }
+  }
+  return static_cast<double>(matching) / turns;
+}
+
+TEST_F(ToolcallData, HardDatesMixSpellsDatesTheRarerWaysMoreOftenAndStaysRight) {
+  const std::regex month_day_year(R"(\b\d{1,2}/\d{1,2}/\d{4}\b)");
+  const std::regex lower_month(R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d)");
+  const std::vector<ToolcallConversation> usual_en = generate(17, 3000, false, "en");
+  const std::vector<ToolcallConversation> hard_en = generate(17, 3000, false, "en", false, true);
+  EXPECT_GT(share_matching(hard_en, month_day_year), 1.5 * share_matching(usual_en, month_day_year));
+  EXPECT_GT(share_matching(hard_en, lower_month), 1.5 * share_matching(usual_en, lower_month));
+  // Korean: the spaced-dot and slashed spellings ("1993. 2. 28.", "1993/02/28").
+  const std::regex korean_rare(R"(\d{4}(\. \d{1,2}\. \d{1,2}|/\d{1,2}/\d{1,2}))");
+  const std::vector<ToolcallConversation> usual_ko = generate(17, 3000, false, "ko");
+  const std::vector<ToolcallConversation> hard_ko = generate(17, 3000, false, "ko", false, true);
+  EXPECT_GT(share_matching(hard_ko, korean_rare), 1.5 * share_matching(usual_ko, korean_rare));
+  // Other odds, same correctness; and the flag composes with --hard-counts.
+  for (const auto* mix : {&hard_en, &hard_ko}) {
+    for (size_t i = 0; i < 300; i++) {
+      for (const ToolcallTurn& turn : (*mix)[i].turns) {
+        for (const ToolcallStep& step : turn.steps) EXPECT_EQ(rerun(step), step.result_text);
+        EXPECT_TRUE(names_date(turn.answer, CalendarDate::parse(turn.answer_date)) ||
+                    names_weekday(turn.answer, CalendarDate::parse(turn.answer_date)))
+            << turn.user << " -> " << turn.answer;
+      }
+    }
+  }
+  EXPECT_NE(toolcall_data_jsonl(generate(18, 200, false, "mix", true), ""),
+            toolcall_data_jsonl(generate(18, 200, false, "mix", true, true), ""));
 }
 
 TEST(ToolcallDataVariety, LanguageOptionIsObeyed) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -98,6 +99,21 @@ TEST_F(DataCli, HardCountsFlagWritesTheHardMix) {
   };
   EXPECT_GT(weeks(read_file(hard)), weeks(read_file(usual)) * 3 / 2)
       << weeks(read_file(usual)) << " vs " << weeks(read_file(hard));
+}
+
+TEST_F(DataCli, HardDatesFlagSpellsMonthDayYearMoreOften) {
+  const std::string usual = dir_.file("usual.jsonl"), hard = dir_.file("hard-dates.jsonl");
+  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
+                .exit_code, 0);
+  const CommandResult r = tunedeck(
+      {"toolcalls", "--out", hard, "--n", "300", "--seed", "4", "--lang", "en", "--hard-dates"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto month_day_year = [](const std::string& text) {  // "2/28/1993", "02/28/1993"
+    const std::regex form(R"(\b\d{1,2}/\d{1,2}/\d{4}\b)");
+    return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
+  };
+  EXPECT_GT(month_day_year(read_file(hard)), month_day_year(read_file(usual)) * 3 / 2)
+      << month_day_year(read_file(usual)) << " vs " << month_day_year(read_file(hard));
 }
 
 TEST_F(DataCli, FormatFlagOverridesTheExtension) {
