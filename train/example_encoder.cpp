@@ -89,6 +89,8 @@ MaskStats mask_stats(const std::vector<EncodedExample>& examples) {
     stats.examples_eos_unlabelled += !example_turn_ends_labelled(example);
     stats.examples_truncated += example.truncated;
     stats.examples_boundary_inside_token += example.boundaries_inside_token > 0;
+    stats.longest_example = std::max(stats.longest_example, static_cast<int>(example.ids.size()));
+    stats.most_loss_tokens = std::max(stats.most_loss_tokens, labelled);
   }
   return stats;
 }

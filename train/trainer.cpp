@@ -5,6 +5,7 @@
 #include <torch/version.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -108,13 +109,16 @@ std::string gib(double bytes) { return fmt(bytes / (1024.0 * 1024 * 1024), 3) + 
 
 // Rough peak memory of a step: trainable params + grads + AdamW (4 x f32), activations kept for
 // backward (per token per layer ~ 12 C + 3 F floats, attention scores/probs 2 x H x T), logits
-// with log-softmax and its gradient (3 x V floats per token). Base weights are already resident.
-double estimate_memory(const ModelConfig& c, long long trainable, int batch, int max_len, bool full) {
-  const double tokens = static_cast<double>(batch) * max_len;
+// with log-softmax and its gradient (3 x V floats per position with a target: the head runs only
+// there). `length` is the longest batch row, `loss_rows` the most positions with a target one
+// batch can have. Base weights are already resident.
+double estimate_memory(const ModelConfig& c, long long trainable, int batch, int length,
+                       double loss_rows, bool full) {
+  const double tokens = static_cast<double>(batch) * length;
   const double params = 4.0 * 4.0 * trainable;
   const double per_layer = tokens * (12.0 * c.hidden_size + 3.0 * c.intermediate_size) * 4.0 +
-                           2.0 * batch * c.num_heads * static_cast<double>(max_len) * max_len * 4.0;
-  const double logits = tokens * c.vocab_size * 4.0 * 3.0;
+                           2.0 * batch * c.num_heads * static_cast<double>(length) * length * 4.0;
+  const double logits = loss_rows * c.vocab_size * 4.0 * 3.0;
   const double copy = full ? 4.0 * trainable : 0.0;  // a trainable copy of the base weights
   return params + c.num_layers * per_layer + logits + copy;
 }
@@ -235,6 +239,9 @@ class Run {
     p.tokens = stats.tokens;
     p.loss_tokens = stats.loss_tokens;
     p.examples_eos_unlabelled = stats.examples_eos_unlabelled;
+    const MaskStats eval_stats = mask_stats(eval_);
+    p.longest_example = std::max(stats.longest_example, eval_stats.longest_example);
+    p.most_loss_tokens = std::max(stats.most_loss_tokens, eval_stats.most_loss_tokens);
     for (const auto& e : train_) p.rows_truncated += e.truncated ? 1 : 0;
     p.template_name = template_->name();
     p.template_hash = template_->template_hash();
@@ -296,12 +303,15 @@ class Run {
              : "end of turn: " + std::to_string(p.examples_eos_unlabelled) +
                    " examples have an assistant turn whose closing marker carries no label (truncated?)");
     note("template: " + p.template_name + " (hash " + p.template_hash + ")");
-    p.memory_needed_bytes = estimate_memory(model_->config(), p.trainable_params, c_.batch_size, c_.max_len,
-                                            c_.method == "full");
+    const int length = std::min(c_.max_len, std::max(1, p.longest_example));
+    p.memory_needed_bytes =
+        estimate_memory(model_->config(), p.trainable_params, c_.batch_size, length,
+                        static_cast<double>(c_.batch_size) * p.most_loss_tokens, c_.method == "full");
     p.memory_free_bytes = free_memory_bytes(device_);
     note("memory: ~" + gib(p.memory_needed_bytes) + " needed (" + std::to_string(p.trainable_params) +
-         " trainable params, activations for " + std::to_string(c_.batch_size) + " x " + std::to_string(c_.max_len) +
-         ") of " + gib(p.memory_free_bytes) + " free");
+         " trainable params, activations for " + std::to_string(c_.batch_size) + " x " + std::to_string(length) +
+         " tokens, the head for up to " + std::to_string(c_.batch_size * p.most_loss_tokens) + " targets) of " +
+         gib(p.memory_free_bytes) + " free");
     if (p.loss_tokens == 0 || share < c_.min_loss_share)
       throw std::runtime_error("only " + fmt(100 * share, 3) + "% of tokens carry loss (minimum " +
                                fmt(100 * c_.min_loss_share, 3) + "%): the assistant turns are missing or masked; "

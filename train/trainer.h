@@ -38,6 +38,8 @@ struct PreflightReport {
   int rows_used = 0, rows_skipped = 0, rows_truncated = 0, eval_rows = 0;
   long long tokens = 0, loss_tokens = 0;
   int examples_eos_unlabelled = 0;
+  int longest_example = 0;         // tokens of the longest example (train or eval), <= max_len
+  long long most_loss_tokens = 0;  // positions with a target in the example that has the most
   std::string template_name, template_hash;
   long long trainable_params = 0;
   double memory_needed_bytes = 0, memory_free_bytes = 0;

@@ -79,6 +79,11 @@ TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
   EXPECT_EQ(checksum(base), base_sum) << "LoRA training changed the base weights";
   EXPECT_GT(outcome.preflight.loss_tokens, 0);
   EXPECT_EQ(outcome.preflight.examples_eos_unlabelled, 0);
+  // The memory estimate is sized by the longest example and its targets, not max_len.
+  EXPECT_GT(outcome.preflight.longest_example, 0);
+  EXPECT_LE(outcome.preflight.longest_example, config.max_len);
+  EXPECT_GT(outcome.preflight.most_loss_tokens, 0);
+  EXPECT_LT(outcome.preflight.most_loss_tokens, outcome.preflight.longest_example);
   ASSERT_TRUE(fs::exists(dir.file("out/adapter/adapter_config.json")));
 
   auto tokenizer = tokenizer_load_dir(stories_dir());
