@@ -221,10 +221,12 @@ ToolcallTurn make_turn(const ToolRegistry& tools, const TurnContext& context,
   return turn;
 }
 
-// Which odds the conversations draw with (ToolcallDataOptions::hard_counts, hard_dates).
+// Which odds and forms the conversations draw with (ToolcallDataOptions::hard_counts,
+// hard_dates, stated_dates).
 struct Mix {
   bool hard_counts = false;
   bool hard_dates = false;
+  bool stated_dates = false;
 };
 
 // The question of a single-turn intent, its values drawn.
@@ -236,6 +238,7 @@ QuestionSpec first_question(ToolcallIntent intent, Politeness politeness, const 
   spec.politeness = politeness;
   spec.hard_counts = mix.hard_counts;
   spec.hard_dates = mix.hard_dates;
+  spec.stated_dates = mix.stated_dates;
   switch (intent) {
     case ToolcallIntent::kWeekday:
       spec.date = sample_date(r);
@@ -366,7 +369,7 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
   for (int i = 0; i < options.count; i++) {
     const ToolcallLanguage language = sample_language(options.languages, random);
     const ToolcallIntent intent = sample_intent(options.single_call_only, options.hard_counts, random);
-    const Mix mix{options.hard_counts, options.hard_dates};
+    const Mix mix{options.hard_counts, options.hard_dates, options.stated_dates};
     conversations.push_back(make_conversation(tools, intent, language, mix, random));
   }
   return conversations;

@@ -29,6 +29,11 @@ struct ToolcallDataOptions {
   // "1993. 2. 28."), English month names in lower case now and then (datebot's stage 5). Same
   // spellings, other odds; false gives exactly the bytes without it.
   bool hard_dates = false;
+  // Weekday and N-days questions that now and then state the date in a clause of their own and
+  // then ask about "that day" ("My flight is on Aug 22, 2026. What day is that?", "이사 날짜가
+  // 2027년 2월 27일인데 그날 무슨 요일이야?"), or say "add 250 days to …" (datebot's stage 6).
+  // false gives exactly the bytes without it.
+  bool stated_dates = false;
 };
 
 // One tool call of a turn and what the tool returned.

@@ -973,16 +973,86 @@ std::string follow_up_answer(const QuestionForm& form, const nlohmann::json& res
   }
 }
 
+// ---- Dates stated first (QuestionSpec::stated_dates) ---------------------------------------------
+
+// "My flight is on", "I was born on": a clause that states the date before the question; a date
+// before 2026 takes a past-tense clause, one after it a future one.
+std::string stated_date_clause(const std::string& d, int year, SeededRandom& r) {
+  static const char* kFuture[] = {"My flight is on", "Our wedding is on", "The meeting is on",
+                                  "My exam is on",   "The deadline is",   "The concert is on",
+                                  "We move on",      "My interview is on", "Payday is",
+                                  "The trip starts on"};
+  static const char* kPast[] = {"I was born on", "The contract was signed on", "We met on",
+                                "My grandfather was born on", "The company was founded on",
+                                "We moved in on"};
+  const bool past = year < 2026 || (year == 2026 && r.chance(50));
+  return Words() << (past ? kPast[r.below(6)] : kFuture[r.below(10)]) << " " << d;
+}
+
+// "My flight is on Aug 22, 2026. What day is that?"
+PhrasedQuestion stated_weekday_question(const QuestionSpec& s, SeededRandom& r) {
+  const std::string d = english_date_text(s.date, s.hard_dates, r);
+  const std::string clause = stated_date_clause(d, s.date.year, r);
+  const std::string ask = r.pick({"What day is that", "What day of the week is that",
+                                  "Which weekday is that", "What day of the week was that",
+                                  "Which day of the week does that fall on", "What weekday is it"});
+  PhrasedQuestion out;
+  out.text = r.chance(75) ? finish(Words() << clause << r.pick({". ", ". ", ", ", " - "}) << ask,
+                                   true, s.politeness, r)
+                          : finish(Words() << ask << "? " << clause, false, s.politeness, r);
+  return out;
+}
+
+// "Add 250 days to 5 January 2027", "The lease starts 10/15/2026. What date is 180 days later?"
+PhrasedQuestion stated_add_days_question(const QuestionSpec& s, SeededRandom& r) {
+  const bool after = s.days > 0;
+  const std::string d = english_date_text(s.date, s.hard_dates, r);
+  const CountText count = english_count(after ? s.days : -s.days, s.hard_counts, r);
+  const std::string& c = count.text;
+  PhrasedQuestion out;
+  out.form.in_weeks = count.in_weeks;
+  std::string body;
+  bool question = true;
+  switch (r.weighted({4, 3, 3, 2})) {
+    case 0:
+      body = Words() << stated_date_clause(d, s.date.year, r) << ". "
+                     << r.pick({"What date is ", "What's the date ", "When is "}) << c << " "
+                     << (after ? r.pick({"after that", "later", "after it"})
+                               : r.pick({"before that", "earlier", "before it"}));
+      break;
+    case 1:
+      question = false;
+      body = after ? (r.chance(60) ? Words() << r.pick({"Add ", "add "}) << c << " to " << d
+                                   : Words() << "Count forward " << c << " from " << d)
+                   : Words() << r.pick({"Subtract ", "Take away ", "Count back ", "Go back "}) << c
+                             << " from " << d;
+      break;
+    case 2:
+      body = Words() << d << (after ? " plus " : " minus ") << c
+                     << r.pick({"", " is what date", " is when", ", what date is that"});
+      break;
+    default:
+      body = Words() << "If " << r.pick({"I start", "we start", "you start", "it starts"})
+                     << " on " << d << " and " << (after ? "count forward " : "count back ") << c
+                     << ", " << r.pick({"where do I land", "what date is it", "which date is that"});
+      break;
+  }
+  out.text = finish(body, question, s.politeness, r);
+  return out;
+}
+
 }  // namespace
 
 PhrasedQuestion english_question(const QuestionSpec& spec, SeededRandom& random) {
   PhrasedQuestion q;
+  // The stated-date forms draw only when asked for, so other mixes keep their bytes.
+  const bool stated = spec.stated_dates && random.chance(30);
   switch (spec.intent) {
     case ToolcallIntent::kWeekday:
-      q = weekday_question(spec, random);
+      q = stated ? stated_weekday_question(spec, random) : weekday_question(spec, random);
       break;
     case ToolcallIntent::kAddDays:
-      q = add_days_question(spec, random);
+      q = stated ? stated_add_days_question(spec, random) : add_days_question(spec, random);
       break;
     case ToolcallIntent::kToday:
       q = today_question(spec, random);

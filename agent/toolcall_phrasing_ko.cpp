@@ -1164,16 +1164,68 @@ std::string today_add_days_answer(const QuestionForm& form, const nlohmann::json
   }
 }
 
+// ---- Dates stated first (QuestionSpec::stated_dates) ---------------------------------------------
+
+// "내 생일이 2026년 7월 14일인데", "결혼식이 2027년 10월 23일이에요.": the date in a clause
+// of its own, before the question about "그날".
+std::string stated_date_clause(const std::string& d, P p, SeededRandom& r) {
+  // The first ten are scheduled ("…로 잡혔는데" fits them); birthdays are not.
+  static const char* kEvents[] = {"시험",   "결혼식", "회의",   "이사 날짜", "출국일",
+                                  "계약일", "면접",   "발표",   "여행 출발일", "마감일",
+                                  "내 생일", "동생 생일", "엄마 생신"};
+  const size_t pick = r.below(13);
+  const std::string event = kEvents[pick];
+  const std::string date_is = pick < 10 && r.chance(25) ? ro(d) + " 잡혔는데" : d + "인데";
+  if (r.chance(55)) return Words() << ga(event) << " " << date_is;
+  return Words() << ga(event) << " " << d << is_ending(d, p) << ".";
+}
+
+// "이사 날짜가 2027년 2월 27일로 잡혔는데 그날 무슨 요일이야?"
+PhrasedQuestion stated_weekday_question(const QuestionSpec& s, SeededRandom& r) {
+  const P p = s.politeness;
+  const std::string d = korean_date_text(s.date, s.hard_dates, r);
+  const std::string clause = stated_date_clause(d, p, r);
+  const std::string which = which_weekday(r);
+  PhrasedQuestion out;
+  out.text = r.chance(70) ? Words() << clause << " " << r.pick({"그날", "그날은", "그 날"}) << " "
+                                    << ask_is(which, p, r)
+                          : Words() << clause << " " << r.pick({"그날", "그날이"}) << " " << which
+                                    << "인지 " << please_tell(p, r);
+  return out;
+}
+
+// "계약일이 2027년 3월 31일이에요. 그로부터 90일 전은 언제예요?", "2026-03-01에 100일 더하면?"
+PhrasedQuestion stated_add_days_question(const QuestionSpec& s, SeededRandom& r) {
+  const P p = s.politeness;
+  const bool after = s.days > 0;
+  const std::string d = korean_date_text(s.date, s.hard_dates, r);
+  const CountText count = korean_count(after ? s.days : -s.days, s.hard_counts, r);
+  PhrasedQuestion out;
+  out.form.in_weeks = count.in_weeks;
+  if (r.chance(70)) {
+    const std::string clause = stated_date_clause(d, p, r);
+    out.text = Words() << clause << " " << r.pick({"그로부터", "그날부터", "그날로부터", "그날 기준으로"})
+                       << " " << marked(offset_text(count.text, after, r), r) << " "
+                       << ask_is(when_word(r), p, r);
+    return out;
+  }
+  out.text = Words() << d << "에 " << count.text << " " << (after ? "더하면" : "빼면") << " "
+                     << ask_is(when_word(r), p, r);
+  return out;
+}
+
 }  // namespace
 
 PhrasedQuestion korean_question(const QuestionSpec& spec, SeededRandom& random) {
   PhrasedQuestion q;
+  // The stated-date forms draw only when asked for, so other mixes keep their bytes.
+  const bool stated = spec.stated_dates && random.chance(30);
   switch (spec.intent) {
     case ToolcallIntent::kWeekday:
-      q = weekday_question(spec, random);
+      q = stated ? stated_weekday_question(spec, random) : weekday_question(spec, random);
       break;
     case ToolcallIntent::kAddDays:
-      q = add_days_question(spec, random);
+      q = stated ? stated_add_days_question(spec, random) : add_days_question(spec, random);
       break;
     case ToolcallIntent::kToday:
       q = today_question(spec, random);

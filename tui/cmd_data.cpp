@@ -18,7 +18,7 @@ namespace {
 const char kUsage[] =
     "usage: tunedeck data toolcalls --out FILE [--n N] [--seed S] [--format csv|jsonl]\n"
     "                               [--lang ko|en|mix] [--system TEXT] [--hard-counts]\n"
-    "                               [--hard-dates]\n"
+    "                               [--hard-dates] [--stated-dates]\n"
     "\n"
     "Writes synthetic tool-call conversations for the date agent: Korean and English questions\n"
     "(weekday of a date, N days before/after a date, today and today-relative questions, and\n"
@@ -41,6 +41,9 @@ const char kUsage[] =
     "  --hard-dates    a mix for training on dates spelled the rarer ways: \"2/28/1993\",\n"
     "                  \"jul. 22, 2045\", \"May 2nd, 1920\", \"1993. 2. 28.\" more often, English\n"
     "                  month names now and then in lower case (datebot's stage 5)\n"
+    "  --stated-dates  a mix where some questions state the date first and then ask about\n"
+    "                  \"that day\" (\"My flight is on Aug 22, 2026. What day is that?\",\n"
+    "                  \"결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?\") or say \"add 250 days to\"\n"
     "\n"
     "Example: tunedeck data toolcalls --out train.jsonl --n 30000 --seed 1\n"
     "         tunedeck data toolcalls --out test.csv --n 500 --seed 2\n";
@@ -94,6 +97,7 @@ int run_data(CliArgs& args) {
   const std::string system_prompt = args.value_or("system", "");
   options.hard_counts = args.flag("hard-counts");
   options.hard_dates = args.flag("hard-dates");
+  options.stated_dates = args.flag("stated-dates");
   const std::vector<std::string> kinds = args.positionals();
   args.finish();
   if (kinds.size() != 1 || kinds[0] != "toolcalls") {

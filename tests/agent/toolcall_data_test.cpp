@@ -25,8 +25,10 @@ using nlohmann::json;
 
 std::vector<ToolcallConversation> generate(uint64_t seed, int count, bool single_call_only,
                                            const std::string& languages = "mix",
-                                           bool hard_counts = false, bool hard_dates = false) {
+                                           bool hard_counts = false, bool hard_dates = false,
+                                           bool stated_dates = false) {
   ToolcallDataOptions options;
+  options.stated_dates = stated_dates;
   options.hard_counts = hard_counts;
   options.hard_dates = hard_dates;
   options.seed = seed;
@@ -463,6 +465,37 @@ TEST_F(ToolcallData, HardDatesMixSpellsDatesTheRarerWaysMoreOftenAndStaysRight) 
   }
   EXPECT_NE(toolcall_data_jsonl(generate(18, 200, false, "mix", true), ""),
             toolcall_data_jsonl(generate(18, 200, false, "mix", true, true), ""));
+}
+
+TEST_F(ToolcallData, StatedDatesMixStatesTheDateFirstAndAsksAboutThatDay) {
+  // English: "My flight is on Aug 22, 2026. What day is that?"; "Add 250 days to 5 January 2027".
+  const std::regex that_day(R"(\. (What day|What day of the week|Which weekday|What weekday|)"
+                            R"(Which day of the week)[^.]* (that|it)\b)");
+  const std::regex plus_minus(R"(\d (plus|minus) )");  // "2026-03-01 plus 100 days"
+  const std::vector<ToolcallConversation> usual_en = generate(19, 2000, false, "en");
+  const std::vector<ToolcallConversation> stated_en = generate(19, 2000, false, "en", false, false, true);
+  EXPECT_GT(share_matching(stated_en, that_day), 5 * share_matching(usual_en, that_day) + 0.02);
+  EXPECT_GT(share_matching(stated_en, plus_minus), 2 * share_matching(usual_en, plus_minus));
+  // Korean: "결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?"
+  const std::regex stated_ko(R"((인데|잡혔는데|\.) ?(그날|그 날))");
+  const std::vector<ToolcallConversation> usual_ko = generate(19, 2000, false, "ko");
+  const std::vector<ToolcallConversation> stated_ko_mix = generate(19, 2000, false, "ko", false, false, true);
+  EXPECT_GT(share_matching(stated_ko_mix, stated_ko), 3 * share_matching(usual_ko, stated_ko) + 0.02);
+  // The call is still the date the question states: every first turn of a stated weekday
+  // question names its date's year, and the calls reproduce their results.
+  for (const auto* mix : {&stated_en, &stated_ko_mix}) {
+    for (size_t i = 0; i < 400; i++) {
+      const ToolcallTurn& turn = (*mix)[i].turns[0];
+      for (const ToolcallStep& step : turn.steps) EXPECT_EQ(rerun(step), step.result_text);
+      if (turn.intent == ToolcallIntent::kWeekday || turn.intent == ToolcallIntent::kAddDays) {
+        const std::string date = turn.steps[0].arguments.at("date").get<std::string>();
+        EXPECT_NE(turn.user.find(date.substr(0, 4)), std::string::npos) << turn.user << " / " << date;
+      }
+      EXPECT_TRUE(names_date(turn.answer, CalendarDate::parse(turn.answer_date)) ||
+                  names_weekday(turn.answer, CalendarDate::parse(turn.answer_date)))
+          << turn.user << " -> " << turn.answer;
+    }
+  }
 }
 
 TEST(ToolcallDataVariety, LanguageOptionIsObeyed) {

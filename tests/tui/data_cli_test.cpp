@@ -116,6 +116,21 @@ TEST_F(DataCli, HardDatesFlagSpellsMonthDayYearMoreOften) {
       << month_day_year(read_file(usual)) << " vs " << month_day_year(read_file(hard));
 }
 
+TEST_F(DataCli, StatedDatesFlagAsksAboutThatDay) {
+  const std::string usual = dir_.file("usual-en.jsonl"), stated = dir_.file("stated.jsonl");
+  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
+                .exit_code, 0);
+  const CommandResult r = tunedeck({"toolcalls", "--out", stated, "--n", "300", "--seed", "4",
+                                    "--lang", "en", "--stated-dates"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto that_day = [](const std::string& text) {  // "… 2026. What day is that?"
+    const std::regex form(R"(\d\. (What day|Which weekday|What day of the week)[^"]* that)");
+    return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
+  };
+  EXPECT_EQ(that_day(read_file(usual)), 0);
+  EXPECT_GT(that_day(read_file(stated)), 3);
+}
+
 TEST_F(DataCli, FormatFlagOverridesTheExtension) {
   const std::string out = dir_.file("data.txt");
   ASSERT_EQ(tunedeck({"toolcalls", "--out", out, "--n", "5", "--format", "jsonl"}).exit_code, 0);
