@@ -22,8 +22,25 @@ class DataCli : public ::testing::Test {
     args.insert(args.begin(), {"tunedeck", "data"});
     return run_command(args);
   }
+  // The texts of 300 English conversations of seed 4 without and with a mix flag: same seed,
+  // other odds, so a count over each says what the flag changed.
+  std::pair<std::string, std::string> usual_and(const std::string& flag) {
+    const std::string usual = dir_.file("usual.jsonl"), mixed = dir_.file("mixed.jsonl");
+    const std::vector<std::string> common = {"--n", "300", "--seed", "4", "--lang", "en"};
+    std::vector<std::string> plain = {"toolcalls", "--out", usual}, with = {"toolcalls", "--out", mixed, flag};
+    plain.insert(plain.end(), common.begin(), common.end());
+    with.insert(with.end(), common.begin(), common.end());
+    const CommandResult a = tunedeck(plain), b = tunedeck(with);
+    EXPECT_EQ(a.exit_code, 0) << a.err;
+    EXPECT_EQ(b.exit_code, 0) << b.err;
+    return {read_file(usual), read_file(mixed)};
+  }
   testing::ScratchDir dir_;
 };
+
+long matches(const std::string& text, const std::regex& form) {
+  return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
+}
 
 size_t count_lines(const std::string& text) {
   size_t n = 0;
@@ -84,51 +101,25 @@ TEST_F(DataCli, JsonlByExtensionWithSystemPromptAndLanguage) {
 }
 
 TEST_F(DataCli, HardCountsFlagWritesTheHardMix) {
-  // Same seed, other odds: more counts in weeks, as datebot's stage-3 data (etc/train).
-  const std::string usual = dir_.file("usual.jsonl"), hard = dir_.file("hard.jsonl");
-  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
-                .exit_code, 0);
-  const CommandResult r = tunedeck(
-      {"toolcalls", "--out", hard, "--n", "300", "--seed", "4", "--lang", "en", "--hard-counts"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto weeks = [](const std::string& text) {  // " weeks" and "a week", not "weekday"
-    size_t n = 0;
-    for (const std::string unit : {" weeks", "a week"})
-      for (size_t at = text.find(unit); at != std::string::npos; at = text.find(unit, at + 1)) n++;
-    return n;
-  };
-  EXPECT_GT(weeks(read_file(hard)), weeks(read_file(usual)) * 3 / 2)
-      << weeks(read_file(usual)) << " vs " << weeks(read_file(hard));
+  // More counts in weeks, as datebot's stage-3 data (etc/train): " weeks", "a week", not "weekday".
+  const auto [usual, hard] = usual_and("--hard-counts");
+  const std::regex weeks(R"( weeks|a week\b)");
+  EXPECT_GT(matches(hard, weeks), matches(usual, weeks) * 3 / 2)
+      << matches(usual, weeks) << " vs " << matches(hard, weeks);
 }
 
 TEST_F(DataCli, HardDatesFlagSpellsMonthDayYearMoreOften) {
-  const std::string usual = dir_.file("usual.jsonl"), hard = dir_.file("hard-dates.jsonl");
-  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
-                .exit_code, 0);
-  const CommandResult r = tunedeck(
-      {"toolcalls", "--out", hard, "--n", "300", "--seed", "4", "--lang", "en", "--hard-dates"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto month_day_year = [](const std::string& text) {  // "2/28/1993", "02/28/1993"
-    const std::regex form(R"(\b\d{1,2}/\d{1,2}/\d{4}\b)");
-    return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
-  };
-  EXPECT_GT(month_day_year(read_file(hard)), month_day_year(read_file(usual)) * 3 / 2)
-      << month_day_year(read_file(usual)) << " vs " << month_day_year(read_file(hard));
+  const auto [usual, hard] = usual_and("--hard-dates");
+  const std::regex month_day_year(R"(\b\d{1,2}/\d{1,2}/\d{4}\b)");  // "2/28/1993", "02/28/1993"
+  EXPECT_GT(matches(hard, month_day_year), matches(usual, month_day_year) * 3 / 2)
+      << matches(usual, month_day_year) << " vs " << matches(hard, month_day_year);
 }
 
 TEST_F(DataCli, StatedDatesFlagAsksAboutThatDay) {
-  const std::string usual = dir_.file("usual-en.jsonl"), stated = dir_.file("stated.jsonl");
-  ASSERT_EQ(tunedeck({"toolcalls", "--out", usual, "--n", "300", "--seed", "4", "--lang", "en"})
-                .exit_code, 0);
-  const CommandResult r = tunedeck({"toolcalls", "--out", stated, "--n", "300", "--seed", "4",
-                                    "--lang", "en", "--stated-dates"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto that_day = [](const std::string& text) {  // "… 2026. What day is that?"
-    const std::regex form(R"(\d\. (What day|Which weekday|What day of the week)[^"]* that)");
-    return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
-  };
-  EXPECT_EQ(that_day(read_file(usual)), 0);
-  EXPECT_GT(that_day(read_file(stated)), 3);
+  const auto [usual, stated] = usual_and("--stated-dates");
+  const std::regex that_day(R"(\d\. (What day|Which weekday|What day of the week)[^"]* that)");
+  EXPECT_EQ(matches(usual, that_day), 0);  // "… 2026. What day is that?"
+  EXPECT_GT(matches(stated, that_day), 3);
 }
 
 TEST_F(DataCli, FormatFlagOverridesTheExtension) {
