@@ -19,21 +19,23 @@ import torch.nn.functional as F
 class LoraLinear:
     """y = x W^T + (x A^T) B^T * alpha / r, W frozen; A, B trained (B starts at zero, as in peft)."""
 
-    def __init__(self, out_features, in_features, rank, g):
+    def __init__(self, out_features, in_features, rank, g, dropout=0.0):
+        self.dropout = dropout  # peft: an nn.Dropout of its own on each target's adapter input
         self.w = torch.randn(out_features, in_features, generator=g) * 0.02
         self.a = (torch.randn(rank, in_features, generator=g) / in_features ** 0.5).requires_grad_()
         self.b = torch.zeros(out_features, rank).requires_grad_()
         self.scale = 2.0  # alpha = 2r
 
     def __call__(self, x):
-        return x @ self.w.T + (x @ self.a.T) @ self.b.T * self.scale
+        h = F.dropout(x, self.dropout, training=True) if self.dropout > 0 else x
+        return x @ self.w.T + (h @ self.a.T) @ self.b.T * self.scale
 
     def params(self):
         return [self.a, self.b]
 
 
 class LoraLlama:
-    def __init__(self, c, rank, seq, g):
+    def __init__(self, c, rank, seq, g, dropout=0.0):
         self.H, self.L = c["num_attention_heads"], c["num_hidden_layers"]
         self.Hkv = c.get("num_key_value_heads", self.H)
         C, I, V = c["hidden_size"], c["intermediate_size"], c["vocab_size"]
@@ -45,10 +47,10 @@ class LoraLlama:
         for _ in range(self.L):
             self.layers.append({
                 "in_norm": torch.ones(C), "post_norm": torch.ones(C),
-                "q": LoraLinear(self.H * self.D, C, rank, g), "k": LoraLinear(self.Hkv * self.D, C, rank, g),
-                "v": LoraLinear(self.Hkv * self.D, C, rank, g), "o": LoraLinear(C, self.H * self.D, rank, g),
-                "gate": LoraLinear(I, C, rank, g), "up": LoraLinear(I, C, rank, g),
-                "down": LoraLinear(C, I, rank, g)})
+                "q": LoraLinear(self.H * self.D, C, rank, g, dropout), "k": LoraLinear(self.Hkv * self.D, C, rank, g, dropout),
+                "v": LoraLinear(self.Hkv * self.D, C, rank, g, dropout), "o": LoraLinear(C, self.H * self.D, rank, g, dropout),
+                "gate": LoraLinear(I, C, rank, g, dropout), "up": LoraLinear(I, C, rank, g, dropout),
+                "down": LoraLinear(C, I, rank, g, dropout)})
         theta = c.get("rope_theta", 10000.0)
         inv = 1.0 / (theta ** (torch.arange(0, self.D, 2, dtype=torch.float32) / self.D))
         emb = torch.cat([torch.outer(torch.arange(seq, dtype=torch.float32), inv)] * 2, dim=-1)
@@ -95,12 +97,13 @@ def main():
     a.add_argument("--steps", type=int, default=3)
     a.add_argument("--warmup", type=int, default=1)
     a.add_argument("--threads", type=int, default=0)
+    a.add_argument("--dropout", type=float, default=0.0, help="LoRA dropout on each adapter input (peft's lora_dropout)")
     args = a.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     c = json.load(open(os.path.join(args.model, "config.json")))
     g = torch.Generator().manual_seed(0)
-    model = LoraLlama(c, args.rank, args.seq, g)
+    model = LoraLlama(c, args.rank, args.seq, g, args.dropout)
     params = model.params()
     optimizer = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.0)
     ids = torch.randint(3, c["vocab_size"], (args.batch, args.seq + 1), generator=g)
@@ -117,7 +120,7 @@ def main():
             times.append(time.perf_counter() - start)
     step_s = sorted(times)[len(times) // 2]
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(),
-                      "batch": args.batch, "seq": args.seq, "rank": args.rank,
+                      "batch": args.batch, "seq": args.seq, "rank": args.rank, "dropout": args.dropout,
                       "trainable": sum(p.numel() for p in params),
                       "step_ms": round(step_s * 1000, 1), "tok_per_s": round(args.batch * args.seq / step_s, 1),
                       "loss_first": round(losses[0], 4), "loss_last": round(losses[-1], 4)}))

@@ -5,9 +5,8 @@
 //   tunedeck_train_bench --shape llama-110m | --model DIR | --config config.json
 //       [--method lora|full|both]
 //       [--batch 4] [--seq 128] [--steps 5] [--warmup 1] [--rank 16] [--autocast none|bf16]
-//       [--loss-share 1] [--logits loss|all] [--threads N] [--json]
+//       [--loss-share 1] [--logits loss|all] [--dropout 0] [--threads N] [--json]
 #include <ATen/ATen.h>
-#include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include "core/machine_limits.h"
 #include "core/runtime.h"
 #include "train/adamw.h"
+#include "train/cpu_autocast.h"
 #include "train/token_loss.h"
 #include "tui/cli_args.h"
 
@@ -35,6 +35,7 @@ struct BenchSettings {
   std::string logits = "loss";  // "loss": the head for the positions with a target (the trainer's)
   int batch = 4, seq = 128, steps = 5, warmup = 1, rank = 16, threads = 0;
   double loss_share = 1.0;  // share of each row's positions with a target (SFT: the answer's)
+  double dropout = 0.0;     // LoRA dropout (PEFT's default 0; TRL's examples use 0.05)
   bool json = false;
 };
 
@@ -110,12 +111,8 @@ at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const at::Ten
   fo.training = true;
   fo.logit_rows = head_rows;
   if (autocast != "bf16") return model.forward(ids, nullptr, 0, adapter, fo);
-  at::autocast::set_cpu_enabled(true);
-  at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-  at::Tensor logits = model.forward(ids, nullptr, 0, adapter, fo);
-  at::autocast::set_cpu_enabled(false);
-  at::autocast::clear_cache();
-  return logits;
+  const CpuBf16Autocast bf16;
+  return model.forward(ids, nullptr, 0, adapter, fo);
 }
 
 MethodResult run_method(const BenchSettings& s, const std::string& method) {
@@ -126,7 +123,7 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
     LoraSettings ls;
     ls.rank = s.rank;
     ls.alpha = 2.0 * s.rank;
-    ls.dropout = 0.05;
+    ls.dropout = s.dropout;
     adapter = lora_create(model.config(), model.weights(), ls, 0);
   }
   std::vector<at::Tensor> params = full ? all_weights(model) : adapter->parameters();
@@ -179,10 +176,12 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak, cons
   std::printf("tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d warm-up), autocast %s\n",
               label(s).c_str(), c.parameter_count() / 1e6,
               s.batch, s.seq, s.steps, s.warmup, s.autocast.c_str());
-  std::printf("loss                  on %.0f%% of positions; head (lm_head) over %s\n",
-              100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only");
-  std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n\n",
+  std::printf("loss                  on %.0f%% of positions; head (lm_head) over %s; LoRA dropout %g\n",
+              100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only", s.dropout);
+  std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n",
               machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
+  if (!machine_limits_blas().empty()) std::printf("blas                  %s\n", machine_limits_blas().c_str());
+  std::printf("\n");
   std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms", "GFLOP/s", "of peak", "loss first -> last");
   for (const auto& r : rs)
     std::printf("%-6s %12lld %10.1f %11.1f %12.2f %9.1f%%  %.3f -> %.3f\n", r.method.c_str(), r.cost.trainable,
@@ -201,8 +200,9 @@ nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak
   j["autocast"] = s.autocast;
   j["loss_share"] = s.loss_share;
   j["logits"] = s.logits;
+  j["dropout"] = s.dropout;
   j["machine"] = {{"cpu", machine_limits_cpu_name()}, {"runtime", runtime_description()},
-                  {"matmul_f32_gflops", peak}};
+                  {"blas", machine_limits_blas()}, {"matmul_f32_gflops", peak}};
   for (const auto& r : rs)
     j["methods"][r.method] = {{"trainable_params", r.cost.trainable}, {"tokens_per_s", r.tokens_per_s},
                               {"step_ms", r.step_ms}, {"gflops", r.gflops}, {"share_of_peak", r.gflops / peak},
@@ -226,6 +226,7 @@ BenchSettings parse(CliArgs& args) {
   s.threads = args.int_or("threads", 0);
   s.loss_share = std::stod(args.value_or("loss-share", "1"));
   s.logits = args.value_or("logits", "loss");
+  s.dropout = std::stod(args.value_or("dropout", "0"));
   s.json = args.flag("json");
   args.finish();
   if (!s.shape.empty() + !s.model_dir.empty() + !s.config_file.empty() != 1)
@@ -234,6 +235,7 @@ BenchSettings parse(CliArgs& args) {
   if (s.autocast != "none" && s.autocast != "bf16") throw UsageError("--autocast must be none or bf16");
   if (!(s.loss_share > 0 && s.loss_share <= 1)) throw UsageError("--loss-share must be in (0, 1]");
   if (s.logits != "loss" && s.logits != "all") throw UsageError("--logits must be loss or all");
+  if (!(s.dropout >= 0 && s.dropout < 1)) throw UsageError("--dropout must be in [0, 1)");
   if (s.batch < 1 || s.seq < 2 || s.steps < 1 || s.warmup < 0 || s.rank < 1)
     throw UsageError("--batch, --steps, --rank must be >= 1, --seq >= 2, --warmup >= 0");
   return s;
@@ -248,6 +250,7 @@ int run(CliArgs& args) {
                  "  [--loss-share F (share of each row with a target; the rest is its prompt)]\n"
                  "  [--logits loss|all (head for the target positions only, the trainer's way; or\n"
                  "   for every position, to compare)]\n"
+                 "  [--dropout P (LoRA dropout on the adapter input; default 0)]\n"
                  "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
     return 0;
   }

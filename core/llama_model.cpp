@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "core/cpu_decode.h"
+#include "core/dropout_mask.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
 
@@ -54,7 +55,7 @@ at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const LoraAdap
   if (!adapter) return y;
   const LoraPair& pair = adapter->layers[layer][target];
   if (!pair.defined()) return y;
-  at::Tensor h = (training && adapter->dropout > 0) ? at::dropout(x, adapter->dropout, true) : x;
+  at::Tensor h = (training && adapter->dropout > 0) ? dropout_fast(x, adapter->dropout) : x;
   return y + at::linear(at::linear(h, pair.a.to(x.scalar_type())), pair.b.to(x.scalar_type())) *
                  adapter->scale();
 }

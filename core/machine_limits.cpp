@@ -3,10 +3,12 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <torch/cuda.h>
+#include <dlfcn.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -172,6 +174,37 @@ std::string machine_limits_cpu_name() {
     if (begin != std::string::npos) return line.substr(begin);
   }
   return "unknown CPU";
+}
+
+std::string machine_limits_blas_text(const std::string& config, const std::string& core,
+                                     const std::string& forced, bool cpu_has_avx512) {
+  // openblas_get_config(): "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ... Haswell MAX_THREADS=64"
+  const size_t second_space = config.find(' ', config.find(' ') + 1);
+  std::string text = config.substr(0, second_space) + ", " + core + " kernels";
+  std::string lower = core;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const bool avx512_kernels = lower.find("skylakex") != std::string::npos ||
+                              lower.find("cooperlake") != std::string::npos ||
+                              lower.find("sapphire") != std::string::npos;
+  if (!forced.empty()) text += " (OPENBLAS_CORETYPE=" + forced + ")";
+  if (cpu_has_avx512 && !avx512_kernels)
+    text += "; this CPU has AVX-512 and these kernels do not use it: f32 matmul runs at about half "
+            "speed (" + std::string(forced.empty() ? "set OPENBLAS_CORETYPE=SkylakeX" : "unset OPENBLAS_CORETYPE") + ")";
+  return text;
+}
+
+std::string machine_limits_blas() {
+  using TextFn = const char* (*)();
+  auto config = reinterpret_cast<TextFn>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+  auto core = reinterpret_cast<TextFn>(dlsym(RTLD_DEFAULT, "openblas_get_corename"));
+  if (!config || !core) return "";
+  const char* forced = std::getenv("OPENBLAS_CORETYPE");
+  bool avx512 = false;
+#if defined(__x86_64__)
+  avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+#endif
+  return machine_limits_blas_text(config(), core(), forced ? forced : "", avx512);
 }
 
 size_t machine_limits_last_level_cache_bytes() {

@@ -35,6 +35,15 @@ double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes
 
 // The "model name" of /proc/cpuinfo ("AMD EPYC 7B13"); "unknown CPU" when there is none.
 std::string machine_limits_cpu_name();
+// The BLAS under libtorch's CPU matmuls when it is OpenBLAS, and which kernels it picked:
+// "OpenBLAS 0.3.21, Cooperlake kernels". When OPENBLAS_CORETYPE chose them it says so, and when
+// they leave out AVX-512 on a CPU that has it, that they run f32 matmul at about half speed
+// (seen here: a sandbox's OPENBLAS_CORETYPE=Haswell on an AVX-512 EPYC). "" for other BLAS.
+std::string machine_limits_blas();
+// The pure part of machine_limits_blas(), for tests: `config` is openblas_get_config()'s text,
+// `core` openblas_get_corename()'s, `forced` OPENBLAS_CORETYPE ("" when unset).
+std::string machine_limits_blas_text(const std::string& config, const std::string& core,
+                                     const std::string& forced, bool cpu_has_avx512);
 // The last-level data cache in bytes (sysconf); 0 when the system does not say.
 size_t machine_limits_last_level_cache_bytes();
 

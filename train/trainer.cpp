@@ -1,8 +1,6 @@
 #include "train/trainer.h"
 
 #include <ATen/ATen.h>
-#include <ATen/autocast_mode.h>
-#include <torch/version.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +17,7 @@
 #include "core/atomic_file.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "core/machine_limits.h"
 #include "core/proc_stats.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
@@ -26,6 +25,7 @@
 #include "train/adamw.h"
 #include "train/batch_order.h"
 #include "train/checkpoint.h"
+#include "train/cpu_autocast.h"
 #include "train/dataset.h"
 #include "train/example_encoder.h"
 #include "train/token_loss.h"
@@ -36,30 +36,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// CPU autocast to bf16 for one forward, off again on every exit (an exception included). libtorch
-// 2.4 moved the per-device calls behind one API taking the device type and later dropped the old.
-class CpuBf16Autocast {
- public:
-  CpuBf16Autocast() { set(true); }
-  ~CpuBf16Autocast() {
-    set(false);
-    at::autocast::clear_cache();
-  }
-  CpuBf16Autocast(const CpuBf16Autocast&) = delete;
-  CpuBf16Autocast& operator=(const CpuBf16Autocast&) = delete;
-
- private:
-  static void set(bool enabled) {
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    at::autocast::set_autocast_enabled(at::kCPU, enabled);
-    if (enabled) at::autocast::set_autocast_dtype(at::kCPU, at::kBFloat16);
-#else
-    at::autocast::set_cpu_enabled(enabled);
-    if (enabled) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-#endif
-  }
-};
 
 // ---- data: rows -> encoded examples -> padded batches ----------------------------------------
 
@@ -242,7 +218,7 @@ class Run {
     const MaskStats eval_stats = mask_stats(eval_);
     p.longest_example = std::max(stats.longest_example, eval_stats.longest_example);
     p.most_loss_tokens = std::max(stats.most_loss_tokens, eval_stats.most_loss_tokens);
-    for (const auto& e : train_) p.rows_truncated += e.truncated ? 1 : 0;
+    p.rows_truncated = stats.examples_truncated;
     p.template_name = template_->name();
     p.template_hash = template_->template_hash();
   }
@@ -303,6 +279,8 @@ class Run {
              : "end of turn: " + std::to_string(p.examples_eos_unlabelled) +
                    " examples have an assistant turn whose closing marker carries no label (truncated?)");
     note("template: " + p.template_name + " (hash " + p.template_hash + ")");
+    const std::string blas = device_.is_cpu() ? machine_limits_blas() : "";
+    if (!blas.empty()) note("blas: " + blas);
     const int length = std::min(c_.max_len, std::max(1, p.longest_example));
     p.memory_needed_bytes =
         estimate_memory(model_->config(), p.trainable_params, c_.batch_size, length,

@@ -110,6 +110,7 @@ struct BenchReport {
   unsigned cores = 0;
   size_t last_level_cache_bytes = 0;
   std::string runtime;
+  std::string blas;  // machine_limits_blas(): OpenBLAS and its kernels, "" for another BLAS
   double read_bandwidth_bytes_s = 0;
   double matmul_f32_gflops = 0, matmul_bf16_gflops = 0;
   // The model's arithmetic (core/roofline).
@@ -352,6 +353,7 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   r.cores = std::thread::hardware_concurrency();
   r.last_level_cache_bytes = machine_limits_last_level_cache_bytes();
   r.runtime = runtime_description();
+  r.blas = machine_limits_blas();
   return r;
 }
 
@@ -402,6 +404,7 @@ void print_table(const BenchReport& r) {
       << " parameters, " << stats_format_bytes(static_cast<int64_t>(r.weight_bytes))
       << " of weights\n";
   out << "machine         " << r.cpu << ", " << r.cores << " cores; " << r.runtime << "\n";
+  if (!r.blas.empty() && s.device == "cpu") out << "blas            " << r.blas << "\n";
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
       << threads_text(s.threads) << "\n";
@@ -505,6 +508,7 @@ nlohmann::json report_json(const BenchReport& r) {
                   {"cores", r.cores},
                   {"last_level_cache_bytes", r.last_level_cache_bytes},
                   {"runtime", r.runtime},
+                  {"blas", r.blas},
                   {"read_bandwidth_gb_s", r.read_bandwidth_bytes_s / 1e9},
                   {"matmul_gflops",
                    {{"f32", r.matmul_f32_gflops}, {"bf16", r.matmul_bf16_gflops}}}};
