@@ -4,6 +4,7 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 #if defined(__GLIBC__)
@@ -60,10 +61,21 @@ std::string dtype_name(c10::ScalarType dtype) {
 
 size_t dtype_size(c10::ScalarType dtype) { return c10::elementSize(dtype); }
 
+std::string openmp_wait_description() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spins = std::getenv("GOMP_SPINCOUNT");
+  std::string text;
+  if (policy) text += std::string("OMP_WAIT_POLICY=") + policy;
+  if (spins) text += std::string(text.empty() ? "" : " ") + "GOMP_SPINCOUNT=" + spins;
+  return text.empty() ? "OpenMP waits: libgomp's default (not started through the tunedeck launcher)"
+                      : "OpenMP waits: " + text;
+}
+
 std::string runtime_description() {
   return "libtorch " + std::to_string(TORCH_VERSION_MAJOR) + "." +
          std::to_string(TORCH_VERSION_MINOR) + ", " + std::to_string(at::get_num_threads()) +
-         " threads" + (cuda_available() ? ", cuda available" : ", cpu only");
+         " threads" + (cuda_available() ? ", cuda available" : ", cpu only") + ", " +
+         openmp_wait_description();
 }
 
 }  // namespace tunedeck

@@ -23,6 +23,10 @@ c10::ScalarType parse_dtype(const std::string& name);      // f32|float32, bf16|
 std::string dtype_name(c10::ScalarType dtype);             // "f32", "bf16", "f16"
 size_t dtype_size(c10::ScalarType dtype);
 bool cuda_available();
-std::string runtime_description();  // "libtorch 1.13, 2 threads, cpu" for logs and --json
+// "libtorch 1.13, 2 threads, cpu only, OpenMP waits: GOMP_SPINCOUNT=1000" for logs and --json
+std::string runtime_description();
+// How libgomp's idle threads wait, from the variables it read at start-up (tui/launcher.cpp sets
+// GOMP_SPINCOUNT when neither is set): "OpenMP waits: GOMP_SPINCOUNT=1000".
+std::string openmp_wait_description();
 
 }  // namespace tunedeck

@@ -213,5 +213,40 @@ TEST_F(BrokenModel, NotAModelFolderAtAll) {
   EXPECT_NE(r.err.find("not a folder"), std::string::npos) << r.err;
 }
 
+// The `tunedeck` launcher (tui/launcher.cpp) sets libgomp's spin count before the engine starts,
+// unless the user set a wait variable; the runtime line on stderr says what the engine got.
+testing::CommandResult generate_with_clean_openmp_env(const std::vector<std::string>& env_args) {
+  std::vector<std::string> argv = {"/usr/bin/env", "-u", "GOMP_SPINCOUNT", "-u", "OMP_WAIT_POLICY"};
+  argv.insert(argv.end(), env_args.begin(), env_args.end());
+  for (const std::string a : {testing::bin_dir() + "/tunedeck", std::string("generate"), std::string("--model"),
+                              stories_dir(), std::string("--prompt"), std::string("Once"),
+                              std::string("--max-new-tokens"), std::string("4")})
+    argv.push_back(a);
+  return run_command(argv);
+}
+
+TEST(GenerateCli, LauncherSetsOpenMpSpinCountUnlessTheUserChoseAWaitPolicy) {
+  auto r = generate_with_clean_openmp_env({});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("OpenMP waits: GOMP_SPINCOUNT=1000"), std::string::npos) << r.err;
+  r = generate_with_clean_openmp_env({"OMP_WAIT_POLICY=passive"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("OpenMP waits: OMP_WAIT_POLICY=passive"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("GOMP_SPINCOUNT"), std::string::npos) << r.err;
+  r = generate_with_clean_openmp_env({"GOMP_SPINCOUNT=50000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("OpenMP waits: GOMP_SPINCOUNT=50000"), std::string::npos) << r.err;
+}
+
+TEST(GenerateCli, LauncherWithoutItsEngineSaysWhatIsMissing) {
+  testing::ScratchDir dir;
+  fs::copy_file(testing::bin_dir() + "/tunedeck", dir.file("tunedeck"));
+  fs::permissions(dir.file("tunedeck"), fs::perms::owner_all);
+  auto r = run_command({dir.file("tunedeck"), "--help"});
+  EXPECT_EQ(r.exit_code, 127);
+  EXPECT_NE(r.err.find(dir.file("tunedeck_engine")), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace tunedeck
