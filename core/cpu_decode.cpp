@@ -55,16 +55,6 @@ int64_t rows_per_task(int64_t columns) {
   return std::max<int64_t>(1, kMinMacsPerTask / std::max<int64_t>(1, columns));
 }
 
-// y[rows] = weight [rows, cols] x [cols], rows shared among at::get_num_threads() threads.
-template <typename W>
-void matvec(const at::Tensor& weight, const float* x, float* y) {
-  const W* rows = static_cast<const W*>(weight.data_ptr());
-  const int64_t cols = weight.size(1);
-  at::parallel_for(0, weight.size(0), rows_per_task(cols), [&](int64_t begin, int64_t end) {
-    rows_times(rows + begin * cols, end - begin, cols, x, y + begin);
-  });
-}
-
 // One product of a group that shares its input vector: y[rows] = weight x.
 struct MatvecOutput {
   const at::Tensor* weight;
@@ -88,6 +78,12 @@ void matvec_group(const std::array<MatvecOutput, N>& outputs, const float* x) {
       rows_times(rows + local * cols, to - from, cols, x, outputs[i].y + local);
     }
   });
+}
+
+// y[rows] = weight [rows, cols] x [cols], rows shared among at::get_num_threads() threads.
+template <typename W>
+void matvec(const at::Tensor& weight, const float* x, float* y) {
+  matvec_group<W, 1>({{{&weight, y}}}, x);
 }
 
 // ---- the checks behind cpu_decode_applies ----
