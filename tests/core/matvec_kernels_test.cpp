@@ -66,7 +66,7 @@ TEST(MatvecKernels, EveryVariantMatchesTheReferenceOnEveryRemainder) {
   ASSERT_FALSE(kernels.empty());
   EXPECT_STREQ(kernels.back().name, "generic");
   const std::vector<int64_t> row_counts = {1, 2, 3, 4, 5, 7, 8, 9, 13};
-  const std::vector<int64_t> col_counts = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 773};
+  const std::vector<int64_t> col_counts = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 257, 773};
   for (const MatvecKernels& k : kernels) {
     unsigned seed = 1;
     for (int64_t rows : row_counts) {
