@@ -82,6 +82,29 @@ TD_AVX2 float dot_avx2(const W* w, const float* x, int64_t n) {
   return sum;
 }
 
+// f32 rows one after another, so each thread reads its rows as ONE sequential stream, with
+// 256-bit loads and multiply-adds (eight accumulators, 64 floats per iteration). On this VM's
+// EPYC (AVX-512) that pattern reaches the read bandwidth where four interleaved rows of 512-bit
+// loads do not: the AVX-512 variants use it for f32 (bench/RESULTS.md, stop 17: llama-110m decode
+// 103-111 -> 112-128 tok/s, tinyllama f32 9.1-11.9 -> 14.1-14.5). The AVX2 variant keeps its
+// four-row kernel below (not measured on an AVX2-only machine).
+TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, const float* x, float* y) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = w + r * cols;
+    __m256 acc[8];
+    for (auto& a : acc) a = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 64 <= cols; i += 64) {
+#pragma GCC unroll 8
+      for (int k = 0; k < 8; ++k)
+        acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * k), _mm256_loadu_ps(x + i + 8 * k), acc[k]);
+    }
+    const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])),
+                                     _mm256_add_ps(_mm256_add_ps(acc[4], acc[5]), _mm256_add_ps(acc[6], acc[7])));
+    y[r] = horizontal_sum(sum) + dot_avx2<float>(row + i, x + i, cols - i);
+  }
+}
+
 // Four rows at a time: each load of x serves four rows, and the four sums are reduced together.
 template <typename W>
 TD_AVX2 void rows_avx2(const W* w, int64_t rows, int64_t cols, const float* x, float* y) {
@@ -275,10 +298,10 @@ std::vector<MatvecKernels> matvec_kernels_runnable() {
   const bool avx512 = avx2 && __builtin_cpu_supports("avx512f");
   if (avx512 && __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl"))
-    runnable.push_back({"avx512bf16", rows_avx512<float>, rows_avx512bf16, dot_avx512<float>,
+    runnable.push_back({"avx512bf16", rows_f32_row_stream, rows_avx512bf16, dot_avx512<float>,
                         dot_avx512<Bf16Bits>, true});
   if (avx512)
-    runnable.push_back({"avx512", rows_avx512<float>, rows_avx512<Bf16Bits>, dot_avx512<float>,
+    runnable.push_back({"avx512", rows_f32_row_stream, rows_avx512<Bf16Bits>, dot_avx512<float>,
                         dot_avx512<Bf16Bits>, false});
   if (avx2)
     runnable.push_back({"avx2+fma", rows_avx2<float>, rows_avx2<Bf16Bits>, dot_avx2<float>,
