@@ -64,6 +64,13 @@ TD_AVX2 inline float horizontal_sum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+// The sum of eight 8-wide accumulators (the row-stream kernels').
+TD_AVX2 inline float horizontal_sum8(const __m256* acc) {
+  const __m256 low = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+  const __m256 high = _mm256_add_ps(_mm256_add_ps(acc[4], acc[5]), _mm256_add_ps(acc[6], acc[7]));
+  return horizontal_sum(_mm256_add_ps(low, high));
+}
+
 // Four 8-wide accumulators (32 elements per iteration) hide the latency of the multiply-adds.
 template <typename W>
 TD_AVX2 float dot_avx2(const W* w, const float* x, int64_t n) {
@@ -99,9 +106,7 @@ TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, con
       for (int k = 0; k < 8; ++k)
         acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * k), _mm256_loadu_ps(x + i + 8 * k), acc[k]);
     }
-    const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])),
-                                     _mm256_add_ps(_mm256_add_ps(acc[4], acc[5]), _mm256_add_ps(acc[6], acc[7])));
-    y[r] = horizontal_sum(sum) + dot_avx2<float>(row + i, x + i, cols - i);
+    y[r] = horizontal_sum8(acc) + dot_avx2<float>(row + i, x + i, cols - i);
   }
 }
 
@@ -259,10 +264,10 @@ TD_AVX512BF16 inline __m256bh load16bh(const Bf16Bits* p) {
 
 // One row after another, so each thread reads its rows as ONE sequential stream, with 256-bit
 // loads and multiply-adds (eight accumulators, 128 columns per iteration). On this VM's EPYC that
-// access pattern is what reaches the read bandwidth: a pure read of the same bytes ran 95-109% of
-// the probe as one 256-bit stream, 85-95% as four interleaved 512-bit row streams (the former
-// kernel's pattern: 62-79% as a product) and 66-73% as one 512-bit stream (bench/RESULTS.md,
-// stop 17). tinyllama bf16 decode went from 17-18 to 22-27 tok/s.
+// access pattern is what reaches the read bandwidth: a pure read of the same bytes ran at the
+// probe's rate as one 256-bit stream in 8 of 10 runs, at 74-108% as four interleaved 512-bit row
+// streams (the former kernel's pattern) and 65-81% as one 512-bit stream (bench/RESULTS.md,
+// stop 17). tinyllama bf16 decode went from 18 to 22-26 tok/s.
 TD_AVX512BF16 void rows_avx512bf16(const Bf16Bits* w, int64_t rows, int64_t cols, const float* x,
                                    float* y) {
   thread_local std::vector<Bf16Bits> rounded;
@@ -278,9 +283,7 @@ TD_AVX512BF16 void rows_avx512bf16(const Bf16Bits* w, int64_t rows, int64_t cols
       for (int k = 0; k < 8; ++k)
         acc[k] = _mm256_dpbf16_ps(acc[k], load16bh(row + i + 16 * k), load16bh(xb + i + 16 * k));
     }
-    const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])),
-                                     _mm256_add_ps(_mm256_add_ps(acc[4], acc[5]), _mm256_add_ps(acc[6], acc[7])));
-    y[r] = horizontal_sum(sum) + dot_rounded_x(row + i, xb + i, cols - i);
+    y[r] = horizontal_sum8(acc) + dot_rounded_x(row + i, xb + i, cols - i);
   }
 }
 
