@@ -180,7 +180,8 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak, cons
               100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only", s.dropout);
   std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n",
               machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
-  if (!machine_limits_blas().empty()) std::printf("blas                  %s\n", machine_limits_blas().c_str());
+  const std::string blas = machine_limits_blas();
+  if (!blas.empty()) std::printf("blas                  %s\n", blas.c_str());
   std::printf("\n");
   std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms", "GFLOP/s", "of peak", "loss first -> last");
   for (const auto& r : rs)
