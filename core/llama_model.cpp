@@ -6,10 +6,12 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 #include "core/cpu_decode.h"
 #include "core/dropout_mask.h"
+#include "core/prefill_gemm.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
 
@@ -48,16 +50,62 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return weight * normed.to(x.scalar_type());
 }
 
-// y = x W^T (+ scale * dropout(x) A^T B^T when a LoRA pair is attached)
-at::Tensor project(const at::Tensor& x, const at::Tensor& weight, const LoraAdapter* adapter,
-                   int layer, LoraTarget target, bool training) {
-  at::Tensor y = at::linear(x, weight);
-  if (!adapter) return y;
-  const LoraPair& pair = adapter->layers[layer][target];
-  if (!pair.defined()) return y;
-  at::Tensor h = (training && adapter->dropout > 0) ? dropout_fast(x, adapter->dropout) : x;
-  return y + at::linear(at::linear(h, pair.a.to(x.scalar_type())), pair.b.to(x.scalar_type())) *
-                 adapter->scale();
+// x packed for core/prefill_gemm when that path applies (inference, f32, many rows), else empty.
+std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool training) {
+  if (training || !PrefillRows::applies(x)) return std::nullopt;
+  return PrefillRows(x);
+}
+
+// h = rms_norm(x, weight), packed in the same pass when the prefill path applies.
+std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
+                                                double eps, bool training, at::Tensor& h) {
+  if (training || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
+    h = rms_norm(x, weight, eps);
+    return std::nullopt;
+  }
+  return PrefillRows::rms_normalized(x, weight, eps, h);
+}
+
+// act = silu(gate) * up, packed in the same pass when the prefill path applies.
+std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
+                                              bool training, at::Tensor& act) {
+  if (training || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
+    act = at::silu(gate) * up;
+    return std::nullopt;
+  }
+  return PrefillRows::swiglu(gate, up, act);
+}
+
+// y_i = x W_i^T (+ scale * dropout(x) A_i^T B_i^T when a LoRA pair is attached for target i);
+// `packed` is x packed by pack_for_prefill, or empty.
+std::vector<at::Tensor> project(const at::Tensor& x, const std::optional<PrefillRows>& packed,
+                                const std::vector<at::Tensor>& weights,
+                                const std::vector<LoraTarget>& targets, const LoraAdapter* adapter,
+                                int layer, bool training) {
+  std::vector<at::Tensor> ys;
+  const bool fast = packed && std::all_of(weights.begin(), weights.end(), [&](const at::Tensor& w) {
+                      return packed->applies_to(w);
+                    });
+  if (fast) {
+    ys = packed->times_transposed_each(weights);
+  } else {
+    for (const at::Tensor& w : weights) ys.push_back(at::linear(x, w));
+  }
+  if (!adapter) return ys;
+  for (size_t i = 0; i < ys.size(); ++i) {
+    const LoraPair& pair = adapter->layers[layer][targets[i]];
+    if (!pair.defined()) continue;
+    at::Tensor h = (training && adapter->dropout > 0) ? dropout_fast(x, adapter->dropout) : x;
+    ys[i] = ys[i] + at::linear(at::linear(h, pair.a.to(x.scalar_type())), pair.b.to(x.scalar_type())) *
+                        adapter->scale();
+  }
+  return ys;
+}
+
+at::Tensor project(const at::Tensor& x, const std::optional<PrefillRows>& packed,
+                   const at::Tensor& weight, const LoraAdapter* adapter, int layer,
+                   LoraTarget target, bool training) {
+  return project(x, packed, std::vector<at::Tensor>{weight}, {target}, adapter, layer, training)[0];
 }
 
 std::string layer_prefix(int i) { return "model.layers." + std::to_string(i) + "."; }
@@ -259,22 +307,27 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   for (int i = 0; i < c.num_layers; ++i) {
     const LlamaLayerWeights& l = weights_.layers[i];
     // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
-    at::Tensor h = rms_norm(x, l.attn_norm, c.rms_norm_eps);
-    at::Tensor q = project(h, l.wq, adapter, i, kLoraQ, fo.training).view({B, T, H, D}).transpose(1, 2);
-    at::Tensor k = project(h, l.wk, adapter, i, kLoraK, fo.training).view({B, T, Hkv, D}).transpose(1, 2);
-    at::Tensor v = project(h, l.wv, adapter, i, kLoraV, fo.training).view({B, T, Hkv, D}).transpose(1, 2);
+    at::Tensor h;
+    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, fo.training, h);
+    const std::vector<at::Tensor> qkv =
+        project(h, packed, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
+    at::Tensor q = qkv[0].view({B, T, H, D}).transpose(1, 2);
+    at::Tensor k = qkv[1].view({B, T, Hkv, D}).transpose(1, 2);
+    at::Tensor v = qkv[2].view({B, T, Hkv, D}).transpose(1, 2);
     q = rope_apply(q, cos, sin);
     k = rope_apply(k, cos, sin);
     at::Tensor keys = k, values = v;
     if (cache) std::tie(keys, values) = cache->write(i, start, k, v);
     at::Tensor att = attention(q, keys, values, start);           // [B, H, T, D]
     att = att.transpose(1, 2).reshape({B, T, H * D});
-    x = x + project(att, l.wo, adapter, i, kLoraO, fo.training);
+    x = x + project(att, pack_for_prefill(att, fo.training), l.wo, adapter, i, kLoraO, fo.training);
     // MLP block: norm -> SwiGLU -> down
-    h = rms_norm(x, l.mlp_norm, c.rms_norm_eps);
-    at::Tensor gate = project(h, l.w_gate, adapter, i, kLoraGate, fo.training);
-    at::Tensor up = project(h, l.w_up, adapter, i, kLoraUp, fo.training);
-    x = x + project(at::silu(gate) * up, l.w_down, adapter, i, kLoraDown, fo.training);
+    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, fo.training, h);
+    const std::vector<at::Tensor> gate_up =
+        project(h, packed, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
+    at::Tensor act;
+    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], fo.training, act);
+    x = x + project(act, act_packed, l.w_down, adapter, i, kLoraDown, fo.training);
   }
   if (cache) cache->advance(start + T);
 
@@ -282,6 +335,8 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
   x = rms_norm(x, weights_.final_norm, c.rms_norm_eps);
+  const std::optional<PrefillRows> packed = pack_for_prefill(x, fo.training);
+  if (packed && packed->applies_to(weights_.lm_head)) return packed->times_transposed(weights_.lm_head);
   return at::linear(x, weights_.lm_head).to(at::kFloat);
 }
 
