@@ -1,6 +1,7 @@
 // `tunedeck bench` as a user runs it, on stories260k with small probes so it takes seconds: the
-// JSON's shape and sanity (positive figures, shares in (0, 1.5], exactly --new-tokens generated),
-// the table, a folder without a tokenizer, and clear errors. No timing is asserted.
+// JSON's shape and sanity (positive figures, prefill's share in (0, 1.5], decode's share consistent
+// with its parts, exactly --new-tokens generated), the table, a folder without a tokenizer, and
+// clear errors. No timing is asserted.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -31,6 +32,15 @@ void expect_share(const json& value, const char* name) {
   const double share = value.get<double>();
   EXPECT_GT(share, 0.0) << name;
   EXPECT_LE(share, 1.5) << name;
+}
+
+// Decode's ceiling is main-memory bandwidth. stories260k's 1 MiB of weights stay in a core's
+// cache, which reads faster than memory (with 2 MiB of L2 per core it decodes at ~2x the
+// ceiling), so here the share can only be checked for being what its parts say.
+void expect_decode_share(const json& share, const json& tok_s, const json& ceiling) {
+  EXPECT_GT(share.get<double>(), 0.0);
+  EXPECT_NEAR(share.get<double>(), tok_s.get<double>() / ceiling.get<double>(),
+              1e-9 * share.get<double>());
 }
 
 TEST(BenchCli, JsonOnStories260kHasEveryFigure) {
@@ -89,7 +99,8 @@ TEST(BenchCli, JsonOnStories260kHasEveryFigure) {
   EXPECT_DOUBLE_EQ(prefill["matmul_peak_gflops"].get<double>(),
                    machine["matmul_gflops"]["f32"].get<double>());
 
-  expect_share(out["ratios"]["decode_of_bandwidth_ceiling"], "decode_of_bandwidth_ceiling");
+  expect_decode_share(out["ratios"]["decode_of_bandwidth_ceiling"], decode["tok_s"],
+                      decode["ceiling_tok_s"]);
   expect_share(out["ratios"]["prefill_of_matmul_peak"], "prefill_of_matmul_peak");
 }
 
@@ -131,7 +142,8 @@ TEST(BenchCli, BothDecodePathsAreTimedSideBySide) {
   ASSERT_EQ(torch["runs_tok_s"].size(), 2u);
   for (const auto& v : torch["runs_tok_s"]) EXPECT_GT(v.get<double>(), 0.0);
   EXPECT_GT(torch["fast_over_torch"].get<double>(), 0.0);
-  expect_share(torch["share_of_bandwidth_ceiling"], "torch share_of_bandwidth_ceiling");
+  expect_decode_share(torch["share_of_bandwidth_ceiling"], torch["tok_s"],
+                      out["decode"]["ceiling_tok_s"]);
 
   auto table = bench(stories_dir(), {"--threads", "1", "--decode-path", "torch"});
   ASSERT_EQ(table.exit_code, 0) << table.err;

@@ -218,10 +218,9 @@ TEST_F(BrokenModel, NotAModelFolderAtAll) {
 testing::CommandResult generate_with_clean_openmp_env(const std::vector<std::string>& env_args) {
   std::vector<std::string> argv = {"/usr/bin/env", "-u", "GOMP_SPINCOUNT", "-u", "OMP_WAIT_POLICY"};
   argv.insert(argv.end(), env_args.begin(), env_args.end());
-  for (const std::string a : {testing::bin_dir() + "/tunedeck", std::string("generate"), std::string("--model"),
-                              stories_dir(), std::string("--prompt"), std::string("Once"),
-                              std::string("--max-new-tokens"), std::string("4")})
-    argv.push_back(a);
+  const std::vector<std::string> command = {testing::bin_dir() + "/tunedeck", "generate", "--model",
+                                            stories_dir(), "--prompt", "Once", "--max-new-tokens", "4"};
+  argv.insert(argv.end(), command.begin(), command.end());
   return run_command(argv);
 }
 
