@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core/cpu_decode.h"
+#include "core/cpu_rows.h"
 #include "core/dropout_mask.h"
 #include "core/prefill_gemm.h"
 #include "core/runtime.h"
@@ -50,6 +51,13 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return weight * normed.to(x.scalar_type());
 }
 
+// rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, else libtorch's ops.
+at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool training) {
+  if (!training && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
+    return rms_norm_rows(x, weight, eps);
+  return rms_norm(x, weight, eps);
+}
+
 // x packed for core/prefill_gemm when that path applies (inference, f32, many rows), else empty.
 std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool training) {
   if (training || !PrefillRows::applies(x)) return std::nullopt;
@@ -60,17 +68,18 @@ std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool training) 
 std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
                                                 double eps, bool training, at::Tensor& h) {
   if (training || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
-    h = rms_norm(x, weight, eps);
+    h = rms_norm_any(x, weight, eps, training);
     return std::nullopt;
   }
   return PrefillRows::rms_normalized(x, weight, eps, h);
 }
 
-// act = silu(gate) * up, packed in the same pass when the prefill path applies.
+// act = silu(gate) * up, packed in the same pass when the prefill path applies (else in one
+// pass of core/cpu_rows when no gradient is needed).
 std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
                                               bool training, at::Tensor& act) {
   if (training || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
-    act = at::silu(gate) * up;
+    act = !training && cpu_rows_apply(gate) ? swiglu_rows(gate, up) : at::silu(gate) * up;
     return std::nullopt;
   }
   return PrefillRows::swiglu(gate, up, act);
@@ -334,7 +343,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
-  x = rms_norm(x, weights_.final_norm, c.rms_norm_eps);
+  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, fo.training);
   const std::optional<PrefillRows> packed = pack_for_prefill(x, fo.training);
   if (packed && packed->applies_to(weights_.lm_head)) return packed->times_transposed(weights_.lm_head);
   return at::linear(x, weights_.lm_head).to(at::kFloat);

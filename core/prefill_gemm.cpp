@@ -6,10 +6,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <functional>
 #include <stdexcept>
 #include <string>
+
+#include "core/cpu_rows.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -26,27 +27,6 @@ constexpr int64_t kPanelRows = 32;     // rows of x per panel: two 16-float vect
 constexpr int64_t kTileRows = 12;      // rows of W per tile: 12 x 2 vector accumulators
 constexpr int64_t kDepthBlock = 1024;  // k per pass: the tile's W segments (48 KiB) stay in L1,
                                        // the panel's (128 KiB) in L2
-
-bool cpu_runs_avx512() {
-#if defined(__x86_64__)
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
-         __builtin_cpu_supports("fma");
-#else
-  return false;
-#endif
-}
-
-bool prefill_gemm_enabled() {
-  static const bool enabled = [] {
-    const char* choice = std::getenv("TUNEDECK_PREFILL_GEMM");
-    if (choice && std::string(choice) == "torch") return false;
-    if (choice && *choice && std::string(choice) != "tunedeck")
-      throw std::runtime_error(std::string("TUNEDECK_PREFILL_GEMM=") + choice +
-                               ": expected tunedeck (the default) or torch");
-    return cpu_runs_avx512();
-  }();
-  return enabled;
-}
 
 // What one tile writes: out[m][n0 + i] for the panel's valid rows m and the tile's rows i.
 struct TileTarget {
@@ -173,48 +153,6 @@ TD_AVX512 void rows_into_panel(const float* rows, int64_t valid, int64_t K, floa
     for (int64_t j = 0; j < kPanelRows; ++j) panel[k0 * kPanelRows + j] = j < valid ? rows[j * K + k0] : 0.0f;
 }
 
-// e^x for float32 lanes: 2^n e^r with |r| <= ln2 / 2, a degree-6 polynomial for e^r (relative
-// error ~2e-7); x is clamped to [-87.3, 88.7] (no inf / denormal results).
-TD_AVX512 inline __m512 exp_lanes(__m512 x) {
-  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.7f));
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.0f / 720);
-  for (float c : {1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f}) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
-  return _mm512_scalef_ps(p, n);
-}
-
-// out = x * (1 / sqrt(mean(x^2) + eps)) * weight, one row of K (as LlamaModel's rms_norm).
-TD_AVX512 void rms_normalize_row(const float* x, const float* weight, double eps, int64_t K, float* out) {
-  __m512 squares = _mm512_setzero_ps();
-  int64_t k = 0;
-  for (; k + 16 <= K; k += 16) {
-    const __m512 v = _mm512_loadu_ps(x + k);
-    squares = _mm512_fmadd_ps(v, v, squares);
-  }
-  double sum = _mm512_reduce_add_ps(squares);
-  for (; k < K; ++k) sum += static_cast<double>(x[k]) * x[k];
-  const float scale = static_cast<float>(1.0 / std::sqrt(sum / static_cast<double>(K) + eps));
-  const __m512 scale_lanes = _mm512_set1_ps(scale);
-  for (k = 0; k + 16 <= K; k += 16)
-    _mm512_storeu_ps(out + k, _mm512_mul_ps(_mm512_loadu_ps(weight + k),
-                                            _mm512_mul_ps(_mm512_loadu_ps(x + k), scale_lanes)));
-  for (; k < K; ++k) out[k] = weight[k] * (x[k] * scale);
-}
-
-// out = silu(gate) * up = gate / (1 + e^-gate) * up, one row of K.
-TD_AVX512 void swiglu_row(const float* gate, const float* up, int64_t K, float* out) {
-  const __m512 one = _mm512_set1_ps(1.0f);
-  int64_t k = 0;
-  for (; k + 16 <= K; k += 16) {
-    const __m512 g = _mm512_loadu_ps(gate + k);
-    const __m512 silu = _mm512_div_ps(g, _mm512_add_ps(one, exp_lanes(_mm512_sub_ps(_mm512_setzero_ps(), g))));
-    _mm512_storeu_ps(out + k, _mm512_mul_ps(silu, _mm512_loadu_ps(up + k)));
-  }
-  for (; k < K; ++k) out[k] = gate[k] / (1.0f + std::exp(-gate[k])) * up[k];
-}
 #endif
 
 }  // namespace
@@ -224,7 +162,7 @@ bool PrefillRows::applies(const at::Tensor& x) {
     return false;
   if (x.requires_grad() && c10::GradMode::is_enabled()) return false;
   if (x.numel() / std::max<int64_t>(1, x.size(-1)) < kMinRows) return false;
-  return prefill_gemm_enabled();
+  return prefill_kernels_enabled();
 }
 
 PrefillRows::PrefillRows(const at::Tensor& like, int64_t cols) : cols_(cols) {
@@ -280,7 +218,7 @@ PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& w
   const int64_t K = packed.cols_;
   packed.pack_panels(
       [&](int64_t first, int64_t count) {
-        for (int64_t m = first; m < first + count; ++m) rms_normalize_row(src + m * K, scale, eps, K, dst + m * K);
+        for (int64_t m = first; m < first + count; ++m) rms_norm_row_f32(src + m * K, scale, eps, K, dst + m * K);
       },
       dst);
 #endif
@@ -302,7 +240,7 @@ PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up, at
   const int64_t K = packed.cols_;
   packed.pack_panels(
       [&](int64_t first, int64_t count) {
-        for (int64_t m = first; m < first + count; ++m) swiglu_row(gp + m * K, upp + m * K, K, dst + m * K);
+        for (int64_t m = first; m < first + count; ++m) swiglu_row_f32(gp + m * K, upp + m * K, K, dst + m * K);
       },
       dst);
 #endif

@@ -17,8 +17,7 @@ namespace tunedeck {
 class PrefillRows {
  public:
   // Whether x can be packed: on the CPU, float32, no gradient wanted, at least kMinRows rows,
-  // this CPU runs AVX-512F, and TUNEDECK_PREFILL_GEMM is not "torch" (which keeps libtorch's
-  // GEMM, for comparisons in benchmarks).
+  // and prefill_kernels_enabled() (core/cpu_rows: AVX-512F, TUNEDECK_PREFILL_KERNELS).
   static bool applies(const at::Tensor& x);
 
   // Packs x [..., K]. REQUIRES: applies(x).
