@@ -408,4 +408,29 @@ int cpu_decode_parallel_width() {
 
 const char* cpu_decode_kernels() { return matvec_kernels().name; }
 
+bool cpu_head_applies(const at::Tensor& x, const at::Tensor& weight) {
+  const bool grad = c10::GradMode::is_enabled();
+  if (!weight.defined() || !weight.device().is_cpu() || weight.dim() != 2 || !weight.is_contiguous() ||
+      (weight.requires_grad() && grad))
+    return false;
+  if (weight.scalar_type() != at::kFloat && weight.scalar_type() != at::kBFloat16) return false;
+  return x.defined() && x.device().is_cpu() && x.dim() >= 1 && x.numel() == weight.size(1) &&
+         (x.scalar_type() == at::kFloat || x.scalar_type() == weight.scalar_type()) &&
+         !(x.requires_grad() && grad);
+}
+
+at::Tensor cpu_head_logits(const at::Tensor& x, const at::Tensor& weight) {
+  if (!cpu_head_applies(x, weight))
+    throw std::logic_error("cpu_head_logits: x must be one row of the weight's width");
+  const at::Tensor xf = x.reshape({-1}).to(at::kFloat).contiguous();
+  at::Tensor logits = at::empty({weight.size(0)}, xf.options());
+  if (weight.scalar_type() == at::kFloat)
+    matvec<float>(weight, xf.data_ptr<float>(), logits.data_ptr<float>());
+  else
+    matvec<Bf16Bits>(weight, xf.data_ptr<float>(), logits.data_ptr<float>());
+  std::vector<int64_t> shape = x.sizes().vec();
+  shape.back() = weight.size(0);
+  return logits.view(shape);
+}
+
 }  // namespace tunedeck

@@ -35,6 +35,14 @@ at::Tensor cpu_decode_step(const ModelConfig& config, const LlamaWeights& weight
                            const RopeTables& rope, const at::Tensor& tokens, KvCache& cache,
                            const LoraAdapter* adapter);
 
+// The logits of ONE position, weight x, through the decode kernels (all threads, each weight row
+// read once): what a prefill needs from the head, where libtorch's matrix-vector product runs
+// at under half the read bandwidth. x: one row of C values (any shape of C elements; f32, or
+// bf16 for bf16 weights), weight: [V, C] contiguous f32 or bf16 on the CPU, no gradient wanted.
+bool cpu_head_applies(const at::Tensor& x, const at::Tensor& weight);
+// float32 logits shaped like x with its last dimension V. REQUIRES: cpu_head_applies(x, weight).
+at::Tensor cpu_head_logits(const at::Tensor& x, const at::Tensor& weight);
+
 // How many threads at::parallel_for really runs here with at::get_num_threads() threads asked:
 // it is a header template, so this file's compile flags decide (without OpenMP: always 1, with
 // no error). For tests and bench reports.

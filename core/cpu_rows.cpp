@@ -10,7 +10,9 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
+#include "core/avx512_exp.h"
 #include "core/matvec_kernels.h"
 
 #if defined(__x86_64__)
@@ -37,19 +39,6 @@ bool cpu_runs_avx512() {
 
 #if defined(__x86_64__)
 #define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
-
-// e^x for float32 lanes: 2^n e^r with |r| <= ln2 / 2, a degree-6 polynomial for e^r (relative
-// error ~2e-7); x is clamped to [-87.3, 88.7] (no inf / denormal results).
-TD_AVX512 inline __m512 exp_lanes(__m512 x) {
-  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.7f));
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
-                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.0f / 720);
-  for (float c : {1.0f / 120, 1.0f / 24, 1.0f / 6, 0.5f, 1.0f, 1.0f}) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(c));
-  return _mm512_scalef_ps(p, n);
-}
 
 // 16 values of a row as float32 lanes, and back (bf16: rounded to nearest even, NaN kept).
 TD_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
@@ -134,6 +123,26 @@ TD_AVX512 void swiglu_row(const T* gate, const T* up, int64_t K, T* out) {
   store16(out_tail, swiglu16(g_tail, u_tail));
   tail.copy_out(out_tail, out);
 }
+
+// Scalar helpers for the RoPE loop (short rows of D / 2; GCC vectorises it under the target).
+inline float value_of(float v) { return v; }
+inline float value_of(Bf16Bits v) { return widen(v); }
+inline float kept(float v, const float*) { return v; }
+inline float kept(float v, const Bf16Bits*) { return widen(round_to_bf16(v)); }
+inline void put(float* p, float v) { *p = v; }
+inline void put(Bf16Bits* p, float v) { *p = round_to_bf16(v); }
+
+// out[i] = x[i] cos[i] + rotate_half(x)[i] sin[i] for one head of D values.
+template <typename T>
+TD_AVX512 void rope_head(const T* x, const T* cos, const T* sin, int64_t D, T* out) {
+  const int64_t half = D / 2;
+  for (int64_t i = 0; i < half; ++i) {
+    const float x1 = value_of(x[i]), x2 = value_of(x[i + half]);
+    put(out + i, kept(x1 * value_of(cos[i]), x) + kept(-x2 * value_of(sin[i]), x));
+    put(out + i + half, kept(x2 * value_of(cos[i + half]), x) + kept(x1 * value_of(sin[i + half]), x));
+  }
+}
+
 #endif
 
 template <typename T>
@@ -209,6 +218,38 @@ at::Tensor swiglu_rows(const at::Tensor& gate, const at::Tensor& up) {
       swiglu_row(data_of<Bf16Bits>(g) + r * K, data_of<Bf16Bits>(u) + r * K, K,
                  data_of<Bf16Bits>(out) + r * K);
     });
+#endif
+  return out;
+}
+
+at::Tensor rope_rows_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                              const at::Tensor& sin) {
+  if (!cpu_rows_apply(rows) || rows.dim() != 3 || heads <= 0 || rows.size(2) % heads != 0)
+    throw std::logic_error("rope_rows_to_heads: needs cpu_rows_apply(rows), rows [B, T, heads * D]");
+  const int64_t B = rows.size(0), T = rows.size(1), D = rows.size(2) / heads;
+  if (cos.sizes() != at::IntArrayRef({T, D}) || sin.sizes() != cos.sizes() ||
+      cos.scalar_type() != rows.scalar_type() || sin.scalar_type() != rows.scalar_type() || D % 2 != 0)
+    throw std::logic_error("rope_rows_to_heads: cos/sin must be [T, D] in the rows' dtype, D even");
+  const at::Tensor in = rows.contiguous(), c = cos.contiguous(), s = sin.contiguous();
+  at::Tensor out = at::empty({B, heads, T, D}, rows.options());
+  auto run = [&](auto* type_tag) {
+    using T_ = std::remove_pointer_t<decltype(type_tag)>;
+    const T_* src = data_of<T_>(in);
+    const T_* cs = data_of<T_>(c);
+    const T_* sn = data_of<T_>(s);
+    T_* dst = data_of<T_>(out);
+    for_each_row(B * T, heads * D, [&](int64_t r) {
+      const int64_t b = r / T, t = r % T;
+      for (int64_t h = 0; h < heads; ++h)
+        rope_head(src + r * heads * D + h * D, cs + t * D, sn + t * D, D,
+                  dst + ((b * heads + h) * T + t) * D);
+    });
+  };
+#if defined(__x86_64__)
+  if (rows.scalar_type() == at::kFloat)
+    run(static_cast<float*>(nullptr));
+  else
+    run(static_cast<Bf16Bits*>(nullptr));
 #endif
   return out;
 }

@@ -28,6 +28,13 @@ at::Tensor rms_norm_rows(const at::Tensor& x, const at::Tensor& weight, double e
 // REQUIRES: cpu_rows_apply(gate), up of the same shape and dtype.
 at::Tensor swiglu_rows(const at::Tensor& gate, const at::Tensor& up);
 
+// RoPE (Hugging Face's rotate_half layout) on the rows of a projection: rows [B, T, heads * D],
+// cos/sin [T, D] for the rows' positions (x's dtype). Returns [B, heads, T, D] contiguous, the
+// layout attention reads, so the transpose costs no pass of its own. bf16 rounds after each
+// product and the sum, as libtorch's ops do. REQUIRES: cpu_rows_apply(rows).
+at::Tensor rope_rows_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                              const at::Tensor& sin);
+
 // One float32 row of K: out = weight * (x * (1 / sqrt(mean(x^2) + eps))). REQUIRES: AVX-512F.
 void rms_norm_row_f32(const float* x, const float* weight, double eps, int64_t K, float* out);
 

@@ -12,6 +12,7 @@
 #include "core/cpu_decode.h"
 #include "core/cpu_rows.h"
 #include "core/dropout_mask.h"
+#include "core/prefill_attention.h"
 #include "core/prefill_gemm.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
@@ -52,23 +53,23 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
 }
 
 // rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, else libtorch's ops.
-at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool training) {
-  if (!training && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
+at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool libtorch_only) {
+  if (!libtorch_only && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
     return rms_norm_rows(x, weight, eps);
   return rms_norm(x, weight, eps);
 }
 
 // x packed for core/prefill_gemm when that path applies (inference, f32, many rows), else empty.
-std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool training) {
-  if (training || !PrefillRows::applies(x)) return std::nullopt;
+std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool libtorch_only) {
+  if (libtorch_only || !PrefillRows::applies(x)) return std::nullopt;
   return PrefillRows(x);
 }
 
 // h = rms_norm(x, weight), packed in the same pass when the prefill path applies.
 std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
-                                                double eps, bool training, at::Tensor& h) {
-  if (training || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
-    h = rms_norm_any(x, weight, eps, training);
+                                                double eps, bool libtorch_only, at::Tensor& h) {
+  if (libtorch_only || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
+    h = rms_norm_any(x, weight, eps, libtorch_only);
     return std::nullopt;
   }
   return PrefillRows::rms_normalized(x, weight, eps, h);
@@ -77,9 +78,9 @@ std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::T
 // act = silu(gate) * up, packed in the same pass when the prefill path applies (else in one
 // pass of core/cpu_rows when no gradient is needed).
 std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
-                                              bool training, at::Tensor& act) {
-  if (training || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
-    act = !training && cpu_rows_apply(gate) ? swiglu_rows(gate, up) : at::silu(gate) * up;
+                                              bool libtorch_only, at::Tensor& act) {
+  if (libtorch_only || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
+    act = !libtorch_only && cpu_rows_apply(gate) ? swiglu_rows(gate, up) : at::silu(gate) * up;
     return std::nullopt;
   }
   return PrefillRows::swiglu(gate, up, act);
@@ -300,6 +301,11 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
       cpu_decode_applies(c, tokens, weights_, *cache, adapter))
     return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
 
+  // Training needs autograd and fast_cpu_decode = false asks for libtorch's ops throughout; else
+  // the CPU kernels for many positions (core/prefill_gemm, cpu_rows, prefill_attention) run
+  // wherever they apply.
+  const bool libtorch_only = fo.training || !fo.fast_cpu_decode;
+
   // embed
   at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
   // RoPE rows for positions [start, start+T)
@@ -317,25 +323,34 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
     const LlamaLayerWeights& l = weights_.layers[i];
     // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
     at::Tensor h;
-    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, fo.training, h);
+    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, libtorch_only, h);
     const std::vector<at::Tensor> qkv =
         project(h, packed, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
-    at::Tensor q = qkv[0].view({B, T, H, D}).transpose(1, 2);
-    at::Tensor k = qkv[1].view({B, T, Hkv, D}).transpose(1, 2);
+    at::Tensor q, k;
+    if (!libtorch_only && cpu_rows_apply(qkv[0]) && cpu_rows_apply(qkv[1]) &&
+        cos.scalar_type() == qkv[0].scalar_type()) {  // one pass each, straight into [B, heads, T, D]
+      q = rope_rows_to_heads(qkv[0].view({B, T, H * D}), H, cos, sin);
+      k = rope_rows_to_heads(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
+    } else {
+      q = rope_apply(qkv[0].view({B, T, H, D}).transpose(1, 2), cos, sin);
+      k = rope_apply(qkv[1].view({B, T, Hkv, D}).transpose(1, 2), cos, sin);
+    }
     at::Tensor v = qkv[2].view({B, T, Hkv, D}).transpose(1, 2);
-    q = rope_apply(q, cos, sin);
-    k = rope_apply(k, cos, sin);
     at::Tensor keys = k, values = v;
     if (cache) std::tie(keys, values) = cache->write(i, start, k, v);
-    at::Tensor att = attention(q, keys, values, start);           // [B, H, T, D]
-    att = att.transpose(1, 2).reshape({B, T, H * D});
-    x = x + project(att, pack_for_prefill(att, fo.training), l.wo, adapter, i, kLoraO, fo.training);
+    at::Tensor att;  // rows [B, T, H * D]
+    if (!libtorch_only && prefill_attention_applies(q, keys, values, start)) {
+      att = prefill_attention(q, keys, values, start);
+    } else {
+      att = attention(q, keys, values, start).transpose(1, 2).reshape({B, T, H * D});
+    }
+    x = x + project(att, pack_for_prefill(att, libtorch_only), l.wo, adapter, i, kLoraO, fo.training);
     // MLP block: norm -> SwiGLU -> down
-    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, fo.training, h);
+    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, libtorch_only, h);
     const std::vector<at::Tensor> gate_up =
         project(h, packed, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
     at::Tensor act;
-    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], fo.training, act);
+    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], libtorch_only, act);
     x = x + project(act, act_packed, l.w_down, adapter, i, kLoraDown, fo.training);
   }
   if (cache) cache->advance(start + T);
@@ -343,8 +358,12 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
-  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, fo.training);
-  const std::optional<PrefillRows> packed = pack_for_prefill(x, fo.training);
+  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, libtorch_only);
+  // one position (a prefill's last): the decode kernels read the head at full bandwidth
+  if (!libtorch_only && prefill_kernels_enabled() &&
+      cpu_head_applies(x, weights_.lm_head))
+    return cpu_head_logits(x, weights_.lm_head);
+  const std::optional<PrefillRows> packed = pack_for_prefill(x, libtorch_only);
   if (packed && packed->applies_to(weights_.lm_head)) return packed->times_transposed(weights_.lm_head);
   return at::linear(x, weights_.lm_head).to(at::kFloat);
 }

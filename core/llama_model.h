@@ -61,7 +61,9 @@ struct ForwardOptions {
   at::Tensor logit_rows;
   bool training = false;          // enables LoRA dropout
   // One new token of batch 1 on the CPU with a cache and autograd off runs core/cpu_decode's
-  // step (no libtorch op per layer); false: always libtorch's ops (for comparison and tests).
+  // step (no libtorch op per layer), and many positions without autograd run the CPU kernels of
+  // core/prefill_gemm, cpu_rows and prefill_attention where they apply; false: always
+  // libtorch's ops (for comparison and tests).
   bool fast_cpu_decode = true;
 };
 

@@ -264,6 +264,25 @@ TEST(CpuDecode, ParallelProductsUseEveryThreadAsked) {
   at::set_num_threads(before);
 }
 
+// The head of one position through the decode kernels, against libtorch's product.
+TEST(CpuDecode, HeadLogitsOfOnePositionMatchLibtorch) {
+  for (at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
+    at::Generator gen = at::detail::createCPUGenerator(9);
+    const at::Tensor weight = at::randn({300, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
+    const at::Tensor x = at::randn({1, 1, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
+    ASSERT_TRUE(cpu_head_applies(x, weight));
+    const at::Tensor got = cpu_head_logits(x, weight);
+    const at::Tensor want = at::linear(x.to(at::kDouble), weight.to(at::kDouble));
+    ASSERT_EQ(got.sizes(), (std::vector<int64_t>{1, 1, 300}));
+    EXPECT_EQ(got.scalar_type(), at::kFloat);
+    EXPECT_LT((got.to(at::kDouble) - want).abs().max().item<double>(), dtype == at::kFloat ? 1e-4 : 1e-3);
+  }
+  EXPECT_FALSE(cpu_head_applies(at::zeros({2, 70}), at::zeros({300, 70})));  // two positions
+  EXPECT_FALSE(cpu_head_applies(at::zeros({70}), at::zeros({70, 300}).t()));  // not contiguous
+  EXPECT_FALSE(cpu_head_applies(at::zeros({70}), at::zeros({300, 70}).set_requires_grad(true)));
+  EXPECT_THROW(cpu_head_logits(at::zeros({69}), at::zeros({300, 70})), std::logic_error);
+}
+
 TEST(CpuDecode, NamesItsKernels) {
   const std::string name = cpu_decode_kernels();
   EXPECT_TRUE(name == "avx512bf16" || name == "avx512" || name == "avx2+fma" || name == "generic")

@@ -1,6 +1,7 @@
 // core/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and bf16,
 // over widths that leave each remainder of the 16-value steps; then a bf16 model's inference
-// forward (these kernels) against its training forward (libtorch's ops). Skipped without AVX-512.
+// forward (these kernels) against fast_cpu_decode = false (libtorch's ops). Skipped without
+// AVX-512.
 #include "core/cpu_rows.h"
 
 #include <ATen/ATen.h>
@@ -9,6 +10,7 @@
 #include <limits>
 
 #include "core/llama_model.h"
+#include "core/rope.h"
 
 namespace tunedeck {
 namespace {
@@ -65,6 +67,29 @@ TEST(CpuRows, SwigluMatchesLibtorchInFloatAndBf16) {
     }
 }
 
+TEST(CpuRows, RopeIntoHeadsMatchesLibtorchsRotateHalf) {
+  if (!runs_here()) GTEST_SKIP() << "no AVX-512 here";
+  ModelConfig c;
+  c.head_dim = 64;
+  c.rope_theta = 10000.0;
+  for (at::ScalarType dtype : {at::kFloat, at::kBFloat16})
+    for (int64_t D : {8, 64}) {
+      c.head_dim = static_cast<int>(D);
+      const int64_t B = 2, T = 19, heads = 3;
+      const RopeTables table = rope_rows(c, 5, T, at::TensorOptions().dtype(dtype));
+      const at::Tensor rows = randn({B, T, heads * D}, 400 + D, dtype);
+      const at::Tensor got = rope_rows_to_heads(rows, heads, table.cos, table.sin);
+      const at::Tensor want = rope_apply(rows.view({B, T, heads, D}).transpose(1, 2), table.cos, table.sin);
+      ASSERT_EQ(got.sizes(), (std::vector<int64_t>{B, heads, T, D}));
+      EXPECT_TRUE(got.is_contiguous());
+      EXPECT_LT((got.to(at::kFloat) - want.to(at::kFloat)).abs().max().item<double>(),
+                dtype == at::kFloat ? 1e-5 : 0.02)
+          << "D=" << D << " " << c10::toString(dtype);
+    }
+  EXPECT_THROW(rope_rows_to_heads(at::zeros({1, 4, 12}), 5, at::zeros({4, 2}), at::zeros({4, 2})),
+               std::logic_error);
+}
+
 TEST(CpuRows, NanStaysNanInBf16) {
   if (!runs_here()) GTEST_SKIP() << "no AVX-512 here";
   at::Tensor x = at::ones({1, 16}, at::kBFloat16);
@@ -82,7 +107,7 @@ TEST(CpuRows, AppliesOnlyWithoutGradientToFloatAndBf16) {
   EXPECT_THROW(swiglu_rows(at::zeros({2, 3}), at::zeros({2, 4})), std::logic_error);
 }
 
-// bf16 weights: inference (these kernels) against training (libtorch's ops), same weights.
+// bf16 weights: the CPU kernels against fast_cpu_decode = false (libtorch's ops), same weights.
 TEST(CpuRows, Bf16ModelForwardMatchesLibtorchsOps) {
   if (!runs_here()) GTEST_SKIP() << "no AVX-512 here";
   ModelConfig c;
@@ -101,7 +126,7 @@ TEST(CpuRows, Bf16ModelForwardMatchesLibtorchsOps) {
   const at::Tensor tokens = at::randint(c.vocab_size, {2, 37}, gen, at::TensorOptions().dtype(at::kLong));
   at::NoGradGuard no_grad;
   ForwardOptions inference, reference;
-  reference.training = true;
+  reference.fast_cpu_decode = false;  // libtorch's ops throughout
   const at::Tensor fast = model.forward(tokens, nullptr, 0, nullptr, inference);
   const at::Tensor slow = model.forward(tokens, nullptr, 0, nullptr, reference);
   const double scale = slow.abs().max().item<double>();

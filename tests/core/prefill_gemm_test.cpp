@@ -131,8 +131,8 @@ TEST(PrefillGemm, AppliesOnlyToManyFloatRowsWithoutGradientAndMatchingWeights) {
   EXPECT_THROW(PrefillRows(at::zeros({3, 8})), std::logic_error);
 }
 
-// A whole prefill: inference (this path) against the training forward (libtorch's at::linear
-// everywhere), same weights, no adapter, so the only difference is the GEMM.
+// A whole prefill: the CPU kernels (this GEMM, cpu_rows, prefill_attention) against
+// fast_cpu_decode = false (libtorch's ops throughout), same weights, no adapter.
 TEST(PrefillGemm, ModelPrefillMatchesLibtorchsGemm) {
   if (!fast_path_runs_here()) GTEST_SKIP() << "no AVX-512 here";
   ModelConfig c;
@@ -151,7 +151,7 @@ TEST(PrefillGemm, ModelPrefillMatchesLibtorchsGemm) {
   const at::Tensor tokens = at::randint(c.vocab_size, {2, 37}, gen, at::TensorOptions().dtype(at::kLong));
   at::NoGradGuard no_grad;
   ForwardOptions inference, reference;
-  reference.training = true;
+  reference.fast_cpu_decode = false;  // libtorch's ops throughout
   const at::Tensor fast = model.forward(tokens, nullptr, 0, nullptr, inference);
   const at::Tensor slow = model.forward(tokens, nullptr, 0, nullptr, reference);
   ASSERT_EQ(fast.sizes(), slow.sizes());
