@@ -1,6 +1,7 @@
 #include "core/llama_model.h"
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "core/dropout_mask.h"
 #include "core/prefill_attention.h"
 #include "core/prefill_gemm.h"
+#include "core/train_rows.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
 
@@ -52,10 +54,14 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return weight * normed.to(x.scalar_type());
 }
 
-// rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, else libtorch's ops.
-at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool libtorch_only) {
-  if (!libtorch_only && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
+// rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, as one autograd node
+// (core/train_rows) when something does, libtorch's ops when own_kernels is false.
+at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool libtorch_only,
+                        bool own_kernels) {
+  const bool weight_grad = weight.requires_grad() && c10::GradMode::is_enabled();
+  if (!libtorch_only && !weight_grad && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
     return rms_norm_rows(x, weight, eps);
+  if (own_kernels && rms_norm_grad_applies(x, weight)) return rms_norm_with_grad(x, weight, eps);
   return rms_norm(x, weight, eps);
 }
 
@@ -67,20 +73,26 @@ std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool libtorch_o
 
 // h = rms_norm(x, weight), packed in the same pass when the prefill path applies.
 std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
-                                                double eps, bool libtorch_only, at::Tensor& h) {
+                                                double eps, bool libtorch_only, bool own_kernels,
+                                                at::Tensor& h) {
   if (libtorch_only || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
-    h = rms_norm_any(x, weight, eps, libtorch_only);
+    h = rms_norm_any(x, weight, eps, libtorch_only, own_kernels);
     return std::nullopt;
   }
   return PrefillRows::rms_normalized(x, weight, eps, h);
 }
 
-// act = silu(gate) * up, packed in the same pass when the prefill path applies (else in one
-// pass of core/cpu_rows when no gradient is needed).
+// act = silu(gate) * up, packed in the same pass when the prefill path applies; else one pass
+// of core/cpu_rows when no gradient is needed, one autograd node (core/train_rows) when one is.
 std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
-                                              bool libtorch_only, at::Tensor& act) {
+                                              bool libtorch_only, bool own_kernels, at::Tensor& act) {
   if (libtorch_only || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
-    act = !libtorch_only && cpu_rows_apply(gate) ? swiglu_rows(gate, up) : at::silu(gate) * up;
+    if (!libtorch_only && cpu_rows_apply(gate) && cpu_rows_apply(up))
+      act = swiglu_rows(gate, up);  // nothing needs a gradient
+    else if (own_kernels && swiglu_grad_applies(gate, up))
+      act = swiglu_with_grad(gate, up);  // one autograd node (core/train_rows)
+    else
+      act = at::silu(gate) * up;
     return std::nullopt;
   }
   return PrefillRows::swiglu(gate, up, act);
@@ -106,8 +118,12 @@ std::vector<at::Tensor> project(const at::Tensor& x, const std::optional<Prefill
     const LoraPair& pair = adapter->layers[layer][targets[i]];
     if (!pair.defined()) continue;
     at::Tensor h = (training && adapter->dropout > 0) ? dropout_fast(x, adapter->dropout) : x;
-    ys[i] = ys[i] + at::linear(at::linear(h, pair.a.to(x.scalar_type())), pair.b.to(x.scalar_type())) *
-                        adapter->scale();
+    // y + scale * (h A^T) B^T as one product that adds into y: the scale goes on B ([N, r]), not
+    // on a [rows, N] result, and the sum is the GEMM's own (no extra passes, nor in backward)
+    const at::Tensor down = at::linear(h, pair.a.to(x.scalar_type()));  // [..., r]
+    const at::Tensor up_t = (pair.b.to(x.scalar_type()) * adapter->scale()).t();  // [r, N]
+    const int64_t N = ys[i].size(-1);
+    ys[i] = at::addmm(ys[i].reshape({-1, N}), down.reshape({-1, down.size(-1)}), up_t).view(ys[i].sizes());
   }
   return ys;
 }
@@ -301,10 +317,12 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
       cpu_decode_applies(c, tokens, weights_, *cache, adapter))
     return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
 
-  // Training needs autograd and fast_cpu_decode = false asks for libtorch's ops throughout; else
-  // the CPU kernels for many positions (core/prefill_gemm, cpu_rows, prefill_attention) run
-  // wherever they apply.
-  const bool libtorch_only = fo.training || !fo.fast_cpu_decode;
+  // fast_cpu_decode = false asks for libtorch's ops throughout. Else the CPU kernels for many
+  // positions (core/prefill_gemm, cpu_rows, prefill_attention; no autograd) run wherever they
+  // apply outside training, and RMSNorm, SwiGLU and RoPE train as one autograd node each
+  // (core/train_rows).
+  const bool own_kernels = fo.fast_cpu_decode;
+  const bool libtorch_only = fo.training || !own_kernels;
 
   // embed
   at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
@@ -323,7 +341,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
     const LlamaLayerWeights& l = weights_.layers[i];
     // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
     at::Tensor h;
-    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, libtorch_only, h);
+    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, libtorch_only, own_kernels, h);
     const std::vector<at::Tensor> qkv =
         project(h, packed, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
     at::Tensor q, k;
@@ -331,6 +349,10 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
         cos.scalar_type() == qkv[0].scalar_type()) {  // one pass each, straight into [B, heads, T, D]
       q = rope_rows_to_heads(qkv[0].view({B, T, H * D}), H, cos, sin);
       k = rope_rows_to_heads(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
+    } else if (own_kernels && rope_grad_applies(qkv[0].view({B, T, H * D}), H, cos, sin) &&
+               rope_grad_applies(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin)) {  // training
+      q = rope_with_grad(qkv[0].view({B, T, H * D}), H, cos, sin);
+      k = rope_with_grad(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
     } else {
       q = rope_apply(qkv[0].view({B, T, H, D}).transpose(1, 2), cos, sin);
       k = rope_apply(qkv[1].view({B, T, Hkv, D}).transpose(1, 2), cos, sin);
@@ -346,11 +368,11 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
     }
     x = x + project(att, pack_for_prefill(att, libtorch_only), l.wo, adapter, i, kLoraO, fo.training);
     // MLP block: norm -> SwiGLU -> down
-    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, libtorch_only, h);
+    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, libtorch_only, own_kernels, h);
     const std::vector<at::Tensor> gate_up =
         project(h, packed, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
     at::Tensor act;
-    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], libtorch_only, act);
+    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], libtorch_only, own_kernels, act);
     x = x + project(act, act_packed, l.w_down, adapter, i, kLoraDown, fo.training);
   }
   if (cache) cache->advance(start + T);
@@ -358,7 +380,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
-  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, libtorch_only);
+  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, libtorch_only, own_kernels);
   // one position (a prefill's last): the decode kernels read the head at full bandwidth
   if (!libtorch_only && prefill_kernels_enabled() &&
       cpu_head_applies(x, weights_.lm_head))
