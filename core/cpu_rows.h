@@ -10,9 +10,10 @@
 
 namespace tunedeck {
 
-// Whether tunedeck's own prefill kernels (these and core/prefill_gemm) run: this CPU runs
-// AVX-512F and TUNEDECK_PREFILL_KERNELS is not "torch" (which keeps libtorch's ops, to compare
-// the two in `tunedeck bench`). Read once; throws on any other value.
+// Whether tunedeck's own kernels for many rows run (these, core/prefill_gemm,
+// core/prefill_attention, and the training nodes of core/train_rows): this CPU runs AVX-512F
+// and TUNEDECK_PREFILL_KERNELS is not "torch" (which keeps libtorch's ops, to compare the two in
+// `tunedeck bench` and `tunedeck_train_bench`). Read once; throws on any other value.
 bool prefill_kernels_enabled();
 
 // Whether the tensor kernels below take x: on the CPU, float32 or bf16, no gradient wanted,
