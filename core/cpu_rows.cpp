@@ -1,5 +1,7 @@
 #include "core/cpu_rows.h"
 
+#include "core/avx512_target.h"
+
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -14,14 +16,6 @@
 
 #include "core/avx512_exp.h"
 #include "core/matvec_kernels.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized once inlined (GCC bug 105593, fixed in
-// GCC 13); nothing here is uninitialised.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 
 namespace tunedeck {
 namespace {
@@ -38,7 +32,6 @@ bool cpu_runs_avx512() {
 }
 
 #if defined(__x86_64__)
-#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 // 16 values of a row as float32 lanes, and back (bf16: rounded to nearest even, NaN kept).
 TD_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }

@@ -1,5 +1,7 @@
 #include "core/prefill_attention.h"
 
+#include "core/avx512_target.h"
+
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -12,14 +14,6 @@
 #include "core/avx512_exp.h"
 #include "core/cpu_rows.h"
 #include "core/matvec_kernels.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized once inlined (GCC bug 105593, fixed in
-// GCC 13); nothing here is uninitialised.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 
 namespace tunedeck {
 namespace {
@@ -54,7 +48,6 @@ void fill_panel(const at::Tensor& keys, const at::Tensor& values, int64_t b, int
 }
 
 #if defined(__x86_64__)
-#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 // scores[j0, j0 + 16 NB) = scale * q . keys: NB independent 16-key sums, so consecutive
 // multiply-adds do not wait on each other.

@@ -1,5 +1,7 @@
 #include "core/prefill_gemm.h"
 
+#include "core/avx512_target.h"
+
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -11,14 +13,6 @@
 #include <string>
 
 #include "core/cpu_rows.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized once inlined (GCC bug 105593, fixed in
-// GCC 13); nothing here is uninitialised.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 
 namespace tunedeck {
 namespace {
@@ -51,7 +45,6 @@ struct DepthBlock {
 };
 
 #if defined(__x86_64__)
-#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 // Tile of NT rows of W against one panel (16 * MZ rows of x) over `depth` k's: each W scalar
 // is broadcast and multiplied into MZ vectors of the panel; the accumulators are the outputs.

@@ -1,5 +1,7 @@
 #include "core/train_rows.h"
 
+#include "core/avx512_target.h"
+
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -13,21 +15,12 @@
 #include "core/avx512_exp.h"
 #include "core/cpu_rows.h"
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-// GCC 12's AVX-512 headers trip -W(maybe-)uninitialized once inlined (GCC bug 105593, fixed in
-// GCC 13); nothing here is uninitialised.
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 namespace tunedeck {
 namespace {
 
 constexpr int64_t kMaxChunks = 64;  // row chunks of the backward, each with its own weight-gradient sum
 
 #if defined(__x86_64__)
-#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
 
 // One row: r = 1 / sqrt(mean(x^2) + eps); with g = dy * w,
 //   dx = r g - (r^3 / K) x sum(g x),   dw += dy x r (when dw is given).

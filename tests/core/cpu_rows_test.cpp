@@ -1,7 +1,6 @@
 // core/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and bf16,
-// over widths that leave each remainder of the 16-value steps; then a bf16 model's inference
-// forward (these kernels) against fast_cpu_decode = false (libtorch's ops). Skipped without
-// AVX-512.
+// over widths that leave each remainder of the 16-value steps, and RoPE into heads (a whole
+// model: tests/core/forward_paths_test). Skipped without AVX-512.
 #include "core/cpu_rows.h"
 
 #include <ATen/ATen.h>
@@ -9,7 +8,7 @@
 
 #include <limits>
 
-#include "core/llama_model.h"
+#include "core/model_config.h"
 #include "core/rope.h"
 
 namespace tunedeck {
@@ -105,33 +104,6 @@ TEST(CpuRows, AppliesOnlyWithoutGradientToFloatAndBf16) {
   EXPECT_THROW(rms_norm_rows(at::zeros({2, 3}), at::ones({4}), 1e-5), std::logic_error);
   EXPECT_THROW(rms_norm_rows(at::zeros({2, 3}), at::ones({3}, at::kBFloat16), 1e-5), std::logic_error);
   EXPECT_THROW(swiglu_rows(at::zeros({2, 3}), at::zeros({2, 4})), std::logic_error);
-}
-
-// bf16 weights: the CPU kernels against fast_cpu_decode = false (libtorch's ops), same weights.
-TEST(CpuRows, Bf16ModelForwardMatchesLibtorchsOps) {
-  if (!runs_here()) GTEST_SKIP() << "no AVX-512 here";
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 2;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 100;
-  c.vocab_size = 96;
-  c.max_position_embeddings = 128;
-  c.rms_norm_eps = 1e-5;
-  c.tie_word_embeddings = false;
-  const LlamaModel model = LlamaModel::random(c, 5, 0.2, at::TensorOptions().dtype(at::kBFloat16));
-  at::Generator gen = at::detail::createCPUGenerator(6);
-  const at::Tensor tokens = at::randint(c.vocab_size, {2, 37}, gen, at::TensorOptions().dtype(at::kLong));
-  at::NoGradGuard no_grad;
-  ForwardOptions inference, reference;
-  reference.fast_cpu_decode = false;  // libtorch's ops throughout
-  const at::Tensor fast = model.forward(tokens, nullptr, 0, nullptr, inference);
-  const at::Tensor slow = model.forward(tokens, nullptr, 0, nullptr, reference);
-  const double scale = slow.abs().max().item<double>();
-  EXPECT_LT((fast - slow).abs().max().item<double>(), 0.03 * scale);
-  EXPECT_GT(fast.argmax(-1).eq(slow.argmax(-1)).to(at::kFloat).mean().item<double>(), 0.9);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // core/prefill_gemm against a double-precision reference over shapes that leave each remainder:
 // rows of x past the 32-row panels (and panels of 16 or fewer), rows of W past the 12- and
-// 4-row tiles, depths past the 1,024-k blocks; then when it applies, and a whole model's prefill
-// through it against libtorch's GEMM. Skipped where the CPU has no AVX-512 (the path is off there).
+// 4-row tiles, depths past the 1,024-k blocks; then when it applies (a whole model's prefill:
+// tests/core/forward_paths_test). Skipped where the CPU has no AVX-512 (the path is off there).
 #include "core/prefill_gemm.h"
 
 #include <ATen/ATen.h>
@@ -11,7 +11,6 @@
 #include <cmath>
 #include <string>
 
-#include "core/llama_model.h"
 
 namespace tunedeck {
 namespace {
@@ -129,34 +128,6 @@ TEST(PrefillGemm, AppliesOnlyToManyFloatRowsWithoutGradientAndMatchingWeights) {
   EXPECT_FALSE(packed.applies_to(at::zeros({5, 8}).set_requires_grad(true)));
   EXPECT_THROW(packed.times_transposed(at::zeros({5, 9})), std::logic_error);
   EXPECT_THROW(PrefillRows(at::zeros({3, 8})), std::logic_error);
-}
-
-// A whole prefill: the CPU kernels (this GEMM, cpu_rows, prefill_attention) against
-// fast_cpu_decode = false (libtorch's ops throughout), same weights, no adapter.
-TEST(PrefillGemm, ModelPrefillMatchesLibtorchsGemm) {
-  if (!fast_path_runs_here()) GTEST_SKIP() << "no AVX-512 here";
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 2;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 100;
-  c.vocab_size = 96;
-  c.max_position_embeddings = 128;
-  c.rms_norm_eps = 1e-5;
-  c.tie_word_embeddings = false;
-  const LlamaModel model = LlamaModel::random(c, 5, 0.2, at::TensorOptions().dtype(at::kFloat));
-  at::Generator gen = at::detail::createCPUGenerator(6);
-  const at::Tensor tokens = at::randint(c.vocab_size, {2, 37}, gen, at::TensorOptions().dtype(at::kLong));
-  at::NoGradGuard no_grad;
-  ForwardOptions inference, reference;
-  reference.fast_cpu_decode = false;  // libtorch's ops throughout
-  const at::Tensor fast = model.forward(tokens, nullptr, 0, nullptr, inference);
-  const at::Tensor slow = model.forward(tokens, nullptr, 0, nullptr, reference);
-  ASSERT_EQ(fast.sizes(), slow.sizes());
-  EXPECT_LT((fast - slow).abs().max().item<double>(), 1e-4);
-  EXPECT_TRUE(at::equal(fast.argmax(-1), slow.argmax(-1)));
 }
 
 }  // namespace
