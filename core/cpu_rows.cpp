@@ -12,7 +12,6 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 
 #include "core/avx512_exp.h"
 #include "core/matvec_kernels.h"
@@ -118,21 +117,17 @@ TD_AVX512 void swiglu_row(const T* gate, const T* up, int64_t K, T* out) {
 }
 
 // Scalar helpers for the RoPE loop (short rows of D / 2; GCC vectorises it under the target).
-inline float value_of(float v) { return v; }
-inline float value_of(Bf16Bits v) { return widen(v); }
 inline float kept(float v, const float*) { return v; }
 inline float kept(float v, const Bf16Bits*) { return widen(round_to_bf16(v)); }
-inline void put(float* p, float v) { *p = v; }
-inline void put(Bf16Bits* p, float v) { *p = round_to_bf16(v); }
 
 // out[i] = x[i] cos[i] + rotate_half(x)[i] sin[i] for one head of D values.
 template <typename T>
 TD_AVX512 void rope_head(const T* x, const T* cos, const T* sin, int64_t D, T* out) {
   const int64_t half = D / 2;
   for (int64_t i = 0; i < half; ++i) {
-    const float x1 = value_of(x[i]), x2 = value_of(x[i + half]);
-    put(out + i, kept(x1 * value_of(cos[i]), x) + kept(-x2 * value_of(sin[i]), x));
-    put(out + i + half, kept(x2 * value_of(cos[i + half]), x) + kept(x1 * value_of(sin[i + half]), x));
+    const float x1 = widen(x[i]), x2 = widen(x[i + half]);
+    store_as(out + i, kept(x1 * widen(cos[i]), x) + kept(-x2 * widen(sin[i]), x));
+    store_as(out + i + half, kept(x2 * widen(cos[i + half]), x) + kept(x1 * widen(sin[i + half]), x));
   }
 }
 
@@ -141,6 +136,15 @@ TD_AVX512 void rope_head(const T* x, const T* cos, const T* sin, int64_t D, T* o
 template <typename T>
 T* data_of(const at::Tensor& t) {
   return reinterpret_cast<T*>(t.data_ptr());
+}
+
+// Calls run(T{}) with T the element type of `dtype`: float for float32, Bf16Bits for bf16.
+template <typename Run>
+void with_element_type(at::ScalarType dtype, const Run& run) {
+  if (dtype == at::kFloat)
+    run(float{});
+  else
+    run(Bf16Bits{});
 }
 
 // Applies row(in rows..., out row) to every row of the contiguous inputs, rows split among threads.
@@ -181,15 +185,12 @@ at::Tensor rms_norm_rows(const at::Tensor& x, const at::Tensor& weight, double e
   const at::Tensor in = x.contiguous(), w = weight.contiguous();
   at::Tensor out = at::empty(x.sizes(), x.options());
 #if defined(__x86_64__)
-  if (x.scalar_type() == at::kFloat)
+  with_element_type(x.scalar_type(), [&](auto type) {
+    using T = decltype(type);
     for_each_row(rows, K, [&](int64_t r) {
-      rms_norm_row(data_of<float>(in) + r * K, data_of<float>(w), eps, K, data_of<float>(out) + r * K);
+      rms_norm_row(data_of<T>(in) + r * K, data_of<T>(w), eps, K, data_of<T>(out) + r * K);
     });
-  else
-    for_each_row(rows, K, [&](int64_t r) {
-      rms_norm_row(data_of<Bf16Bits>(in) + r * K, data_of<Bf16Bits>(w), eps, K,
-                   data_of<Bf16Bits>(out) + r * K);
-    });
+  });
 #endif
   return out;
 }
@@ -202,15 +203,12 @@ at::Tensor swiglu_rows(const at::Tensor& gate, const at::Tensor& up) {
   const at::Tensor g = gate.contiguous(), u = up.contiguous();
   at::Tensor out = at::empty(gate.sizes(), gate.options());
 #if defined(__x86_64__)
-  if (gate.scalar_type() == at::kFloat)
+  with_element_type(gate.scalar_type(), [&](auto type) {
+    using T = decltype(type);
     for_each_row(rows, K, [&](int64_t r) {
-      swiglu_row(data_of<float>(g) + r * K, data_of<float>(u) + r * K, K, data_of<float>(out) + r * K);
+      swiglu_row(data_of<T>(g) + r * K, data_of<T>(u) + r * K, K, data_of<T>(out) + r * K);
     });
-  else
-    for_each_row(rows, K, [&](int64_t r) {
-      swiglu_row(data_of<Bf16Bits>(g) + r * K, data_of<Bf16Bits>(u) + r * K, K,
-                 data_of<Bf16Bits>(out) + r * K);
-    });
+  });
 #endif
   return out;
 }
@@ -225,24 +223,20 @@ at::Tensor rope_rows_to_heads(const at::Tensor& rows, int64_t heads, const at::T
     throw std::logic_error("rope_rows_to_heads: cos/sin must be [T, D] in the rows' dtype, D even");
   const at::Tensor in = rows.contiguous(), c = cos.contiguous(), s = sin.contiguous();
   at::Tensor out = at::empty({B, heads, T, D}, rows.options());
-  auto run = [&](auto* type_tag) {
-    using T_ = std::remove_pointer_t<decltype(type_tag)>;
-    const T_* src = data_of<T_>(in);
-    const T_* cs = data_of<T_>(c);
-    const T_* sn = data_of<T_>(s);
-    T_* dst = data_of<T_>(out);
+#if defined(__x86_64__)
+  with_element_type(rows.scalar_type(), [&](auto type) {
+    using E = decltype(type);
+    const E* src = data_of<E>(in);
+    const E* cs = data_of<E>(c);
+    const E* sn = data_of<E>(s);
+    E* dst = data_of<E>(out);
     for_each_row(B * T, heads * D, [&](int64_t r) {
       const int64_t b = r / T, t = r % T;
       for (int64_t h = 0; h < heads; ++h)
         rope_head(src + r * heads * D + h * D, cs + t * D, sn + t * D, D,
                   dst + ((b * heads + h) * T + t) * D);
     });
-  };
-#if defined(__x86_64__)
-  if (rows.scalar_type() == at::kFloat)
-    run(static_cast<float*>(nullptr));
-  else
-    run(static_cast<Bf16Bits*>(nullptr));
+  });
 #endif
   return out;
 }

@@ -15,9 +15,9 @@
 #include "core/dropout_mask.h"
 #include "core/prefill_attention.h"
 #include "core/prefill_gemm.h"
-#include "core/train_rows.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
+#include "core/train_rows.h"
 
 namespace tunedeck {
 namespace {
@@ -54,29 +54,35 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return weight * normed.to(x.scalar_type());
 }
 
+// Which of tunedeck's CPU kernels for many rows a forward may use. fast_cpu_decode = false:
+// none (libtorch's ops throughout). Else the kernels without autograd (core/prefill_gemm,
+// cpu_rows, prefill_attention) outside training, and the autograd nodes of core/train_rows.
+struct KernelChoice {
+  bool without_grad;
+  bool with_grad;
+};
+
 // rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, as one autograd node
-// (core/train_rows) when something does, libtorch's ops when own_kernels is false.
-at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, bool libtorch_only,
-                        bool own_kernels) {
+// (core/train_rows) when something does, else libtorch's ops.
+at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, KernelChoice kernels) {
   const bool weight_grad = weight.requires_grad() && c10::GradMode::is_enabled();
-  if (!libtorch_only && !weight_grad && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
+  if (kernels.without_grad && !weight_grad && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
     return rms_norm_rows(x, weight, eps);
-  if (own_kernels && rms_norm_grad_applies(x, weight)) return rms_norm_with_grad(x, weight, eps);
+  if (kernels.with_grad && rms_norm_grad_applies(x, weight)) return rms_norm_with_grad(x, weight, eps);
   return rms_norm(x, weight, eps);
 }
 
 // x packed for core/prefill_gemm when that path applies (inference, f32, many rows), else empty.
-std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, bool libtorch_only) {
-  if (libtorch_only || !PrefillRows::applies(x)) return std::nullopt;
+std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, KernelChoice kernels) {
+  if (!kernels.without_grad || !PrefillRows::applies(x)) return std::nullopt;
   return PrefillRows(x);
 }
 
 // h = rms_norm(x, weight), packed in the same pass when the prefill path applies.
 std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
-                                                double eps, bool libtorch_only, bool own_kernels,
-                                                at::Tensor& h) {
-  if (libtorch_only || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
-    h = rms_norm_any(x, weight, eps, libtorch_only, own_kernels);
+                                                double eps, KernelChoice kernels, at::Tensor& h) {
+  if (!kernels.without_grad || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
+    h = rms_norm_any(x, weight, eps, kernels);
     return std::nullopt;
   }
   return PrefillRows::rms_normalized(x, weight, eps, h);
@@ -85,17 +91,28 @@ std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::T
 // act = silu(gate) * up, packed in the same pass when the prefill path applies; else one pass
 // of core/cpu_rows when no gradient is needed, one autograd node (core/train_rows) when one is.
 std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
-                                              bool libtorch_only, bool own_kernels, at::Tensor& act) {
-  if (libtorch_only || !PrefillRows::applies(gate) || !PrefillRows::applies(up)) {
-    if (!libtorch_only && cpu_rows_apply(gate) && cpu_rows_apply(up))
-      act = swiglu_rows(gate, up);  // nothing needs a gradient
-    else if (own_kernels && swiglu_grad_applies(gate, up))
-      act = swiglu_with_grad(gate, up);  // one autograd node (core/train_rows)
-    else
-      act = at::silu(gate) * up;
-    return std::nullopt;
-  }
-  return PrefillRows::swiglu(gate, up, act);
+                                              KernelChoice kernels, at::Tensor& act) {
+  if (kernels.without_grad && PrefillRows::applies(gate) && PrefillRows::applies(up))
+    return PrefillRows::swiglu(gate, up, act);
+  if (kernels.without_grad && cpu_rows_apply(gate) && cpu_rows_apply(up))
+    act = swiglu_rows(gate, up);
+  else if (kernels.with_grad && swiglu_grad_applies(gate, up))
+    act = swiglu_with_grad(gate, up);
+  else
+    act = at::silu(gate) * up;
+  return std::nullopt;
+}
+
+// RoPE on a projection's rows [B, T, heads * D] -> [B, heads, T, D]: one pass (core/cpu_rows),
+// one autograd node (core/train_rows) when training, else libtorch's ops.
+at::Tensor rope_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                         const at::Tensor& sin, KernelChoice kernels) {
+  if (kernels.without_grad && cpu_rows_apply(rows) && cos.scalar_type() == rows.scalar_type())
+    return rope_rows_to_heads(rows, heads, cos, sin);
+  if (kernels.with_grad && rope_grad_applies(rows, heads, cos, sin))
+    return rope_with_grad(rows, heads, cos, sin);
+  const int64_t D = rows.size(2) / heads;
+  return rope_apply(rows.view({rows.size(0), rows.size(1), heads, D}).transpose(1, 2), cos, sin);
 }
 
 // y_i = x W_i^T (+ scale * dropout(x) A_i^T B_i^T when a LoRA pair is attached for target i);
@@ -317,12 +334,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
       cpu_decode_applies(c, tokens, weights_, *cache, adapter))
     return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
 
-  // fast_cpu_decode = false asks for libtorch's ops throughout. Else the CPU kernels for many
-  // positions (core/prefill_gemm, cpu_rows, prefill_attention; no autograd) run wherever they
-  // apply outside training, and RMSNorm, SwiGLU and RoPE train as one autograd node each
-  // (core/train_rows).
-  const bool own_kernels = fo.fast_cpu_decode;
-  const bool libtorch_only = fo.training || !own_kernels;
+  const KernelChoice kernels{fo.fast_cpu_decode && !fo.training, fo.fast_cpu_decode};
 
   // embed
   at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
@@ -341,38 +353,27 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
     const LlamaLayerWeights& l = weights_.layers[i];
     // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
     at::Tensor h;
-    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, libtorch_only, own_kernels, h);
+    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, kernels, h);
     const std::vector<at::Tensor> qkv =
         project(h, packed, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
-    at::Tensor q, k;
-    if (!libtorch_only && cpu_rows_apply(qkv[0]) && cpu_rows_apply(qkv[1]) &&
-        cos.scalar_type() == qkv[0].scalar_type()) {  // one pass each, straight into [B, heads, T, D]
-      q = rope_rows_to_heads(qkv[0].view({B, T, H * D}), H, cos, sin);
-      k = rope_rows_to_heads(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
-    } else if (own_kernels && rope_grad_applies(qkv[0].view({B, T, H * D}), H, cos, sin) &&
-               rope_grad_applies(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin)) {  // training
-      q = rope_with_grad(qkv[0].view({B, T, H * D}), H, cos, sin);
-      k = rope_with_grad(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
-    } else {
-      q = rope_apply(qkv[0].view({B, T, H, D}).transpose(1, 2), cos, sin);
-      k = rope_apply(qkv[1].view({B, T, Hkv, D}).transpose(1, 2), cos, sin);
-    }
+    at::Tensor q = rope_to_heads(qkv[0].view({B, T, H * D}), H, cos, sin, kernels);
+    at::Tensor k = rope_to_heads(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin, kernels);
     at::Tensor v = qkv[2].view({B, T, Hkv, D}).transpose(1, 2);
     at::Tensor keys = k, values = v;
     if (cache) std::tie(keys, values) = cache->write(i, start, k, v);
     at::Tensor att;  // rows [B, T, H * D]
-    if (!libtorch_only && prefill_attention_applies(q, keys, values, start)) {
+    if (kernels.without_grad && prefill_attention_applies(q, keys, values, start)) {
       att = prefill_attention(q, keys, values, start);
     } else {
       att = attention(q, keys, values, start).transpose(1, 2).reshape({B, T, H * D});
     }
-    x = x + project(att, pack_for_prefill(att, libtorch_only), l.wo, adapter, i, kLoraO, fo.training);
+    x = x + project(att, pack_for_prefill(att, kernels), l.wo, adapter, i, kLoraO, fo.training);
     // MLP block: norm -> SwiGLU -> down
-    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, libtorch_only, own_kernels, h);
+    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, kernels, h);
     const std::vector<at::Tensor> gate_up =
         project(h, packed, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
     at::Tensor act;
-    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], libtorch_only, own_kernels, act);
+    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], kernels, act);
     x = x + project(act, act_packed, l.w_down, adapter, i, kLoraDown, fo.training);
   }
   if (cache) cache->advance(start + T);
@@ -380,12 +381,11 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
-  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, libtorch_only, own_kernels);
+  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, kernels);
   // one position (a prefill's last): the decode kernels read the head at full bandwidth
-  if (!libtorch_only && prefill_kernels_enabled() &&
-      cpu_head_applies(x, weights_.lm_head))
+  if (kernels.without_grad && prefill_kernels_enabled() && cpu_head_applies(x, weights_.lm_head))
     return cpu_head_logits(x, weights_.lm_head);
-  const std::optional<PrefillRows> packed = pack_for_prefill(x, libtorch_only);
+  const std::optional<PrefillRows> packed = pack_for_prefill(x, kernels);
   if (packed && packed->applies_to(weights_.lm_head)) return packed->times_transposed(weights_.lm_head);
   return at::linear(x, weights_.lm_head).to(at::kFloat);
 }

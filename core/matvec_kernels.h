@@ -31,6 +31,10 @@ inline float widen(Bf16Bits bits) {
   return value;
 }
 
+// A float32 stored in a float32 or bf16 slot (bf16: rounded to nearest even).
+inline void store_as(float* slot, float value) { *slot = value; }
+inline void store_as(Bf16Bits* slot, float value) { *slot = round_to_bf16(value); }
+
 struct MatvecKernels {
   const char* name;  // "avx512bf16", "avx512", "avx2+fma" or "generic"
   // y[0, rows) = W[rows, cols] x[cols], W row-major starting at `w`; bf16 widened to float32 in

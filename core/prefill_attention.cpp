@@ -18,10 +18,6 @@
 namespace tunedeck {
 namespace {
 
-inline float as_float(float v) { return v; }
-inline float as_float(Bf16Bits v) { return widen(v); }
-inline void store(float* p, float v) { *p = v; }
-inline void store(Bf16Bits* p, float v) { *p = round_to_bf16(v); }
 
 // One (batch, kv head)'s keys transposed [D][S_pad] (S rounded up to 16, zeros past S) and
 // values [S][D], in float32.
@@ -42,8 +38,8 @@ void fill_panel(const at::Tensor& keys, const at::Tensor& values, int64_t b, int
   const T* v = reinterpret_cast<const T*>(values.data_ptr()) + b * values.stride(0) + g * values.stride(1);
   for (int64_t s = 0; s < S; ++s)
     for (int64_t d = 0; d < D; ++d) {
-      p.keys_t[d * p.S_pad + s] = as_float(k[s * keys.stride(2) + d]);
-      p.values[s * D + d] = as_float(v[s * values.stride(2) + d]);
+      p.keys_t[d * p.S_pad + s] = widen(k[s * keys.stride(2) + d]);
+      p.values[s * D + d] = widen(v[s * values.stride(2) + d]);
     }
 }
 
@@ -120,12 +116,12 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor&
       for (int64_t h = g * G; h < (g + 1) * G; ++h)
         for (int64_t t = 0; t < T_; ++t) {
           const T* qs = qp + ((b * H + h) * T_ + t) * D;
-          for (int64_t d = 0; d < D; ++d) q_row[d] = as_float(qs[d]);
+          for (int64_t d = 0; d < D; ++d) q_row[d] = widen(qs[d]);
 #if defined(__x86_64__)
           attend_one(q_row.data(), panel, start + t + 1, scale, scores.data(), o_row.data());
 #endif
           T* os = out + (b * T_ + t) * H * D + h * D;
-          for (int64_t d = 0; d < D; ++d) store(os + d, o_row[d]);
+          for (int64_t d = 0; d < D; ++d) store_as(os + d, o_row[d]);
         }
     }
   });

@@ -194,50 +194,46 @@ PrefillRows::PrefillRows(const at::Tensor& x) : PrefillRows(checked(x, "PrefillR
   pack_panels(nullptr, rows.data_ptr<float>());
 }
 
+PrefillRows PrefillRows::pack_made_rows(const at::Tensor& like, at::Tensor& rows,
+                                        const std::function<void(int64_t m, float* row)>& make_row) {
+  PrefillRows packed(like, like.size(-1));
+  rows = at::empty(like.sizes(), like.options());
+  float* dst = rows.data_ptr<float>();
+  const int64_t K = packed.cols_;
+  packed.pack_panels(
+      [&](int64_t first, int64_t count) {
+        for (int64_t m = first; m < first + count; ++m) make_row(m, dst + m * K);
+      },
+      dst);
+  return packed;
+}
+
 PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& weight, double eps,
                                         at::Tensor& normalized) {
   checked(x, "PrefillRows::rms_normalized");
   if (!weight.defined() || weight.scalar_type() != at::kFloat || !weight.device().is_cpu() ||
       weight.dim() != 1 || weight.size(0) != x.size(-1))
     throw std::logic_error("PrefillRows::rms_normalized: the weight must be f32 [K] on the CPU");
-  PrefillRows packed(x, x.size(-1));
-  const at::Tensor rows = x.reshape({-1, packed.cols_}).contiguous();
-  const at::Tensor w = weight.contiguous();
-  normalized = at::empty(x.sizes(), x.options());
-#if defined(__x86_64__)
+  const int64_t K = x.size(-1);
+  const at::Tensor rows = x.reshape({-1, K}).contiguous(), w = weight.contiguous();
   const float* src = rows.data_ptr<float>();
   const float* scale = w.data_ptr<float>();
-  float* dst = normalized.data_ptr<float>();
-  const int64_t K = packed.cols_;
-  packed.pack_panels(
-      [&](int64_t first, int64_t count) {
-        for (int64_t m = first; m < first + count; ++m) rms_norm_row_f32(src + m * K, scale, eps, K, dst + m * K);
-      },
-      dst);
-#endif
-  return packed;
+  return pack_made_rows(x, normalized, [&](int64_t m, float* row) {
+    rms_norm_row_f32(src + m * K, scale, eps, K, row);
+  });
 }
 
 PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up, at::Tensor& product) {
   checked(gate, "PrefillRows::swiglu");
   checked(up, "PrefillRows::swiglu");
   if (gate.sizes() != up.sizes()) throw std::logic_error("PrefillRows::swiglu: gate and up differ in shape");
-  PrefillRows packed(gate, gate.size(-1));
-  const at::Tensor g = gate.reshape({-1, packed.cols_}).contiguous();
-  const at::Tensor u = up.reshape({-1, packed.cols_}).contiguous();
-  product = at::empty(gate.sizes(), gate.options());
-#if defined(__x86_64__)
+  const int64_t K = gate.size(-1);
+  const at::Tensor g = gate.reshape({-1, K}).contiguous(), u = up.reshape({-1, K}).contiguous();
   const float* gp = g.data_ptr<float>();
   const float* upp = u.data_ptr<float>();
-  float* dst = product.data_ptr<float>();
-  const int64_t K = packed.cols_;
-  packed.pack_panels(
-      [&](int64_t first, int64_t count) {
-        for (int64_t m = first; m < first + count; ++m) swiglu_row_f32(gp + m * K, upp + m * K, K, dst + m * K);
-      },
-      dst);
-#endif
-  return packed;
+  return pack_made_rows(gate, product, [&](int64_t m, float* row) {
+    swiglu_row_f32(gp + m * K, upp + m * K, K, row);
+  });
 }
 
 bool PrefillRows::applies_to(const at::Tensor& weight) const {

@@ -53,6 +53,9 @@ class PrefillRows {
   // (when set) first writes those rows of `rows` on the same thread.
   void pack_panels(const std::function<void(int64_t first_row, int64_t count)>& make_rows,
                    const float* rows);
+  // A packing of like's rows as make_row(m, row) writes them into `rows` (like's shape) first.
+  static PrefillRows pack_made_rows(const at::Tensor& like, at::Tensor& rows,
+                                    const std::function<void(int64_t m, float* row)>& make_row);
 
   std::vector<int64_t> lead_shape_;  // x's shape without K
   int64_t rows_ = 0;                 // M: rows of x
