@@ -85,19 +85,6 @@ Memory::Memory(const std::string& path) : db_(prepared_path(path)) {
   db_.migrate("memory", migrations());
 }
 
-std::string Memory::default_db_path() {
-  const char* data_home = std::getenv("XDG_DATA_HOME");
-  if (data_home != nullptr && data_home[0] == '/') {
-    return std::string(data_home) + "/tunedeck/tunedeck.db";
-  }
-  const char* home = std::getenv("HOME");
-  if (home == nullptr || home[0] == '\0') {
-    throw std::runtime_error(
-        "cannot place the memory database: neither XDG_DATA_HOME nor HOME is set (use --db FILE)");
-  }
-  return std::string(home) + "/.local/share/tunedeck/tunedeck.db";
-}
-
 // ---- Sessions -------------------------------------------------------------------------------
 
 int64_t Memory::create_session(const std::string& name) {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "agent/chat_message.h"
-#include "agent/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace tunedeck {
 
@@ -65,9 +65,6 @@ class Memory {
   // memory schema newer than this build knows.
   explicit Memory(const std::string& path);
 
-  // $XDG_DATA_HOME/tunedeck/tunedeck.db, else ~/.local/share/tunedeck/tunedeck.db. Throws when
-  // neither XDG_DATA_HOME nor HOME is set.
-  static std::string default_db_path();
   // The memory component's schema steps, oldest first (see SqliteDb::migrate).
   static std::vector<SqliteMigration> migrations();
 

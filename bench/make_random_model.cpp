@@ -13,7 +13,7 @@
 #include "core/llama_model.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
-#include "tui/cli_args.h"
+#include "cli/cli_args.h"
 
 int main(int argc, char** argv) {
   try {

@@ -1,7 +1,7 @@
 // tunedeck_matvec_bench: the decode step's matrix-vector kernels alone, as a share of this
 // machine's memory read bandwidth measured in the same run. A matrix far larger than the caches
 // (default 2 GiB) is streamed once per pass with its rows split among threads exactly as
-// core/cpu_decode splits them; every runnable variant (AVX-512, AVX2+FMA, portable) is timed.
+// core/kernels/cpu_decode splits them; every runnable variant (AVX-512, AVX2+FMA, portable) is timed.
 // This is where a decode speed problem is found or ruled out without a model around it.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "core/machine_limits.h"
-#include "core/matvec_kernels.h"
+#include "core/stats/machine_limits.h"
+#include "core/kernels/matvec_kernels.h"
 #include "core/runtime.h"
-#include "tui/cli_args.h"
+#include "cli/cli_args.h"
 
 namespace tunedeck {
 namespace {

@@ -16,9 +16,9 @@
 #include <string>
 #include <thread>
 
-#include "core/memory_accounting.h"
-#include "core/proc_stats.h"
-#include "core/stats_sampler.h"
+#include "core/stats/memory_accounting.h"
+#include "core/stats/proc_stats.h"
+#include "core/stats/stats_sampler.h"
 
 namespace {
 

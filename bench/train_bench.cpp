@@ -18,12 +18,12 @@
 #include "bench/model_shapes.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
-#include "core/machine_limits.h"
+#include "core/stats/machine_limits.h"
 #include "core/runtime.h"
 #include "train/adamw.h"
 #include "train/cpu_autocast.h"
 #include "train/token_loss.h"
-#include "tui/cli_args.h"
+#include "cli/cli_args.h"
 
 namespace tunedeck {
 namespace {

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "tui/cli_args.h"
+#include "cli/cli_args.h"
 
 namespace {
 

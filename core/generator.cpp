@@ -170,6 +170,7 @@ TextGenerationResult Generator::generate(const TextGenerationRequest& request, c
   out.text = r.text;
   out.stop_reason = r.stop_reason;
   out.prompt_tokens = static_cast<int>(r.prompt_ids.size());
+  out.prompt_ids = std::move(r.prompt_ids);
   out.completion_tokens = static_cast<int>(r.output_ids.size());
   out.prefill_ms = r.prefill_ms;
   out.decode_ms = r.decode_ms;

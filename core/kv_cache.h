@@ -28,10 +28,10 @@ class KvCache {
   size_t bytes() const;  // the K/V tensors (the decode scratch is not counted)
 
   // The whole [B, Hkv, S_max, D] tensors of `layer`, for kernels that write a position in place
-  // (core/cpu_decode). Positions >= size() hold zeros or stale values.
+  // (core/kernels/cpu_decode). Positions >= size() hold zeros or stale values.
   const at::Tensor& keys(int layer) const { return keys_[layer]; }
   const at::Tensor& values(int layer) const { return values_[layer]; }
-  // Working memory of core/cpu_decode's step: kept here because a cache serves one stream at a
+  // Working memory of core/kernels/cpu_decode's step: kept here because a cache serves one stream at a
   // time, so each thread decoding with its own cache gets its own scratch. Sized by the step.
   std::vector<float>& decode_scratch() { return decode_scratch_; }
 

@@ -10,14 +10,14 @@
 #include <optional>
 #include <stdexcept>
 
-#include "core/cpu_decode.h"
-#include "core/cpu_rows.h"
-#include "core/dropout_mask.h"
-#include "core/prefill_attention.h"
-#include "core/prefill_gemm.h"
+#include "core/kernels/cpu_decode.h"
+#include "core/kernels/cpu_rows.h"
+#include "core/kernels/dropout_mask.h"
+#include "core/kernels/prefill_attention.h"
+#include "core/kernels/prefill_gemm.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
-#include "core/train_rows.h"
+#include "core/kernels/train_rows.h"
 
 namespace tunedeck {
 namespace {
@@ -55,15 +55,15 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
 }
 
 // Which of tunedeck's CPU kernels for many rows a forward may use. fast_cpu_decode = false:
-// none (libtorch's ops throughout). Else the kernels without autograd (core/prefill_gemm,
-// cpu_rows, prefill_attention) outside training, and the autograd nodes of core/train_rows.
+// none (libtorch's ops throughout). Else the kernels without autograd (core/kernels/prefill_gemm,
+// cpu_rows, prefill_attention) outside training, and the autograd nodes of core/kernels/train_rows.
 struct KernelChoice {
   bool without_grad;
   bool with_grad;
 };
 
-// rms_norm in one pass (core/cpu_rows) when nothing needs its gradient, as one autograd node
-// (core/train_rows) when something does, else libtorch's ops.
+// rms_norm in one pass (core/kernels/cpu_rows) when nothing needs its gradient, as one autograd node
+// (core/kernels/train_rows) when something does, else libtorch's ops.
 at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, KernelChoice kernels) {
   const bool weight_grad = weight.requires_grad() && c10::GradMode::is_enabled();
   if (kernels.without_grad && !weight_grad && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
@@ -72,7 +72,7 @@ at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double ep
   return rms_norm(x, weight, eps);
 }
 
-// x packed for core/prefill_gemm when that path applies (inference, f32, many rows), else empty.
+// x packed for core/kernels/prefill_gemm when that path applies (inference, f32, many rows), else empty.
 std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, KernelChoice kernels) {
   if (!kernels.without_grad || !PrefillRows::applies(x)) return std::nullopt;
   return PrefillRows(x);
@@ -89,7 +89,7 @@ std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::T
 }
 
 // act = silu(gate) * up, packed in the same pass when the prefill path applies; else one pass
-// of core/cpu_rows when no gradient is needed, one autograd node (core/train_rows) when one is.
+// of core/kernels/cpu_rows when no gradient is needed, one autograd node (core/kernels/train_rows) when one is.
 std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
                                               KernelChoice kernels, at::Tensor& act) {
   if (kernels.without_grad && PrefillRows::applies(gate) && PrefillRows::applies(up))
@@ -103,8 +103,8 @@ std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::
   return std::nullopt;
 }
 
-// RoPE on a projection's rows [B, T, heads * D] -> [B, heads, T, D]: one pass (core/cpu_rows),
-// one autograd node (core/train_rows) when training, else libtorch's ops.
+// RoPE on a projection's rows [B, T, heads * D] -> [B, heads, T, D]: one pass (core/kernels/cpu_rows),
+// one autograd node (core/kernels/train_rows) when training, else libtorch's ops.
 at::Tensor rope_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
                          const at::Tensor& sin, KernelChoice kernels) {
   if (kernels.without_grad && cpu_rows_apply(rows) && cos.scalar_type() == rows.scalar_type())
@@ -329,7 +329,7 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   if (adapter && adapter->layers.size() != weights_.layers.size())
     throw std::runtime_error("LoRA adapter has " + std::to_string(adapter->layers.size()) +
                              " layers, the model has " + std::to_string(weights_.layers.size()));
-  // one new token on the CPU: the whole step on raw pointers (core/cpu_decode)
+  // one new token on the CPU: the whole step on raw pointers (core/kernels/cpu_decode)
   if (fo.fast_cpu_decode && cache && !fo.training &&
       cpu_decode_applies(c, tokens, weights_, *cache, adapter))
     return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);

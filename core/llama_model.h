@@ -60,9 +60,9 @@ struct ForwardOptions {
   // log-softmax are then N rows instead of B * T.
   at::Tensor logit_rows;
   bool training = false;          // enables LoRA dropout
-  // One new token of batch 1 on the CPU with a cache and autograd off runs core/cpu_decode's
+  // One new token of batch 1 on the CPU with a cache and autograd off runs core/kernels/cpu_decode's
   // step (no libtorch op per layer), and many positions without autograd run the CPU kernels of
-  // core/prefill_gemm, cpu_rows and prefill_attention where they apply; false: always
+  // core/kernels/prefill_gemm, cpu_rows and prefill_attention where they apply; false: always
   // libtorch's ops (for comparison and tests).
   bool fast_cpu_decode = true;
 };

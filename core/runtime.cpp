@@ -11,7 +11,7 @@
 #include <malloc.h>
 #endif
 
-#include "core/cpu_block_cache.h"
+#include "core/kernels/cpu_block_cache.h"
 
 namespace tunedeck {
 

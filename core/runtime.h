@@ -10,7 +10,7 @@
 namespace tunedeck {
 
 // threads <= 0: every core. Returns the count in effect. The first call also makes
-// core/cpu_block_cache libtorch's CPU allocator (freed tensor blocks are reused, not unmapped).
+// core/kernels/cpu_block_cache libtorch's CPU allocator (freed tensor blocks are reused, not unmapped).
 int runtime_init(int threads);
 
 // Gives memory the process holds but no longer uses back to the system: the CPU block cache's
@@ -25,7 +25,7 @@ size_t dtype_size(c10::ScalarType dtype);
 bool cuda_available();
 // "libtorch 1.13, 2 threads, cpu only, OpenMP waits: GOMP_SPINCOUNT=1000" for logs and --json
 std::string runtime_description();
-// How libgomp's idle threads wait, from the variables it read at start-up (tui/launcher.cpp sets
+// How libgomp's idle threads wait, from the variables it read at start-up (cli/launcher.cpp sets
 // GOMP_SPINCOUNT when neither is set): "OpenMP waits: GOMP_SPINCOUNT=1000".
 std::string openmp_wait_description();
 

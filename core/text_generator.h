@@ -25,6 +25,7 @@ struct TextGenerationRequest {
 struct TextGenerationResult {
   std::string text;            // the generated text, stop string excluded
   StopReason stop_reason = StopReason::kEos;
+  std::vector<int> prompt_ids;  // the ids the model was given, BOS included (what it saw)
   int prompt_tokens = 0;
   int completion_tokens = 0;
   double prefill_ms = 0;

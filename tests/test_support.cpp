@@ -25,6 +25,22 @@ std::string shared_dir() { return env_or("TUNEDECK_SHARED_DIR", TUNEDECK_SHARED_
 std::string source_dir() { return env_or("TUNEDECK_SOURCE_DIR", TUNEDECK_SOURCE_DIR_DEFAULT); }
 std::string bin_dir() { return env_or("TUNEDECK_BIN_DIR", TUNEDECK_BIN_DIR_DEFAULT); }
 
+std::string stories_dir() { return shared_dir() + "/models/stories260k"; }
+std::string datebot_dir() { return source_dir() + "/etc/models/datebot"; }
+
+ScopedEnv::ScopedEnv(const std::string& name, const char* value) : name_(name) {
+  const char* old = std::getenv(name.c_str());
+  had_value_ = old != nullptr;
+  if (had_value_) old_value_ = old;
+  if (value) setenv(name.c_str(), value, 1);
+  else unsetenv(name.c_str());
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (had_value_) setenv(name_.c_str(), old_value_.c_str(), 1);
+  else unsetenv(name_.c_str());
+}
+
 ScratchDir::ScratchDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "tunedeck-test-XXXXXX").string();
   if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");

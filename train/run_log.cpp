@@ -111,7 +111,6 @@ RunLog::RunLog(const std::string& path)
 
 RunLog RunLog::open(const std::string& path) { return RunLog(path); }
 
-std::string RunLog::default_path() { return Memory::default_db_path(); }
 
 // ---- Writing --------------------------------------------------------------------------------
 

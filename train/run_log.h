@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/sqlite_db.h"
+#include "core/sqlite_db.h"
 
 namespace tunedeck {
 
@@ -73,8 +73,6 @@ class RunLog {
   // date. Throws SqliteError naming the file when it cannot be opened, is not a database, or
   // holds a run_log schema newer than this build knows.
   static RunLog open(const std::string& path);
-  // The database memory uses (Memory::default_db_path()).
-  static std::string default_path();
   // The run_log component's schema steps, oldest first (see SqliteDb::migrate).
   static std::vector<SqliteMigration> migrations();
 

@@ -17,8 +17,9 @@
 #include "core/atomic_file.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
-#include "core/machine_limits.h"
-#include "core/proc_stats.h"
+#include "core/paths.h"
+#include "core/stats/machine_limits.h"
+#include "core/stats/proc_stats.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
@@ -300,7 +301,7 @@ class Run {
   }
 
   void open_run_log() {
-    run_log_.emplace(RunLog::open(c_.db.empty() ? RunLog::default_path() : c_.db));
+    run_log_.emplace(RunLog::open(c_.db.empty() ? default_database_path() : c_.db));
     RunStart start;
     start.name = c_.name;
     start.method = c_.method;

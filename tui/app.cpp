@@ -15,10 +15,11 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/user_tool.h"
-#include "core/cpu_block_cache.h"
-#include "core/memory_accounting.h"
-#include "core/stats_sampler.h"
-#include "core/torch_memory.h"
+#include "core/paths.h"
+#include "core/kernels/cpu_block_cache.h"
+#include "core/stats/memory_accounting.h"
+#include "core/stats/stats_sampler.h"
+#include "core/stats/torch_memory.h"
 #include "train/run_log.h"
 #include "train/train_config.h"
 #include "tui/app_commands.h"
@@ -26,7 +27,6 @@
 #include "tui/app_monitor.h"
 #include "tui/app_screen.h"
 #include "tui/app_state.h"
-#include "tui/chat_engine.h"
 #include "tui/chat_worker.h"
 #include "tui/input_line.h"
 #include "tui/train_worker.h"
@@ -52,54 +52,6 @@ class WorkerSignalMask {
  private:
   sigset_t previous_;
 };
-
-// $XDG_STATE_HOME/tunedeck/tunedeck.log, else ~/.local/state/tunedeck/tunedeck.log.
-std::string log_file_path() {
-  const char* state_home = std::getenv("XDG_STATE_HOME");
-  if (state_home != nullptr && state_home[0] == '/')
-    return std::string(state_home) + "/tunedeck/tunedeck.log";
-  const char* home = std::getenv("HOME");
-  return std::string(home != nullptr && home[0] != '\0' ? home : "/tmp") +
-         "/.local/state/tunedeck/tunedeck.log";
-}
-
-// The same history file as `tunedeck chat --plain`: $XDG_DATA_HOME/tunedeck/history, else
-// ~/.local/share/tunedeck/history.
-std::string history_file_path() {
-  const char* data_home = std::getenv("XDG_DATA_HOME");
-  if (data_home != nullptr && data_home[0] == '/')
-    return std::string(data_home) + "/tunedeck/history";
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] != '\0') return std::string(home) + "/.local/share/tunedeck/history";
-  return "";
-}
-
-template <typename T, typename U>
-void override_with(T& setting, const std::optional<U>& flag) {
-  if (flag) setting = static_cast<T>(*flag);
-}
-
-// Flags win over every config layer (as in tui/agent_setup.cpp, whose AgentSetup the app cannot
-// use: it needs a model at start and hides the generator the app swaps adapters on).
-AppConfig config_with_flags(const AgentFlags& flags) {
-  AppConfig config = app_config_load(flags.config_file);
-  override_with(config.model.path, flags.model);
-  override_with(config.model.adapter, flags.adapter);
-  override_with(config.model.device, flags.device);
-  override_with(config.model.dtype, flags.dtype);
-  override_with(config.model.threads, flags.threads);
-  override_with(config.memory.db, flags.db);
-  override_with(config.agent.template_name, flags.chat_template);
-  override_with(config.agent.max_steps, flags.max_steps);
-  override_with(config.sampling.temperature, flags.temperature);
-  override_with(config.sampling.top_k, flags.top_k);
-  override_with(config.sampling.top_p, flags.top_p);
-  override_with(config.sampling.min_p, flags.min_p);
-  override_with(config.sampling.repeat_penalty, flags.repeat_penalty);
-  override_with(config.sampling.max_new_tokens, flags.max_new_tokens);
-  override_with(config.sampling.seed, flags.seed);
-  return config;
-}
 
 std::vector<std::string> tool_names_of(const AppConfig& config) {
   ToolRegistry tools;
@@ -133,7 +85,7 @@ bool same_folder(const std::string& a, const std::string& b) {
 
 class App {
  public:
-  explicit App(const AgentFlags& flags);
+  explicit App(const SessionFlags& flags);
   int run();
 
  private:
@@ -171,8 +123,8 @@ class App {
   bool quit_ = false;
 };
 
-App::App(const AgentFlags& flags)
-    : config_(config_with_flags(flags)),
+App::App(const SessionFlags& flags)
+    : config_(session_config(flags)),
       session_name_(flags.session.value_or("default")),
       tool_names_(tool_names_of(config_)) {}
 
@@ -196,7 +148,7 @@ void App::start_workers() {
   chat_->set_threads(cores());
   chat_->start();
   train_ = std::make_unique<TrainWorker>(events_);
-  monitor_ = std::make_unique<AppMonitor>(*sampler_, RunLog::default_path(), events_);
+  monitor_ = std::make_unique<AppMonitor>(*sampler_, app_config_db_path(config_), events_);
   monitor_->start();
 }
 
@@ -216,9 +168,9 @@ void App::welcome() {
 }
 
 int App::run() {
-  screen_ = std::make_unique<AppScreen>(log_file_path());
+  screen_ = std::make_unique<AppScreen>(app_log_path());
   input_ = std::make_unique<InputLine>(
-      "> ", history_file_path(), [this](const std::string& before, const std::string& word) {
+      "> ", line_history_path(), [this](const std::string& before, const std::string& word) {
         return app_command_complete(before, word, tool_names_);
       });
   start_workers();
@@ -445,7 +397,7 @@ void App::handle_app_command(const AppCommand& command) {
         const ModelStatus& model = state_.status.model;
         state_.add_notice(model.loaded ? "model " + model.path + " (" + model.device + " " +
                                              model.dtype + ", template " + model.template_name + ")"
-                                       : chat_engine_no_model_hint());
+                                       : no_model_hint());
       } else {
         chat_->load_model(command.argument);
       }
@@ -515,7 +467,8 @@ void App::start_training(const std::string& path) {
   const int train_threads = std::max(1, cores() / 2);
   chat_->set_threads(std::max(1, cores() - train_threads));
   training_split_ = true;
-  monitor_->set_run_log(config.db.empty() ? RunLog::default_path() : config.db);
+  if (config.db.empty()) config.db = app_config_db_path(config_);  // the log the app watches
+  monitor_->set_run_log(config.db);
   state_.follow_in_process_training = true;
   const std::string name = config.name;
   {
@@ -530,7 +483,7 @@ void App::start_training(const std::string& path) {
 
 }  // namespace
 
-int run_app(const AgentFlags& flags) {
+int run_app(const SessionFlags& flags) {
   App app(flags);
   return app.run();
 }

@@ -4,15 +4,15 @@
 // into AppState and redraws what changed at most ~30 times a second. Generation
 // (tui/chat_worker), training (tui/train_worker), the stats sampler and the run log watcher
 // (tui/app_monitor) run on their own threads and never wait on drawing.
-// Not the plain REPL (tui/plain_repl.h). Thread rules: run_app() on the main thread.
+// Not the plain REPL (cli/plain_repl.h). Thread rules: run_app() on the main thread.
 #pragma once
-#include "tui/agent_setup.h"
+#include "session/chat_session.h"
 
 namespace tunedeck {
 
 // Runs the app until the user leaves; returns the exit status. The model comes from --model or
 // the config's [model] path; without one the app opens anyway and says how to load one.
 // Throws std::runtime_error when stdin/stdout is not a terminal or the config is broken.
-int run_app(const AgentFlags& flags);
+int run_app(const SessionFlags& flags);
 
 }  // namespace tunedeck

@@ -1,7 +1,7 @@
 // The app's own slash commands (/model, /adapter, /train ..., /quit) as parsed requests, their
 // help lines, and what Tab completes at each place of a command line (command names, tool
 // names, sub-commands, paths). The chat's commands (/help, /tools, /tool, ...) are
-// tui/chat_commands; the app runs its own on the UI thread by handing them to the workers.
+// session/chat_commands; the app runs its own on the UI thread by handing them to the workers.
 // Pure functions: any thread.
 #pragma once
 #include <string>

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "agent/agent_loop.h"
-#include "core/stats_snapshot.h"
+#include "core/stats/stats_snapshot.h"
 #include "train/run_log.h"
 #include "train/trainer.h"
 

@@ -1,7 +1,7 @@
 // The app's watcher thread: every interval it copies the stats sampler's history and reads the
 // run log (the newest runs; new metrics of the watched run, whichever process writes them) and
 // posts what changed as events. The UI thread never waits on sqlite or the sampler.
-// Not the stats sampler (core/stats_sampler.h) nor the run log (train/run_log.h).
+// Not the stats sampler (core/stats/stats_sampler.h) nor the run log (train/run_log.h).
 // Thread rules: public methods from any thread; the run log connection lives on the thread.
 #pragma once
 #include <chrono>
@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/stats_sampler.h"
+#include "core/stats/stats_sampler.h"
 #include "tui/app_event_queue.h"
 
 namespace tunedeck {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "tui/agent_printer.h"
+#include "session/agent_printer.h"
 #include "tui/app_events.h"
 #include "tui/chart.h"
 #include "tui/pane_layout.h"

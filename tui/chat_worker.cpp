@@ -2,8 +2,12 @@
 
 #include <thread>
 
+#include "core/generator.h"
+#include "core/llama_model.h"
+#include "core/lora.h"
 #include "core/runtime.h"
-#include "tui/chat_engine.h"
+#include "core/stats/torch_memory.h"
+#include "session/chat_session.h"
 
 namespace tunedeck {
 
@@ -72,14 +76,14 @@ void ChatWorker::post_busy(const std::string& text) {
   events_.push(std::move(event));
 }
 
-// The thread: the engine is made here (its database connection belongs to this thread), then
+// The thread: the session is made here (its database connection belongs to this thread), then
 // jobs run in order until the worker is destroyed. Exceptions end at each job: they become
 // notices (an exception leaving a thread would end the program).
 void ChatWorker::run() {
-  std::unique_ptr<ChatEngine> engine;
+  std::unique_ptr<ChatSession> session;
   try {
     runtime_init(threads_);
-    engine = std::make_unique<ChatEngine>(config_, session_name_, accounting_);
+    session = std::make_unique<ChatSession>(config_, session_name_);
   } catch (const std::exception& e) {
     post_notice(std::string("the chat cannot start: ") + e.what(), false);
     post_busy("");
@@ -100,7 +104,7 @@ void ChatWorker::run() {
     }
     runtime_init(threads_);  // this thread's share of the cores (see App: the thread split)
     try {
-      run_job(*engine, job);
+      run_job(*session, job);
     } catch (const std::exception& e) {
       post_busy("");
       post_notice(std::string("error: ") + e.what(), false);
@@ -110,73 +114,81 @@ void ChatWorker::run() {
   loaded_ = LoadedModel{};
 }
 
-void ChatWorker::run_job(ChatEngine& engine, const Job& job) {
+void ChatWorker::run_job(ChatSession& session, const Job& job) {
   switch (job.kind) {
     case JobKind::kStartUp:
-      publish_model(engine);
+      publish_model(session);
       if (!config_.model.path.empty()) {
-        load_on_thread(engine, config_.model.path);
-        if (!config_.model.adapter.empty() && engine.has_model()) {
-          const std::string warning = engine.set_adapter(config_.model.adapter);
+        load_on_thread(session, config_.model.path);
+        if (!config_.model.adapter.empty() && session.has_model()) {
+          const std::string warning = session.set_adapter(config_.model.adapter);
           if (!warning.empty()) post_notice("warning: " + warning, false);
-          publish_model(engine);
+          report_memory(session);
+          publish_model(session);
         }
       }
       break;
     case JobKind::kAsk:
-      ask_on_thread(engine, job.text);
+      ask_on_thread(session, job.text);
       break;
     case JobKind::kCommand: {
-      ChatCommandOutput output = engine.commands().run(job.text);
+      ChatCommandOutput output = session.commands().run(job.text);
       if (output.ok && job.text.rfind("/help", 0) == 0) output.text += extra_help_;
       if (!output.text.empty()) post_notice(output.text, output.ok);
       break;
     }
     case JobKind::kLoadModel:
-      load_on_thread(engine, job.text);
+      load_on_thread(session, job.text);
       break;
     case JobKind::kSetAdapter: {
-      const std::string warning = engine.set_adapter(job.text);
+      const std::string warning = session.set_adapter(job.text);
+      report_memory(session);
       post_notice(job.text.empty() ? "adapter removed: the base model answers"
                                    : "adapter " + job.text + " applied (base weights kept)",
                   true);
       if (!warning.empty()) post_notice("warning: " + warning, false);
-      publish_model(engine);
+      publish_model(session);
       break;
     }
   }
 }
 
-void ChatWorker::load_on_thread(ChatEngine& engine, const std::string& path) {
+void ChatWorker::load_on_thread(ChatSession& session, const std::string& path) {
   post_busy("loading " + path);
   try {
-    engine.load_model(path);
+    session.load_model(path);
   } catch (const std::exception& e) {
     post_busy("");
     post_notice("cannot load model " + path + ": " + e.what(), false);
     return;
   }
   post_busy("");
-  post_notice("model " + path + " loaded (template " + engine.status().template_name + ")", true);
-  publish_model(engine);
+  post_notice("model " + path + " loaded (template " + session.chat_template().name() + ")", true);
+  report_memory(session);
+  publish_model(session);
   release_freed_memory();  // the previous model's own copies of its weights, if nothing holds it
 }
 
-void ChatWorker::publish_model(ChatEngine& engine) {
+void ChatWorker::publish_model(ChatSession& session) {
   AppEvent event;
   event.kind = AppEventKind::kModelChanged;
-  event.model = engine.status();
+  event.model.loaded = session.has_model();
+  event.model.path = session.model_path();
+  event.model.adapter = session.adapter_path();
+  event.model.device = session.config().model.device;
+  event.model.dtype = session.config().model.dtype;
+  event.model.template_name = session.chat_template().name();
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    loaded_ = LoadedModel{engine.model(), event.model.path, event.model.device, event.model.dtype};
+    loaded_ = LoadedModel{session.model(), event.model.path, event.model.device, event.model.dtype};
   }
   events_.push(std::move(event));
 }
 
-void ChatWorker::ask_on_thread(ChatEngine& engine, const std::string& question) {
-  if (!engine.has_model()) {
+void ChatWorker::ask_on_thread(ChatSession& session, const std::string& question) {
+  if (!session.has_model()) {
     // Not through the loop: the question would be stored without an answer.
-    post_notice(chat_engine_no_model_hint(), false);
+    post_notice(no_model_hint(), false);
     return;
   }
   AppEvent started;
@@ -184,7 +196,7 @@ void ChatWorker::ask_on_thread(ChatEngine& engine, const std::string& question) 
   started.text = question;
   events_.push(std::move(started));
 
-  const AgentTurnResult turn = engine.loop().run_turn(
+  const AgentTurnResult turn = session.loop().run_turn(
       question,
       [this](const AgentEvent& agent_event) {
         AppEvent event;
@@ -193,14 +205,23 @@ void ChatWorker::ask_on_thread(ChatEngine& engine, const std::string& question) 
         events_.push(std::move(event));
       },
       &cancel_);
-  engine.commands().remember_turn(turn);
-  engine.report_memory();
+  session.commands().remember_turn(turn);
+  report_memory(session);
 
   AppEvent finished;
   finished.kind = AppEventKind::kTurnFinished;
   if (turn.generate_ms > 0)
     finished.tokens_per_s = turn.completion_tokens / (turn.generate_ms / 1000.0);
   events_.push(std::move(finished));
+}
+
+void ChatWorker::report_memory(const ChatSession& session) {
+  if (!session.has_model()) return;
+  memory_account_model(accounting_, *session.model());
+  memory_account_kv_cache(accounting_, "chat", session.kv_cache_bytes());
+  const auto adapter = session.adapter();
+  if (adapter) memory_account_lora(accounting_, "chat adapter", *adapter);
+  else accounting_.remove(MemoryCategory::kLora, "chat adapter");
 }
 
 }  // namespace tunedeck

@@ -1,7 +1,7 @@
-// The app's generation thread: runs the ChatEngine (questions through the agent loop, slash
+// The app's generation thread: runs the ChatSession (questions through the agent loop, slash
 // commands, /model and /adapter) one job at a time and posts what happens as AppEvents. The UI
 // thread queues jobs and never waits for one; Esc cancels the running answer.
-// Not the engine itself (tui/chat_engine.h) and not drawing. Thread rules: every public method
+// Not the session itself (session/chat_session.h) and not drawing. Thread rules: every public method
 // may be called from any thread; the engine lives and dies on the worker thread.
 #pragma once
 #include <atomic>
@@ -12,14 +12,14 @@
 #include <string>
 #include <thread>
 
-#include "agent/app_config.h"
-#include "core/memory_accounting.h"
+#include "session/app_config.h"
+#include "core/stats/memory_accounting.h"
 #include "tui/app_event_queue.h"
 
 namespace tunedeck {
 
 class LlamaModel;  // core/llama_model.h
-class ChatEngine;  // tui/chat_engine.h
+class ChatSession;  // session/chat_session.h
 
 // The model the chat holds, for a training job that may share its weights.
 struct LoadedModel {
@@ -59,10 +59,11 @@ class ChatWorker {
   };
   void queue(JobKind kind, const std::string& text);
   void run();  // the thread's body
-  void run_job(ChatEngine& engine, const Job& job);
-  void ask_on_thread(ChatEngine& engine, const std::string& question);
-  void load_on_thread(ChatEngine& engine, const std::string& path);
-  void publish_model(ChatEngine& engine);  // status bar and loaded_
+  void run_job(ChatSession& session, const Job& job);
+  void ask_on_thread(ChatSession& session, const std::string& question);
+  void load_on_thread(ChatSession& session, const std::string& path);
+  void publish_model(ChatSession& session);  // status bar and loaded_
+  void report_memory(const ChatSession& session);  // model, KV cache and adapter bytes
   void post_notice(const std::string& text, bool ok);
   void post_busy(const std::string& text);
 

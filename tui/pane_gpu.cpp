@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "core/stats_format.h"
+#include "core/stats/stats_format.h"
 #include "tui/chart.h"
 #include "tui/text_layout.h"
 

@@ -317,22 +317,6 @@ TEST(MemorySchema, MisnumberedMigrationListIsAProgrammingError) {
   EXPECT_THROW(db.migrate("thing", {{2, "skips one", "SELECT 1;"}}), std::logic_error);
 }
 
-TEST(MemoryPaths, DefaultPathFollowsXdgDataHomeThenHome) {
-  const char* old_xdg = std::getenv("XDG_DATA_HOME");
-  const char* old_home = std::getenv("HOME");
-  const std::string saved_xdg = old_xdg ? old_xdg : "";
-  const std::string saved_home = old_home ? old_home : "";
-  setenv("XDG_DATA_HOME", "/data/me", 1);
-  setenv("HOME", "/home/me", 1);
-  EXPECT_EQ(Memory::default_db_path(), "/data/me/tunedeck/tunedeck.db");
-  unsetenv("XDG_DATA_HOME");
-  EXPECT_EQ(Memory::default_db_path(), "/home/me/.local/share/tunedeck/tunedeck.db");
-  unsetenv("HOME");
-  EXPECT_THROW(Memory::default_db_path(), std::runtime_error);
-  if (old_xdg) setenv("XDG_DATA_HOME", saved_xdg.c_str(), 1);
-  if (old_home) setenv("HOME", saved_home.c_str(), 1);
-}
-
 // ---- prompt budget (one token per character) ------------------------------------------------
 
 ChatMessage msg(const std::string& role, int length, char fill) {

@@ -1,8 +1,8 @@
-// The fast CPU decode step (core/cpu_decode) against libtorch's path of LlamaModel::forward
+// The fast CPU decode step (core/kernels/cpu_decode) against libtorch's path of LlamaModel::forward
 // (ForwardOptions::fast_cpu_decode = false): the logits at every decode position and the K/V it
 // writes into the cache, in f32 and bf16, on a GQA model with an untied head and rope_theta
 // 500000, with llama3 RoPE scaling, past the RoPE table, with LoRA; when it must not run; threads.
-#include "core/cpu_decode.h"
+#include "core/kernels/cpu_decode.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>

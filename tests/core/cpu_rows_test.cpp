@@ -1,7 +1,7 @@
-// core/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and bf16,
+// core/kernels/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and bf16,
 // over widths that leave each remainder of the 16-value steps, and RoPE into heads (a whole
 // model: tests/core/forward_paths_test). Skipped without AVX-512.
-#include "core/cpu_rows.h"
+#include "core/kernels/cpu_rows.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // LoRA dropout's mask: the kept share is 1 - p, kept values are scaled by 1 / (1 - p), the mask
 // repeats for a seed and differs across seeds, does not depend on the thread count, and the
 // gradient through it is the mask.
-#include "core/dropout_mask.h"
+#include "core/kernels/dropout_mask.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>

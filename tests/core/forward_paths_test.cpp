@@ -1,4 +1,4 @@
-// A whole model through tunedeck's CPU kernels for many rows (core/prefill_gemm, cpu_rows,
+// A whole model through tunedeck's CPU kernels for many rows (core/kernels/prefill_gemm, cpu_rows,
 // prefill_attention, train_rows) against the same model with fast_cpu_decode = false (libtorch's
 // ops throughout): f32 and bf16 prefill logits, and a LoRA training step's loss and gradients.
 // A small GQA Llama (8 heads, 2 kv heads, head_dim 16, so attention's kernel applies too).
@@ -6,7 +6,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "core/cpu_rows.h"
+#include "core/kernels/cpu_rows.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 

@@ -1,6 +1,6 @@
 // What the benches say about the BLAS under libtorch: OpenBLAS's version and kernels, who chose
 // them, and the warning when the kernels leave out the CPU's AVX-512.
-#include "core/machine_limits.h"
+#include "core/stats/machine_limits.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // Every matrix-vector kernel variant this CPU can run (AVX-512, AVX2+FMA, portable) against a
 // double-precision reference, over row counts that leave each remainder of the four-row blocks
 // and column counts that leave each remainder of the vector loops.
-#include "core/matvec_kernels.h"
+#include "core/kernels/matvec_kernels.h"
 
 #include <c10/util/BFloat16.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "core/memory_accounting.h"
+#include "core/stats/memory_accounting.h"
 
 #include <gtest/gtest.h>
 

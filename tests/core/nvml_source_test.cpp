@@ -1,5 +1,5 @@
 // NvmlSource against the fake libnvidia-ml.so.1 builds (tests/core/fake_nvml.c holds the values).
-#include "core/nvml_source.h"
+#include "core/stats/nvml_source.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
-// core/prefill_attention against causal attention written with libtorch's ops (kv heads repeated
+// core/kernels/prefill_attention against causal attention written with libtorch's ops (kv heads repeated
 // for grouped queries, a -inf mask past each query's position): f32 and bf16, with and without
 // cached positions before the new ones, keys as views into a larger cache. Skipped without AVX-512.
-#include "core/prefill_attention.h"
+#include "core/kernels/prefill_attention.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/cpu_rows.h"
+#include "core/kernels/cpu_rows.h"
 
 namespace tunedeck {
 namespace {

@@ -1,8 +1,8 @@
-// core/prefill_gemm against a double-precision reference over shapes that leave each remainder:
+// core/kernels/prefill_gemm against a double-precision reference over shapes that leave each remainder:
 // rows of x past the 32-row panels (and panels of 16 or fewer), rows of W past the 12- and
 // 4-row tiles, depths past the 1,024-k blocks; then when it applies (a whole model's prefill:
 // tests/core/forward_paths_test). Skipped where the CPU has no AVX-512 (the path is off there).
-#include "core/prefill_gemm.h"
+#include "core/kernels/prefill_gemm.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>

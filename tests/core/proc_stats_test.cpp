@@ -1,4 +1,4 @@
-#include "core/proc_stats.h"
+#include "core/stats/proc_stats.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// core/roofline against hand-computed counts on a tiny config, and against the parameter count
+// core/stats/roofline against hand-computed counts on a tiny config, and against the parameter count
 // from core/model_config (an independent sum of the same weights).
-#include "core/roofline.h"
+#include "core/stats/roofline.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/stats_format.h"
+#include "core/stats/stats_format.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // StatsSampler with the fake libnvidia-ml.so.1 (tests/core/fake_nvml.c holds the values).
-#include "core/stats_sampler.h"
+#include "core/stats/stats_sampler.h"
 
 #include <gtest/gtest.h>
 

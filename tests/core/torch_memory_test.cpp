@@ -1,7 +1,7 @@
 // Memory accounting against real tensors: stories260k's weights in f32 and bf16 (tied head once),
 // a random untied model, a KV cache and a LoRA adapter, each checked against sizes computed by
 // hand from the shapes; and the CUDA allocator figures (unavailable in a CPU build).
-#include "core/torch_memory.h"
+#include "core/stats/torch_memory.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>

@@ -1,12 +1,12 @@
-// core/train_rows against libtorch's autograd through LlamaModel's RMSNorm, SwiGLU, RoPE ops: the
+// core/kernels/train_rows against libtorch's autograd through LlamaModel's RMSNorm, SwiGLU, RoPE ops: the
 // outputs and every gradient, over widths that leave each remainder of the 16-value steps; no
 // weight gradient when the norm's weight is frozen (LoRA). Skipped without AVX-512.
-#include "core/train_rows.h"
+#include "core/kernels/train_rows.h"
 
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "core/cpu_rows.h"
+#include "core/kernels/cpu_rows.h"
 #include "core/model_config.h"
 #include "core/rope.h"
 

@@ -366,10 +366,6 @@ TEST_F(RunLogTest, SharesTheFileWithMemory) {
   EXPECT_EQ(RunLog::open(db_path()).list_runs().size(), 1u);
 }
 
-TEST_F(RunLogTest, DefaultPathIsMemorysDatabase) {
-  EXPECT_EQ(RunLog::default_path(), Memory::default_db_path());
-}
-
 TEST_F(RunLogTest, RefusesASchemaNewerThanItKnows) {
   RunLog::open(db_path());
   {

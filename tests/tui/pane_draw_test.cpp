@@ -215,7 +215,7 @@ TEST_F(PaneDraw, GpuPaneOnACpuBoxSaysWhyAndShowsAbsentFieldsAsNA) {
   EXPECT_EQ(rows()[2], "RSS N/A");
   EXPECT_EQ(rows()[3], "model 0 B  KV 0 B");
 
-  state.stats[0].cpu_cache.installed = true;  // tunedeck's CPU allocator (core/cpu_block_cache)
+  state.stats[0].cpu_cache.installed = true;  // tunedeck's CPU allocator (core/kernels/cpu_block_cache)
   state.stats[0].cpu_cache.live_bytes = 402653184;
   state.stats[0].cpu_cache.cached_bytes = 100663296;
   pane_gpu_draw(window(6, 44), state, false);

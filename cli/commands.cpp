@@ -1,0 +1,39 @@
+#include "cli/commands.h"
+
+namespace tunedeck {
+
+// Defined in tui/cmd_<name>.cpp.
+extern const Command kGenerateCommand;
+extern const Command kToolsCommand;
+extern const Command kToolCommand;
+extern const Command kStatsCommand;
+extern const Command kTrainCommand;
+extern const Command kTokenizerCommand;
+extern const Command kEvalCommand;
+extern const Command kRunsCommand;
+extern const Command kAskCommand;
+extern const Command kChatCommand;
+extern const Command kAppCommand;  // the full-screen app
+extern const Command kDataCommand;
+extern const Command kBenchCommand;
+
+const std::vector<const Command*>& all_commands() {
+  static const std::vector<const Command*> commands = {
+      &kGenerateCommand,
+      &kToolsCommand,
+      &kToolCommand,
+      &kStatsCommand,
+      &kTrainCommand,
+      &kTokenizerCommand,
+      &kEvalCommand,
+      &kRunsCommand,
+      &kAskCommand,
+      &kChatCommand,
+      &kAppCommand,
+      &kDataCommand,
+      &kBenchCommand,
+  };
+  return commands;
+}
+
+}  // namespace tunedeck
