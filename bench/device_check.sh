@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/device_check.sh: issue 8's GPU check as one short script for a lent GPU machine (the
+# bench/device_check.sh: the GPU check as one short script for a lent GPU machine (the
 # `run` tool, with carry ["build/gpu-deps", "build/gpu-shared"]: bench/pack_gpu_deps.sh makes the
 # first; the second is a copy of ../shared/models/stories260k, since ../shared does not travel). It
 #  1. builds tunedeck against the machine's CUDA libtorch (python3's torch 2.x),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench/torch_greedy.py: the plain-PyTorch baseline issue 8 compares tunedeck against. An eager
+"""bench/torch_greedy.py: the plain-PyTorch baseline the decode bench compares tunedeck against. An eager
 Llama greedy loop (KV cache, one token per step, torch ops only, no compile) on a Hugging Face
 folder's safetensors, timing prefill and decode the way `tunedeck bench` does: random prompt ids
 (fixed seed), the full --new-tokens, each step's argmax read back (a real loop waits for it).

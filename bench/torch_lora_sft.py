@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""bench/torch_lora_sft.py: the plain-PyTorch baseline for issue 8's LoRA target. An eager Llama
+"""bench/torch_lora_sft.py: the plain-PyTorch baseline for the LoRA training target. An eager Llama
 LoRA SFT step in Python (the way a peft/TRL loop runs it on a CPU: frozen f32 weights, LoRA r on
 q,k,v,o,gate,up,down with alpha 2r, causal attention, cross-entropy on every position, backward,
 grad-norm clip 1.0, AdamW), timed on the shape of a Hugging Face folder's config.json with random

@@ -3,7 +3,7 @@
 // signals and terminal, nothing left in between. It links no libtorch, so this costs about a
 // millisecond, not a second start of libtorch (0.8 s here). Not for options: the engine parses
 // every argument. Why: with libgomp's default (spin 300,000 times before sleeping), two tunedeck
-// processes on the same cores spin in each other's time slices (bench/RESULTS.md, stop 17).
+// processes on the same cores spin in each other's time slices (bench/RESULTS.md, "Two tunedeck processes on the same cores").
 #include <linux/limits.h>
 #include <unistd.h>
 

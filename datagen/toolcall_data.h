@@ -1,4 +1,4 @@
-// Synthetic tool-call conversations for the shipped date agent (datebot, issue 7): questions in
+// Synthetic tool-call conversations for the shipped date agent (datebot): questions in
 // Korean and English (datagen/toolcall_phrasing.h), tool calls and results from the real built-in
 // tools, final answers phrased from those results; written as seed-001 CSV rows or chat JSONL.
 // Reproducible: the same options give the same bytes on every platform (no clock, no std
