@@ -2,13 +2,14 @@
 
 namespace tunedeck {
 
-// Defined in tui/cmd_<name>.cpp.
+// Defined in cli/cmd_<name>.cpp.
 extern const Command kGenerateCommand;
 extern const Command kToolsCommand;
 extern const Command kToolCommand;
 extern const Command kStatsCommand;
 extern const Command kTrainCommand;
 extern const Command kTokenizerCommand;
+extern const Command kTokenizeCommand;
 extern const Command kEvalCommand;
 extern const Command kRunsCommand;
 extern const Command kAskCommand;
@@ -24,6 +25,7 @@ const std::vector<const Command*>& all_commands() {
       &kToolCommand,
       &kStatsCommand,
       &kTrainCommand,
+      &kTokenizeCommand,
       &kTokenizerCommand,
       &kEvalCommand,
       &kRunsCommand,

@@ -1,5 +1,7 @@
 #include "core/tokenizer.h"
 
+#include "core/tokenizer_json/hf_tokenizer.h"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -158,11 +160,28 @@ std::unique_ptr<Tokenizer> tokenizer_load_file(const std::string& model_path) {
   return std::make_unique<Tokenizer>(std::move(backend), s);
 }
 
+// tokenizer.json: the post-processor says whether BOS goes first, unless tokenizer_config.json
+// sets add_bos_token itself.
+std::unique_ptr<Tokenizer> load_tokenizer_json(const std::string& model_dir, const std::string& path) {
+  std::unique_ptr<tokenizer_json::HfTokenizer> backend = tokenizer_json::HfTokenizer::load(path);
+  SpecialTokens special = tokenizer_read_special_tokens(model_dir, *backend);
+  const json config = read_json_if_present(fs::path(model_dir) / "tokenizer_config.json");
+  if (!(config.is_object() && config.contains("add_bos_token") && config["add_bos_token"].is_boolean()))
+    special.add_bos = !backend->prefix_ids().empty();
+  if (!(config.is_object() && config.contains("add_eos_token") && config["add_eos_token"].is_boolean()))
+    special.add_eos = !backend->suffix_ids().empty();
+  if (special.bos_id < 0 && !backend->prefix_ids().empty()) special.bos_id = backend->prefix_ids().front();
+  return std::make_unique<Tokenizer>(std::move(backend), special);
+}
+
 std::unique_ptr<Tokenizer> tokenizer_load_dir(const std::string& model_dir) {
   const std::string path = (fs::path(model_dir) / "tokenizer.model").string();
+  const std::string json_path = (fs::path(model_dir) / "tokenizer.json").string();
+  if (!fs::exists(path) && fs::exists(json_path)) return load_tokenizer_json(model_dir, json_path);
   if (!fs::exists(path))
-    throw std::runtime_error(path + ": tokenizer model not found (tunedeck reads sentencepiece "
-                             "tokenizer.model; tokenizer.json-only models are not supported yet)");
+    throw std::runtime_error(path + " not found, nor " + json_path +
+                             " (tunedeck reads a sentencepiece tokenizer.model or a Hugging Face "
+                             "tokenizer.json)");
   std::string error;
   TokenizerBackend* raw = sentencepiece_module().open(&path, &error);
   if (!raw) throw std::runtime_error(path + ": cannot load sentencepiece model: " + error);

@@ -58,8 +58,9 @@ class Tokenizer {
   SpecialTokens special_;
 };
 
-// Loads <dir>/tokenizer.model plus the special-token rules of the folder. Throws with the path
-// and what is wrong (missing file, unreadable model, module not found).
+// Loads <dir>/tokenizer.model (sentencepiece), else <dir>/tokenizer.json (Hugging Face BPE), plus
+// the special-token rules of the folder. Throws with the path and what is wrong (missing file,
+// unreadable or malformed model, module not found).
 std::unique_ptr<Tokenizer> tokenizer_load_dir(const std::string& model_dir);
 // Loads just a sentencepiece .model file with its own special ids.
 std::unique_ptr<Tokenizer> tokenizer_load_file(const std::string& model_path);
