@@ -27,6 +27,7 @@ BpeModel::BpeModel(const json& model) {
     throw std::invalid_argument("model.type '" + type + "' is not supported (tunedeck reads BPE)");
   if (!model.contains("vocab") || !model["vocab"].is_object())
     throw std::invalid_argument("model.vocab is missing or not an object");
+  vocab_.reserve(model["vocab"].size());
   for (const auto& [token, id] : model["vocab"].items()) {
     if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > INT32_MAX)
       throw std::invalid_argument("model.vocab['" + token + "'] is not a non-negative id");

@@ -17,6 +17,13 @@ constexpr int64_t kMaxIdsPastVocabulary = 1 << 20;
 bool is_word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+// file[key] without copying it (json::value copies, and the vocabulary and merges are large).
+const json& field(const json& file, const char* key) {
+  static const json null;
+  const auto it = file.find(key);
+  return it == file.end() ? null : *it;
+}
+
 json read_json_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw std::runtime_error(path + ": cannot open tokenizer.json");
@@ -42,22 +49,23 @@ std::unique_ptr<HfTokenizer> HfTokenizer::load(const std::string& path) {
 }
 
 HfTokenizer::HfTokenizer(const json& file)
-    : model_(std::make_unique<BpeModel>(file.value("model", json()))),
-      normalizer_(file.value("normalizer", json())),
-      pre_tokenizer_(file.value("pre_tokenizer", json())),
-      decoder_(file.value("decoder", json())) {
+    : model_(std::make_unique<BpeModel>(field(file, "model"))),
+      normalizer_(field(file, "normalizer")),
+      pre_tokenizer_(field(file, "pre_tokenizer")),
+      decoder_(field(file, "decoder")) {
   for (const auto& [token, id] : model_->vocab()) {
     if (static_cast<size_t>(id) >= pieces_.size()) pieces_.resize(id + 1);
     pieces_[id] = token;
   }
-  read_added_tokens(file.value("added_tokens", json::array()));
-  read_post_processor(file.value("post_processor", json()));
+  read_added_tokens(field(file, "added_tokens"));
+  read_post_processor(field(file, "post_processor"));
 }
 
 void HfTokenizer::read_added_tokens(const json& added) {
+  trie_.emplace_back();
+  if (added.is_null()) return;
   if (!added.is_array()) throw std::invalid_argument("added_tokens is not an array");
   const int64_t limit = static_cast<int64_t>(model_->vocab().size()) + kMaxIdsPastVocabulary;
-  trie_.emplace_back();
   for (size_t i = 0; i < added.size(); ++i) {
     const json& entry = added[i];
     const std::string where = "added_tokens[" + std::to_string(i) + "]";
