@@ -41,6 +41,7 @@ class JinjaTemplate {
   const std::string& name() const { return name_; }
 
  private:
+  JinjaTemplate() = default;  // only parse() makes one: a template always has a tree
   std::string name_;
   std::shared_ptr<const jinja::Template> tree_;
 };
