@@ -17,6 +17,7 @@ extern const Command kChatCommand;
 extern const Command kAppCommand;  // the full-screen app
 extern const Command kDataCommand;
 extern const Command kBenchCommand;
+extern const Command kTemplateCommand;
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
@@ -34,6 +35,7 @@ const std::vector<const Command*>& all_commands() {
       &kAppCommand,
       &kDataCommand,
       &kBenchCommand,
+      &kTemplateCommand,
   };
   return commands;
 }
