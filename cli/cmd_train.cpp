@@ -2,7 +2,6 @@
 // terminal a progress line is redrawn in place; otherwise one line per logged step; --json prints
 // one JSON object per event and a final outcome object. Ctrl-C stops after the current step, saves
 // a checkpoint and the adapter/model so far.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +13,7 @@
 #include "train/train_config.h"
 #include "train/trainer.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -35,9 +35,6 @@ const char kUsage[] =
     "  --db FILE    run log database (default: ~/.local/share/tunedeck/tunedeck.db)\n"
     "\n"
     "Ctrl-C stops after the current step and saves what was trained so far.\n";
-
-std::atomic<bool> g_cancel{false};  // set by SIGINT
-void on_sigint(int) { g_cancel = true; }
 
 std::string duration_text(double seconds) {
   if (!(seconds >= 0) || std::isinf(seconds)) return "?";
@@ -85,13 +82,10 @@ int run_train(CliArgs& args) {
   if (db) config.db = *db;
   if (steps) config.steps = *steps;
 
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigaction(SIGINT, &action, nullptr);
   const bool terminal = isatty(STDOUT_FILENO);
   int last_step_shown = -1;
   TrainHooks hooks;
-  hooks.cancel = &g_cancel;
+  hooks.cancel = &interrupt_on_sigint();
   hooks.on_progress = [&](const TrainProgress& p) {
     if (json_output) {
       std::cout << progress_json(p).dump() << std::endl;
