@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "train/run_time.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 #include "cli/commands.h"
@@ -36,15 +36,6 @@ const char kUsage[] =
     "\n"
     "Ctrl-C stops after the current step and saves what was trained so far.\n";
 
-std::string duration_text(double seconds) {
-  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
-  char buf[32];
-  const int s = static_cast<int>(seconds);
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, s % 3600 / 60);
-  else std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  return buf;
-}
-
 std::string progress_line(const TrainProgress& p, bool bar) {
   char line[256];
   std::string eval = p.eval_loss ? "  eval " + std::to_string(*p.eval_loss).substr(0, 6) : "";
@@ -54,9 +45,10 @@ std::string progress_line(const TrainProgress& p, bool bar) {
     const int filled = p.total_steps ? width * p.step / p.total_steps : 0;
     meter = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
   }
-  std::snprintf(line, sizeof line, "%sstep %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  ETA %s%s", meter.c_str(),
-                p.step, p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s, duration_text(p.eta_s).c_str(),
-                eval.c_str());
+  std::snprintf(line, sizeof line,
+                "%sstep %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  ETA %s%s", meter.c_str(),
+                p.step, p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s,
+                run_time_text(p.eta_s).c_str(), eval.c_str());
   return line;
 }
 

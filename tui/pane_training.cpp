@@ -3,9 +3,9 @@
 #include <curses.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
+#include "train/run_time.h"
 #include "tui/chart.h"
 #include "tui/text_layout.h"
 
@@ -45,9 +45,9 @@ void lay_out_header(const TrainingView& view, std::vector<PaneLine>& lines) {
   std::string rates = "lr " + number("%.2e", view.lr) + "  " +
                       number("%.0f", view.tokens_per_s) + " tok/s";
   if (view.status == "running" && view.eta_s > 0)
-    rates += "  ETA " + pane_training_duration(view.eta_s);
+    rates += "  ETA " + run_time_text(view.eta_s);
   else if (view.elapsed_s > 0)
-    rates += "  took " + pane_training_duration(view.elapsed_s);
+    rates += "  took " + run_time_text(view.elapsed_s);
   lines.push_back(PaneLine{rates});
 }
 
@@ -68,16 +68,6 @@ void lay_out_chart(const TrainingView& view, int width, int height, bool unicode
 }
 
 }  // namespace
-
-std::string pane_training_duration(double seconds) {
-  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
-  const long long s = std::llround(seconds);
-  char text[32];
-  if (s < 60) std::snprintf(text, sizeof text, "%llds", s);
-  else if (s < 3600) std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
-  else std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-  return text;
-}
 
 PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool left_border) {
   const TrainingView& view = state.training;
