@@ -149,7 +149,9 @@ TEST(TrainCli, BadTomlNamesFileAndLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("job.toml"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(" 2 | steps = \"many\""), std::string::npos) << r.err;  // toml11 shows the line
-  EXPECT_NE(r.err.find("the actual type is string"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("job.toml:2: [run] steps must be an integer, got a string"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace
