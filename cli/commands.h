@@ -1,4 +1,4 @@
-// The list of tunedeck subcommands. Each lives in tui/cmd_<name>.cpp, defines one Command, and
+// The list of tunedeck subcommands. Each lives in cli/cmd_<name>.cpp, defines one Command, and
 // is listed in commands.cpp (one visible place). Subcommands are thin: parse flags, call the
 // libraries, print. Errors leave them as exceptions; main() turns them into one line and a status.
 #pragma once
