@@ -1,7 +1,6 @@
 #include "agent/memory.h"
 
 #include <cstdlib>
-#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -60,19 +59,10 @@ END;
 
 namespace {
 
-// Opens the file after making its folder (":memory:" and bare file names need none).
+// The path, its folder made (see sqlite_db_make_folder).
 std::string prepared_path(const std::string& path) {
   if (path.empty()) throw std::invalid_argument("memory database path is empty");
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (path != ":memory:" && !parent.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(parent, error);
-    if (error) {
-      throw SqliteError(path + ": cannot create the folder " + parent.string() + ": " +
-                        error.message());
-    }
-  }
-  return path;
+  return sqlite_db_make_folder(path);
 }
 
 void require_session_name(const std::string& name) {

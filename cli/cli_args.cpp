@@ -32,22 +32,9 @@ bool CliArgs::flag(const std::string& name) {
 }
 
 std::optional<std::string> CliArgs::value(const std::string& name) {
-  std::optional<std::string> result;
-  const std::string key = flag_text(name);
-  for (size_t i = 0; i < args_.size(); ++i) {
-    if (args_[i] == "--") break;
-    if (used_[i]) continue;
-    if (args_[i] == key) {
-      if (i + 1 >= args_.size()) throw UsageError(key + " needs a value");
-      used_[i] = used_[i + 1] = true;
-      result = args_[i + 1];
-      ++i;
-    } else if (args_[i].rfind(key + "=", 0) == 0) {
-      used_[i] = true;
-      result = args_[i].substr(key.size() + 1);
-    }
-  }
-  return result;  // the last one given wins, as in most CLIs
+  std::vector<std::string> given = values(name);
+  if (given.empty()) return std::nullopt;
+  return given.back();  // the last one given wins, as in most CLIs
 }
 
 std::vector<std::string> CliArgs::values(const std::string& name) {

@@ -1,7 +1,6 @@
 // `tunedeck ask`: one question to the agent: the answer streamed with each tool call inline, or
 // with --json one object holding the answer, every step's raw text and calls, tokens and timings.
 // Thin: the set-up is session/chat_session, the loop agent/agent_loop, the printing session/agent_printer.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,6 +10,7 @@
 
 #include "session/agent_printer.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/session_flags.h"
 #include "session/chat_session.h"
 
@@ -36,9 +36,6 @@ const std::string kUsage =
     "Without --session each question starts a new session named ask-<time>-<pid>.\n"
     "Exit status: 0 answered, 1 error or step limit, 130 cancelled (Ctrl-C).\n"
     "Example: tunedeck ask --model ~/models/datebot \"What day is 2027-01-04?\"\n";
-
-std::atomic<bool> g_interrupted{false};  // set by SIGINT: the one flag a signal handler may touch
-void on_sigint(int) { g_interrupted = true; }
 
 // "ask-20260305-093000-4242": a new session per question unless --session names one.
 std::string fresh_session_name() {
@@ -109,15 +106,12 @@ int run_ask(CliArgs& args) {
     throw UsageError("expected exactly one question (quote it)");
 
   const std::unique_ptr<ChatSession> session = chat_session_open(flags, fresh_session_name(), std::cerr);
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  action.sa_flags = SA_RESTART;
-  sigaction(SIGINT, &action, nullptr);
+  std::atomic<bool>& interrupted = interrupt_on_sigint();
 
   AgentPrinter printer(std::cout);
   AgentEventCallback on_event;
   if (!json_output) on_event = [&](const AgentEvent& event) { printer.on_event(event); };
-  const AgentTurnResult turn = session->loop().run_turn(positionals[0], on_event, &g_interrupted);
+  const AgentTurnResult turn = session->loop().run_turn(positionals[0], on_event, &interrupted);
   if (json_output) {
     std::cout << turn_json(turn, *session).dump(-1, ' ', false, json::error_handler_t::replace)
               << "\n";

@@ -1,7 +1,6 @@
 // `tunedeck chat --plain`: the line-by-line chat (readline on a terminal, plain lines from a
 // pipe), answers streamed with each tool call inline, slash commands. Thin: the set-up is
 // session/chat_session, the REPL cli/plain_repl, the commands session/chat_commands.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,6 +8,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/plain_repl.h"
 #include "cli/session_flags.h"
 #include "core/paths.h"
@@ -35,9 +35,6 @@ const std::string kUsage =
     "Ctrl-C stops the answer being written (what was said is kept); Ctrl-D or /quit leaves.\n"
     "Example: tunedeck chat --plain --model ~/models/datebot --session dates\n";
 
-std::atomic<bool> g_interrupted{false};  // set by SIGINT: the one flag a signal handler may touch
-void on_sigint(int) { g_interrupted = true; }
-
 int run_chat(CliArgs& args) {
   const SessionFlags flags = session_flags_read(args);
   const bool plain = args.flag("plain");
@@ -48,11 +45,7 @@ int run_chat(CliArgs& args) {
   if (!plain) return run_app(flags);  // tui/app.h: the full-screen app
 
   const std::unique_ptr<ChatSession> session = chat_session_open(flags, "default", std::cerr);
-  PlainRepl repl(session->loop(), session->commands(), g_interrupted, std::cout, std::cerr);
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  action.sa_flags = SA_RESTART;  // poll() at the prompt still wakes with EINTR
-  sigaction(SIGINT, &action, nullptr);
+  PlainRepl repl(session->loop(), session->commands(), interrupt_on_sigint(), std::cout, std::cerr);
 
   if (isatty(STDIN_FILENO)) {
     std::cout << "tunedeck chat: " << session->model_path() << ", template "

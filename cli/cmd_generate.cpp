@@ -1,7 +1,6 @@
 // `tunedeck generate`: load a model folder, run one prompt, stream the text (or print one JSON
 // object with ids, text, stop reason, timings and top logits). Thin: all work is in core/.
 #include <ATen/ATen.h>
-#include <signal.h>
 
 #include <chrono>
 #include <iostream>
@@ -13,6 +12,7 @@
 #include "core/runtime.h"
 #include "core/tokenizer.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -46,9 +46,6 @@ const char kUsage[] =
     "\n"
     "Ctrl-C stops the generation; what was generated so far is kept (stop_reason \"cancelled\").\n"
     "Example: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon a time\"\n";
-
-std::atomic<bool> g_interrupted{false};  // set by SIGINT: the one flag a signal handler may touch
-void on_sigint(int) { g_interrupted = true; }
 
 double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms : 0.0; }
 
@@ -88,12 +85,11 @@ int run_generate(CliArgs& args) {
 
   Generator generator(model, *tokenizer, context);
   if (adapter_dir) generator.set_adapter(lora_load_peft(*adapter_dir, model.config(), model.weights()));
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigaction(SIGINT, &action, nullptr);
+  std::atomic<bool>& interrupted = interrupt_on_sigint();
   TextCallback stream;
   if (!json_output) stream = [](const std::string& piece) { std::cout << piece << std::flush; };
-  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt(*prompt), options, stream, &g_interrupted);
+  GenerateResult r =
+      generator.generate_ids(tokenizer->encode_prompt(*prompt), options, stream, &interrupted);
 
   const double prefill_tok_s = per_second(r.prompt_ids.size() - r.reused_prompt_tokens, r.prefill_ms);
   const double decode_tok_s = per_second(r.decode_steps, r.decode_ms);

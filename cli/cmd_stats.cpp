@@ -1,7 +1,6 @@
 // `tunedeck stats`: one snapshot of GPU, allocator, process, system and tunedeck memory, as lines
 // or JSON; with --watch a new one every interval (redrawn in place on a terminal) until Ctrl-C or
 // --count samples. Thin: the sampling is core/stats/stats_sampler, the text core/stats/stats_format.
-#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -20,6 +19,7 @@
 #include "core/stats/stats_sampler.h"
 #include "core/stats/torch_memory.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -41,12 +41,10 @@ const char kUsage[] =
     "libnvidia-ml.so.1 from the system.\n"
     "Example: tunedeck stats --watch --interval 0.5\n";
 
-std::atomic<bool> g_interrupted{false};  // set by SIGINT: the one flag a signal handler may touch
-void on_sigint(int) { g_interrupted = true; }
-
 // Sleeps until `deadline` in short steps so Ctrl-C ends the wait at once.
-void sleep_until_or_interrupted(std::chrono::steady_clock::time_point deadline) {
-  while (!g_interrupted && std::chrono::steady_clock::now() < deadline) {
+void sleep_until_or_interrupted(std::chrono::steady_clock::time_point deadline,
+                                const std::atomic<bool>& interrupted) {
+  while (!interrupted && std::chrono::steady_clock::now() < deadline) {
     auto step = std::min<std::chrono::steady_clock::duration>(
         deadline - std::chrono::steady_clock::now(), std::chrono::milliseconds(50));
     std::this_thread::sleep_for(step);
@@ -110,15 +108,13 @@ int run_stats(CliArgs& args) {
     return 0;
   }
 
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigaction(SIGINT, &action, nullptr);
+  const std::atomic<bool>& interrupted = interrupt_on_sigint();
   const bool terminal = !json && isatty(STDOUT_FILENO);
   size_t drawn = 0;
   auto next_sample = std::chrono::steady_clock::now();
-  for (int sampled = 0; !g_interrupted && (!count || sampled < *count); ++sampled) {
-    if (sampled > 0) sleep_until_or_interrupted(next_sample);
-    if (g_interrupted) break;
+  for (int sampled = 0; !interrupted && (!count || sampled < *count); ++sampled) {
+    if (sampled > 0) sleep_until_or_interrupted(next_sample, interrupted);
+    if (interrupted) break;
     StatsSnapshot snapshot = sampler.sample_once();
     if (json)
       std::cout << stats_snapshot_to_json(snapshot).dump() << std::endl;

@@ -2,18 +2,18 @@
 // terminal a progress line is redrawn in place; otherwise one line per logged step; --json prints
 // one JSON object per event and a final outcome object. Ctrl-C stops after the current step, saves
 // a checkpoint and the adapter/model so far.
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "train/run_time.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -36,18 +36,6 @@ const char kUsage[] =
     "\n"
     "Ctrl-C stops after the current step and saves what was trained so far.\n";
 
-std::atomic<bool> g_cancel{false};  // set by SIGINT
-void on_sigint(int) { g_cancel = true; }
-
-std::string duration_text(double seconds) {
-  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
-  char buf[32];
-  const int s = static_cast<int>(seconds);
-  if (s >= 3600) std::snprintf(buf, sizeof buf, "%dh%02dm", s / 3600, s % 3600 / 60);
-  else std::snprintf(buf, sizeof buf, "%dm%02ds", s / 60, s % 60);
-  return buf;
-}
-
 std::string progress_line(const TrainProgress& p, bool bar) {
   char line[256];
   std::string eval = p.eval_loss ? "  eval " + std::to_string(*p.eval_loss).substr(0, 6) : "";
@@ -57,9 +45,10 @@ std::string progress_line(const TrainProgress& p, bool bar) {
     const int filled = p.total_steps ? width * p.step / p.total_steps : 0;
     meter = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "] ";
   }
-  std::snprintf(line, sizeof line, "%sstep %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  ETA %s%s", meter.c_str(),
-                p.step, p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s, duration_text(p.eta_s).c_str(),
-                eval.c_str());
+  std::snprintf(line, sizeof line,
+                "%sstep %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  ETA %s%s", meter.c_str(),
+                p.step, p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s,
+                run_time_text(p.eta_s).c_str(), eval.c_str());
   return line;
 }
 
@@ -85,13 +74,10 @@ int run_train(CliArgs& args) {
   if (db) config.db = *db;
   if (steps) config.steps = *steps;
 
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigaction(SIGINT, &action, nullptr);
   const bool terminal = isatty(STDOUT_FILENO);
   int last_step_shown = -1;
   TrainHooks hooks;
-  hooks.cancel = &g_cancel;
+  hooks.cancel = &interrupt_on_sigint();
   hooks.on_progress = [&](const TrainProgress& p) {
     if (json_output) {
       std::cout << progress_json(p).dump() << std::endl;

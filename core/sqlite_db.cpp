@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <utility>
 
 namespace tunedeck {
@@ -204,6 +205,19 @@ SqliteTransaction::~SqliteTransaction() {
 void SqliteTransaction::commit() {
   db_.exec("COMMIT");
   done_ = true;
+}
+
+std::string sqlite_db_make_folder(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (path != ":memory:" && !parent.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      throw SqliteError(path + ": cannot create the folder " + parent.string() + ": " +
+                        error.message());
+    }
+  }
+  return path;
 }
 
 }  // namespace tunedeck

@@ -95,6 +95,11 @@ class SqliteDb {
   std::string path_;
 };
 
+// Creates the folder `path` lives in (":memory:" and a bare file name need none) and returns
+// `path`, for opening a database whose folder may not exist yet. Throws SqliteError naming the
+// folder when it cannot be made.
+std::string sqlite_db_make_folder(const std::string& path);
+
 // BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless commit() was called (an
 // exception leaves the database as it was before the transaction).
 class SqliteTransaction {

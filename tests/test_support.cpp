@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -52,11 +54,15 @@ ScratchDir::~ScratchDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
-                          const std::vector<std::string>& env) {
+namespace {
+
+// Starts `argv` ("tunedeck" as argv[0] is the built binary) with `env` added and pipes for its
+// stdin, stdout and stderr, whose other ends are `in`, `out` and `err`.
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env, int& in,
+            int& out, int& err) {
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
+  const pid_t pid = fork();
   if (pid == 0) {
     dup2(in_pipe[0], 0);
     dup2(out_pipe[1], 1);
@@ -75,45 +81,130 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   close(in_pipe[0]);
   close(out_pipe[1]);
   close(err_pipe[1]);
+  in = in_pipe[1];
+  out = out_pipe[0];
+  err = err_pipe[0];
+  return pid;
+}
+
+int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& input,
+                          const std::vector<std::string>& env) {
+  int in = -1, out = -1, err = -1;
+  const pid_t pid = spawn(argv, env, in, out, err);
   CommandResult result;
   size_t written = 0;
   if (input.empty()) {
-    close(in_pipe[1]);
-    in_pipe[1] = -1;
+    close(in);
+    in = -1;
   } else {
-    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+    fcntl(in, F_SETFL, O_NONBLOCK);
   }
   bool out_open = true, err_open = true;
   char buf[65536];
   while (out_open || err_open) {
-    pollfd fds[3] = {{out_open ? out_pipe[0] : -1, POLLIN, 0},
-                     {err_open ? err_pipe[0] : -1, POLLIN, 0},
-                     {in_pipe[1], POLLOUT, 0}};
+    pollfd fds[3] = {{out_open ? out : -1, POLLIN, 0},
+                     {err_open ? err : -1, POLLIN, 0},
+                     {in, POLLOUT, 0}};
     poll(fds, 3, 1000);
     if (fds[0].revents) {
-      ssize_t n = read(out_pipe[0], buf, sizeof buf);
+      ssize_t n = read(out, buf, sizeof buf);
       if (n <= 0) out_open = false; else result.out.append(buf, n);
     }
     if (fds[1].revents) {
-      ssize_t n = read(err_pipe[0], buf, sizeof buf);
+      ssize_t n = read(err, buf, sizeof buf);
       if (n <= 0) err_open = false; else result.err.append(buf, n);
     }
-    if (in_pipe[1] >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
-      ssize_t n = write(in_pipe[1], input.data() + written, input.size() - written);
+    if (in >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t n = write(in, input.data() + written, input.size() - written);
       if (n > 0) written += n;
       if (n < 0 || written == input.size()) {
-        close(in_pipe[1]);
-        in_pipe[1] = -1;
+        close(in);
+        in = -1;
       }
     }
   }
-  if (in_pipe[1] >= 0) close(in_pipe[1]);
-  close(out_pipe[0]);
-  close(err_pipe[0]);
+  if (in >= 0) close(in);
+  close(out);
+  close(err);
   int status = 0;
   waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = exit_code_of(status);
   return result;
+}
+
+LiveProcess::LiveProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env) {
+  pid_ = spawn(argv, env, stdin_, stdout_, stderr_);
+}
+
+LiveProcess::~LiveProcess() {
+  for (int fd : {stdin_, stdout_, stderr_})
+    if (fd >= 0) close(fd);
+  if (pid_ > 0) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+}
+
+void LiveProcess::write_stdin(const std::string& text) {
+  if (write(stdin_, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    throw std::runtime_error("short write to the child's stdin");
+}
+
+bool LiveProcess::read_until(const std::function<bool()>& done, int give_up_after_s) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(give_up_after_s);
+  // Appends what `fd` has to `into`; at the end of its output, closes it and sets it to -1.
+  auto drain = [](short revents, int& fd, std::string& into) {
+    if (revents == 0) return;
+    char buffer[4096];
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      into.append(buffer, static_cast<size_t>(n));
+    } else {
+      close(fd);
+      fd = -1;
+    }
+  };
+  while (!done()) {
+    if (stdout_ < 0 && stderr_ < 0) return false;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    pollfd fds[2] = {{stdout_, POLLIN, 0}, {stderr_, POLLIN, 0}};
+    if (poll(fds, 2, 100) <= 0) continue;
+    drain(fds[0].revents, stdout_, out);
+    drain(fds[1].revents, stderr_, err);
+  }
+  return true;
+}
+
+std::optional<std::string> LiveProcess::read_line(int give_up_after_s) {
+  if (!read_until([&] { return out.find('\n', next_line_) != std::string::npos; }, give_up_after_s))
+    return std::nullopt;
+  const size_t end = out.find('\n', next_line_);
+  std::string line = out.substr(next_line_, end - next_line_);
+  next_line_ = end + 1;
+  return line;
+}
+
+int LiveProcess::kill_and_wait(int signal) {
+  if (signal != 0) kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return exit_code_of(status);
+}
+
+int64_t dead_pid() {
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  waitpid(child, &status, 0);
+  return child;
 }
 
 std::string read_file(const std::string& path) {
@@ -140,6 +231,22 @@ ModelConfig small_model_config() {
   c.intermediate_size = 48;
   c.vocab_size = 64;
   c.max_position_embeddings = 32;
+  return c;
+}
+
+ModelConfig gqa_model_config() {
+  ModelConfig c;
+  c.hidden_size = 64;
+  c.num_layers = 3;
+  c.num_heads = 8;
+  c.num_kv_heads = 2;
+  c.head_dim = 8;
+  c.intermediate_size = 96;
+  c.vocab_size = 128;
+  c.max_position_embeddings = 64;
+  c.rms_norm_eps = 1e-5;
+  c.rope_theta = 500000.0;
+  c.tie_word_embeddings = false;
   return c;
 }
 

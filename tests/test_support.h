@@ -1,8 +1,14 @@
 // Test helpers shared by every test executable: where ../shared, the source tree and the built
-// binaries are, scratch directories, running the real tunedeck binary as a subprocess, and a
-// small model shape.
+// binaries are, environment variables set for a scope, scratch directories, running the real
+// tunedeck binary as a subprocess (to the end, or live while the test talks to it), a pid of no
+// process, and two small model shapes.
 // Not for production code. Single-threaded use.
 #pragma once
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,11 +61,49 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input = "",
                           const std::vector<std::string>& env = {});
 
+// A child started as run_command starts it, whose stdout and stderr are read as they come while
+// the test writes to its stdin, waits for what it prints, and kills it. Killed (SIGKILL) and
+// reaped when the object goes, unless that happened before.
+class LiveProcess {
+ public:
+  explicit LiveProcess(const std::vector<std::string>& argv,
+                       const std::vector<std::string>& env = {});
+  ~LiveProcess();
+  LiveProcess(const LiveProcess&) = delete;
+  LiveProcess& operator=(const LiveProcess&) = delete;
+
+  void write_stdin(const std::string& text);
+  // Reads into `out` and `err` until `done()` holds; false when it does not within
+  // `give_up_after_s` or the child closed both pipes without it.
+  bool read_until(const std::function<bool()>& done, int give_up_after_s);
+  // The next line of stdout without its "\n"; nullopt at the end of the output or after
+  // `give_up_after_s` of silence (a hang).
+  std::optional<std::string> read_line(int give_up_after_s = 30);
+  // Sends `signal` (0: none) and reaps the child: its exit code, 128+signal when killed.
+  int kill_and_wait(int signal);
+
+  std::string out;  // stdout so far
+  std::string err;  // stderr so far
+
+ private:
+  pid_t pid_ = -1;
+  int stdin_ = -1, stdout_ = -1, stderr_ = -1;
+  size_t next_line_ = 0;  // where read_line() goes on in `out`
+};
+
+// A pid that names no process: a child that has exited and been reaped.
+int64_t dead_pid();
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 
 // A small Llama shape for tests that need real tensors and speed: hidden 32, 2 layers, 4 heads
-// (2 KV heads) of 8, intermediate 48, vocabulary 64, 32 positions, tied head.
+// (2 KV heads) of 8, intermediate 48, vocabulary 64, 32 positions, untied head.
 ModelConfig small_model_config();
+
+// A GQA Llama shape for checking the CPU kernels against libtorch's ops: hidden 64, 3 layers,
+// 8 heads over 2 KV heads of 8, intermediate 96, vocabulary 128, 64 positions, rms_norm_eps
+// 1e-5, rope_theta 500000, untied head.
+ModelConfig gqa_model_config();
 
 }  // namespace tunedeck::testing

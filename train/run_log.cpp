@@ -5,7 +5,6 @@
 
 #include <cerrno>
 #include <cmath>
-#include <filesystem>
 #include <limits>
 #include <stdexcept>
 
@@ -61,19 +60,10 @@ namespace {
 
 const char kNow[] = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-// Makes the file's folder (":memory:" and bare file names need none).
+// The path, its folder made (see sqlite_db_make_folder).
 std::string prepared_path(const std::string& path) {
   if (path.empty()) throw std::invalid_argument("run log database path is empty");
-  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (path != ":memory:" && !parent.empty()) {
-    std::error_code error;
-    std::filesystem::create_directories(parent, error);
-    if (error) {
-      throw SqliteError(path + ": cannot create the folder " + parent.string() + ": " +
-                        error.message());
-    }
-  }
-  return path;
+  return sqlite_db_make_folder(path);
 }
 
 std::string host_name() {

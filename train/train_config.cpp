@@ -2,157 +2,119 @@
 
 #include <filesystem>
 #include <fstream>
-#include <set>
 #include <sstream>
 #include <stdexcept>
-#include <toml.hpp>
+
+#include "core/toml_reader.h"
 
 namespace tunedeck {
 namespace {
 
 namespace fs = std::filesystem;
-using Table = toml::basic_value<toml::discard_comments>;
-
-// Rejects keys this version does not know, naming the file/line through toml11's formatter.
-void check_keys(const Table& table, const std::set<std::string>& known, const std::string& section) {
-  for (const auto& [key, value] : table.as_table()) {
-    if (!known.count(key))
-      throw std::runtime_error(toml::format_error("unknown key '" + key + "' in [" + section + "]", value,
-                                                  "not a tunedeck training setting"));
-  }
-}
-
-template <typename T>
-void read(const Table& table, const char* key, T& out) {
-  if (table.contains(key)) out = toml::find<T>(table, key);
-}
-
-// Floating-point settings also take integers ("alpha = 16" means 16.0).
-template <>
-void read<double>(const Table& table, const char* key, double& out) {
-  if (!table.contains(key)) return;
-  const Table& v = toml::find(table, key);
-  out = v.is_integer() ? static_cast<double>(v.as_integer()) : toml::find<double>(table, key);
-}
 
 std::string resolve(const std::string& base_dir, const std::string& path) {
   if (path.empty() || fs::path(path).is_absolute()) return path;
   return (fs::path(base_dir) / path).lexically_normal().string();
 }
 
-const Table* section(const Table& root, const char* name) {
-  return root.contains(name) ? &toml::find(root, name) : nullptr;
-}
-
 }  // namespace
 
 TrainConfig train_config_parse(const std::string& text, const std::string& path) {
-  std::istringstream in(text);
-  Table root;
-  try {
-    root = toml::parse<toml::discard_comments>(in, path);
-  } catch (const toml::syntax_error& e) {
-    throw std::runtime_error(std::string("syntax error: ") + e.what());
-  }
+  const toml::value root = toml_reader_parse(text, path);
   TrainConfig c;
   c.source_path = path;
   c.source_text = text;
   const std::string base = fs::path(path).parent_path().string();
-  try {
-    check_keys(root, {"model", "data", "method", "lora", "optim", "run"}, "top level");
-    if (const Table* m = section(root, "model")) {
-      check_keys(*m, {"path", "init", "config", "tokenizer", "dtype", "device", "autocast"}, "model");
-      read(*m, "path", c.model_path);
-      read(*m, "init", c.init);
-      read(*m, "tokenizer", c.tokenizer_path);
-      read(*m, "dtype", c.dtype);
-      read(*m, "device", c.device);
-      read(*m, "autocast", c.autocast);
-      if (m->contains("config")) {
-        const Table& mc = toml::find(*m, "config");
-        check_keys(mc, {"hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads",
-                        "intermediate_size", "vocab_size", "max_position_embeddings", "rms_norm_eps",
-                        "rope_theta", "tie_word_embeddings"}, "model.config");
-        ModelConfig& r = c.random_config;
-        read(mc, "hidden_size", r.hidden_size);
-        read(mc, "num_hidden_layers", r.num_layers);
-        read(mc, "num_attention_heads", r.num_heads);
-        r.num_kv_heads = r.num_heads;
-        read(mc, "num_key_value_heads", r.num_kv_heads);
-        read(mc, "intermediate_size", r.intermediate_size);
-        read(mc, "vocab_size", r.vocab_size);
-        read(mc, "max_position_embeddings", r.max_position_embeddings);
-        read(mc, "rms_norm_eps", r.rms_norm_eps);
-        read(mc, "rope_theta", r.rope_theta);
-        read(mc, "tie_word_embeddings", r.tie_word_embeddings);
-        if (r.num_heads > 0) r.head_dim = r.hidden_size / r.num_heads;
-      }
+  const TomlReader top(root, path);
+  top.check_keys({"model", "data", "method", "lora", "optim", "run"});
+  if (const auto m = top.table("model")) {
+    m->check_keys({"path", "init", "config", "tokenizer", "dtype", "device", "autocast"});
+    m->read_string("path", c.model_path);
+    m->read_string("init", c.init);
+    m->read_string("tokenizer", c.tokenizer_path);
+    m->read_string("dtype", c.dtype);
+    m->read_string("device", c.device);
+    m->read_string("autocast", c.autocast);
+    if (const auto mc = m->table("config")) {
+      mc->check_keys({"hidden_size", "num_hidden_layers", "num_attention_heads",
+                      "num_key_value_heads", "intermediate_size", "vocab_size",
+                      "max_position_embeddings", "rms_norm_eps", "rope_theta",
+                      "tie_word_embeddings"});
+      ModelConfig& r = c.random_config;
+      mc->read_int("hidden_size", r.hidden_size);
+      mc->read_int("num_hidden_layers", r.num_layers);
+      mc->read_int("num_attention_heads", r.num_heads);
+      r.num_kv_heads = r.num_heads;
+      mc->read_int("num_key_value_heads", r.num_kv_heads);
+      mc->read_int("intermediate_size", r.intermediate_size);
+      mc->read_int("vocab_size", r.vocab_size);
+      mc->read_int("max_position_embeddings", r.max_position_embeddings);
+      mc->read_double("rms_norm_eps", r.rms_norm_eps);
+      mc->read_double("rope_theta", r.rope_theta);
+      mc->read_bool("tie_word_embeddings", r.tie_word_embeddings);
+      if (r.num_heads > 0) r.head_dim = r.hidden_size / r.num_heads;
     }
-    if (const Table* d = section(root, "data")) {
-      check_keys(*d, {"train", "eval", "eval_fraction", "format", "template", "system_prompt", "include_tools",
-                      "max_len", "strict"}, "data");
-      read(*d, "train", c.train_file);
-      read(*d, "eval", c.eval_file);
-      read(*d, "eval_fraction", c.eval_fraction);
-      read(*d, "format", c.format);
-      read(*d, "template", c.chat_template);
-      read(*d, "system_prompt", c.system_prompt);
-      read(*d, "include_tools", c.include_tools);
-      read(*d, "max_len", c.max_len);
-      read(*d, "strict", c.strict);
+  }
+  if (const auto d = top.table("data")) {
+    d->check_keys({"train", "eval", "eval_fraction", "format", "template", "system_prompt",
+                   "include_tools", "max_len", "strict"});
+    d->read_string("train", c.train_file);
+    d->read_string("eval", c.eval_file);
+    d->read_double("eval_fraction", c.eval_fraction);
+    d->read_string("format", c.format);
+    d->read_string("template", c.chat_template);
+    d->read_string("system_prompt", c.system_prompt);
+    d->read_bool("include_tools", c.include_tools);
+    d->read_int("max_len", c.max_len);
+    d->read_bool("strict", c.strict);
+  }
+  if (const auto m = top.table("method")) {
+    m->check_keys({"kind"});
+    m->read_string("kind", c.method);
+  }
+  if (const auto l = top.table("lora")) {
+    l->check_keys({"rank", "alpha", "dropout", "targets"});
+    l->read_int("rank", c.lora.rank);
+    l->read_double("alpha", c.lora.alpha);
+    l->read_double("dropout", c.lora.dropout);
+    if (l->has("targets")) {
+      std::vector<std::string> names;
+      l->read_string_array("targets", names);
+      c.lora.targets.clear();
+      for (const auto& name : names) c.lora.targets.push_back(lora_target_from_name(name));
     }
-    if (const Table* m = section(root, "method")) {
-      check_keys(*m, {"kind"}, "method");
-      read(*m, "kind", c.method);
-    }
-    if (const Table* l = section(root, "lora")) {
-      check_keys(*l, {"rank", "alpha", "dropout", "targets"}, "lora");
-      read(*l, "rank", c.lora.rank);
-      read(*l, "alpha", c.lora.alpha);
-      read(*l, "dropout", c.lora.dropout);
-      if (l->contains("targets")) {
-        c.lora.targets.clear();
-        for (const auto& name : toml::find<std::vector<std::string>>(*l, "targets"))
-          c.lora.targets.push_back(lora_target_from_name(name));
-      }
-    }
-    if (const Table* o = section(root, "optim")) {
-      check_keys(*o, {"lr", "weight_decay", "beta1", "beta2", "eps", "warmup_steps", "schedule", "min_lr_ratio",
-                      "grad_clip"}, "optim");
-      read(*o, "lr", c.schedule.peak_lr);
-      read(*o, "weight_decay", c.adamw.weight_decay);
-      read(*o, "beta1", c.adamw.beta1);
-      read(*o, "beta2", c.adamw.beta2);
-      read(*o, "eps", c.adamw.eps);
-      read(*o, "warmup_steps", c.schedule.warmup_steps);
-      read(*o, "schedule", c.schedule.kind);
-      read(*o, "min_lr_ratio", c.schedule.min_lr_ratio);
-      read(*o, "grad_clip", c.grad_clip);
-    }
-    if (const Table* r = section(root, "run")) {
-      check_keys(*r, {"name", "output_dir", "batch_size", "grad_accum", "steps", "epochs", "log_every",
-                      "eval_every", "checkpoint_every", "seed", "threads", "group_by_length", "db", "min_loss_share"}, "run");
-      read(*r, "name", c.name);
-      read(*r, "output_dir", c.output_dir);
-      read(*r, "batch_size", c.batch_size);
-      read(*r, "grad_accum", c.grad_accum);
-      read(*r, "steps", c.steps);
-      read(*r, "epochs", c.epochs);
-      read(*r, "log_every", c.log_every);
-      read(*r, "eval_every", c.eval_every);
-      read(*r, "checkpoint_every", c.checkpoint_every);
-      int64_t seed = 0;
-      read(*r, "seed", seed);
-      c.seed = static_cast<uint64_t>(seed);
-      read(*r, "threads", c.threads);
-      read(*r, "group_by_length", c.group_by_length);
-      read(*r, "db", c.db);
-      read(*r, "min_loss_share", c.min_loss_share);
-    }
-  } catch (const toml::type_error& e) {
-    throw std::runtime_error(std::string("wrong type: ") + e.what());
-  } catch (const std::out_of_range& e) {
-    throw std::runtime_error(path + ": " + e.what());
+  }
+  if (const auto o = top.table("optim")) {
+    o->check_keys({"lr", "weight_decay", "beta1", "beta2", "eps", "warmup_steps", "schedule",
+                   "min_lr_ratio", "grad_clip"});
+    o->read_double("lr", c.schedule.peak_lr);
+    o->read_double("weight_decay", c.adamw.weight_decay);
+    o->read_double("beta1", c.adamw.beta1);
+    o->read_double("beta2", c.adamw.beta2);
+    o->read_double("eps", c.adamw.eps);
+    o->read_int("warmup_steps", c.schedule.warmup_steps);
+    o->read_string("schedule", c.schedule.kind);
+    o->read_double("min_lr_ratio", c.schedule.min_lr_ratio);
+    o->read_double("grad_clip", c.grad_clip);
+  }
+  if (const auto r = top.table("run")) {
+    r->check_keys({"name", "output_dir", "batch_size", "grad_accum", "steps", "epochs",
+                   "log_every", "eval_every", "checkpoint_every", "seed", "threads",
+                   "group_by_length", "db", "min_loss_share"});
+    r->read_string("name", c.name);
+    r->read_string("output_dir", c.output_dir);
+    r->read_int("batch_size", c.batch_size);
+    r->read_int("grad_accum", c.grad_accum);
+    r->read_int("steps", c.steps);
+    r->read_int("epochs", c.epochs);
+    r->read_int("log_every", c.log_every);
+    r->read_int("eval_every", c.eval_every);
+    r->read_int("checkpoint_every", c.checkpoint_every);
+    r->read_u64("seed", c.seed);
+    r->read_int("threads", c.threads);
+    r->read_bool("group_by_length", c.group_by_length);
+    r->read_string("db", c.db);
+    r->read_double("min_loss_share", c.min_loss_share);
   }
   auto fail = [&](const std::string& what) { return std::runtime_error(path + ": " + what); };
   if (c.method != "lora" && c.method != "full") throw fail("[method] kind must be \"lora\" or \"full\"");

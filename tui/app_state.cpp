@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "train/run_time.h"
+
 namespace tunedeck {
 namespace {
 
@@ -263,10 +265,9 @@ void AppState::fold_run_metrics(AppEvent& event) {
     view.elapsed_s = m.elapsed_s;
   }
   if (!same_in_process_run) {
-    const bool running = view.status == "running";
-    view.eta_s = running && view.step > 0 && view.total_steps > view.step
-                     ? view.elapsed_s / view.step * (view.total_steps - view.step)
-                     : 0;
+    const long long steps_left = view.total_steps - view.step;
+    view.eta_s =
+        view.status == "running" ? run_time_eta_s(view.elapsed_s, view.step, steps_left) : 0;
   }
   set_dirty(Pane::kTraining);
 }

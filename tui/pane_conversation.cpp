@@ -9,15 +9,10 @@
 namespace tunedeck {
 namespace {
 
-struct ShownLine {
-  std::string text;
-  unsigned attributes = 0;
-};
-
 // "> " for the user, nothing for the model, "· " for notices, "! " for errors; continuation
 // lines are indented to the text.
 void lay_out_entry(const ConversationEntry& entry, int width, bool unicode,
-                   std::vector<ShownLine>& lines) {
+                   std::vector<PaneLine>& lines) {
   using Kind = ConversationEntry::Kind;
   std::string prefix;
   unsigned attributes = 0;
@@ -33,7 +28,7 @@ void lay_out_entry(const ConversationEntry& entry, int width, bool unicode,
   const std::vector<std::string> wrapped = text_wrap(text, std::max(1, width - prefix_width));
   for (size_t i = 0; i < wrapped.size(); i++) {
     const std::string& lead = i == 0 ? prefix : std::string(prefix_width, ' ');
-    lines.push_back(ShownLine{lead + wrapped[i], attributes});
+    lines.push_back(PaneLine{lead + wrapped[i], attributes});
   }
 }
 
@@ -41,11 +36,7 @@ void lay_out_entry(const ConversationEntry& entry, int width, bool unicode,
 
 PaneDrawResult pane_conversation_draw(WINDOW* window, const AppState& state, bool left_border) {
   const int scroll = state.scroll[static_cast<int>(Pane::kConversation)];
-  PaneFrame frame;
-  frame.title = pane_title(Pane::kConversation);
-  frame.focused = state.focus == Pane::kConversation;
-  frame.left_border = left_border;
-  frame.unicode = state.unicode;
+  PaneFrame frame = pane_frame_of(Pane::kConversation, state.focus, left_border, state.unicode);
   if (scroll > 0) frame.note = "scrolled " + std::to_string(scroll) + " (End: newest)";
   const PaneArea area = pane_frame_draw(window, frame);
   PaneDrawResult result;
@@ -54,29 +45,28 @@ PaneDrawResult pane_conversation_draw(WINDOW* window, const AppState& state, boo
 
   // Lay out entries from the newest back until the lines above the view are covered.
   const int needed = scroll + area.height;
-  std::vector<ShownLine> lines;  // newest entry's lines first (each entry's in order)
-  std::vector<ShownLine> entry_lines;
+  std::vector<PaneLine> lines;  // newest entry's lines first (each entry's in order)
+  std::vector<PaneLine> entry_lines;
   int entry_index = static_cast<int>(state.conversation.size()) - 1;
   for (; entry_index >= 0 && static_cast<int>(lines.size()) < needed; entry_index--) {
     const ConversationEntry& entry = state.conversation[entry_index];
     entry_lines.clear();
     lay_out_entry(entry, area.width, state.unicode, entry_lines);
     if (entry.kind == ConversationEntry::Kind::kUser && entry_index > 0)
-      entry_lines.insert(entry_lines.begin(), ShownLine{});  // a blank line before each question
+      entry_lines.insert(entry_lines.begin(), PaneLine{});  // a blank line before each question
     lines.insert(lines.end(), std::make_move_iterator(entry_lines.rbegin()),
                  std::make_move_iterator(entry_lines.rend()));
   }
   result.content_lines = static_cast<int>(lines.size());
   result.more = entry_index >= 0;
 
-  // lines[k] is k lines up from the newest; the lowest row shows lines[scroll]. With fewer
-  // lines than rows, they start at the top.
-  const int first = std::min(scroll, std::max(0, result.content_lines - 1));
-  const int count = std::min(area.height, result.content_lines - first);
-  for (int i = 0; i < count; i++) {
-    const ShownLine& line = lines[first + count - 1 - i];
-    pane_put_line(window, area.top + i, area.left, line.text, area.width, line.attributes);
-  }
+  // lines[k] is k lines up from the newest; the lowest row shows lines[scroll] (at most the
+  // oldest line). Drawn oldest first, the last of them on the lowest row; with fewer lines than
+  // rows, they start at the top.
+  const int hidden_below = std::min(scroll, std::max(0, result.content_lines - 1));
+  lines.erase(lines.begin(), lines.begin() + hidden_below);
+  std::reverse(lines.begin(), lines.end());
+  pane_put_lines(window, area, lines, std::max(0, static_cast<int>(lines.size()) - area.height));
   return result;
 }
 

@@ -2,9 +2,20 @@
 
 #include <curses.h>
 
+#include <algorithm>
+
 #include "tui/text_layout.h"
 
 namespace tunedeck {
+
+PaneFrame pane_frame_of(Pane pane, std::optional<Pane> focus, bool left_border, bool unicode) {
+  PaneFrame frame;
+  frame.title = pane_title(pane);
+  frame.focused = focus == pane;
+  frame.left_border = left_border;
+  frame.unicode = unicode;
+  return frame;
+}
 
 PaneArea pane_frame_draw(WINDOW* window, const PaneFrame& frame) {
   werase(window);
@@ -46,6 +57,25 @@ void pane_put_line(WINDOW* window, int y, int x, const std::string& utf8, int wi
   if (attributes != 0) wattron(window, attributes);
   mvwaddstr(window, y, x, clipped.c_str());
   if (attributes != 0) wattroff(window, attributes);
+}
+
+void pane_put_lines(WINDOW* window, const PaneArea& area, const std::vector<PaneLine>& lines,
+                    int top) {
+  const int count = static_cast<int>(lines.size());
+  for (int row = 0; row < area.height && top + row < count; row++) {
+    const PaneLine& line = lines[top + row];
+    pane_put_line(window, area.top + row, area.left, line.text, area.width, line.attributes);
+  }
+}
+
+PaneDrawResult pane_put_scrolled(WINDOW* window, const PaneArea& area,
+                                 const std::vector<PaneLine>& lines, int scroll) {
+  PaneDrawResult result;
+  result.content_lines = static_cast<int>(lines.size());
+  result.view_lines = area.height;
+  pane_put_lines(window, area, lines,
+                 std::max(0, std::min(scroll, result.content_lines - area.height)));
+  return result;
 }
 
 }  // namespace tunedeck

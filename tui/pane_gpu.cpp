@@ -12,11 +12,6 @@
 namespace tunedeck {
 namespace {
 
-struct ShownLine {
-  std::string text;
-  unsigned attributes = 0;
-};
-
 template <typename T>
 std::string or_na(const std::optional<T>& value, const char* format) {
   if (!value) return "N/A";
@@ -33,11 +28,11 @@ std::string with_sparkline(const std::string& label, const std::vector<double>& 
   return label + " " + chart_sparkline(history, room, 0, high, unicode);
 }
 
-void lay_out_gpus(const AppState& state, int width, std::vector<ShownLine>& lines) {
+void lay_out_gpus(const AppState& state, int width, std::vector<PaneLine>& lines) {
   const StatsSnapshot& latest = state.stats.back();
   for (const GpuDeviceStats& gpu : latest.gpus) {
     lines.push_back(
-        ShownLine{"GPU" + std::to_string(gpu.index) + " " + gpu.name.value_or("N/A"), A_BOLD});
+        PaneLine{"GPU" + std::to_string(gpu.index) + " " + gpu.name.value_or("N/A"), A_BOLD});
     std::vector<double> used;
     for (const StatsSnapshot& s : state.stats)
       for (const GpuDeviceStats& g : s.gpus)
@@ -47,29 +42,29 @@ void lay_out_gpus(const AppState& state, int width, std::vector<ShownLine>& line
             ? stats_format_bytes_pair(*gpu.memory_used_bytes, *gpu.memory_total_bytes)
             : "N/A";
     const double total = gpu.memory_total_bytes ? static_cast<double>(*gpu.memory_total_bytes) : 0;
-    lines.push_back(ShownLine{with_sparkline("mem " + memory, used, total, width, state.unicode)});
+    lines.push_back(PaneLine{with_sparkline("mem " + memory, used, total, width, state.unicode)});
     std::string power = or_na(gpu.power_draw_w, "%.0f");
     if (gpu.power_limit_w) power += "/" + or_na(gpu.power_limit_w, "%.0f");
-    lines.push_back(ShownLine{"util " + or_na(gpu.utilization_percent, "%d%%") + "  " +
+    lines.push_back(PaneLine{"util " + or_na(gpu.utilization_percent, "%d%%") + "  " +
                               or_na(gpu.temperature_c, "%dC") + "  " + power + " W"});
     if (gpu.process_memory_bytes)
-      lines.push_back(ShownLine{"this process " + stats_format_bytes(*gpu.process_memory_bytes)});
+      lines.push_back(PaneLine{"this process " + stats_format_bytes(*gpu.process_memory_bytes)});
   }
   const AllocatorStats& a = latest.allocator;
   if (a.available) {
-    lines.push_back(ShownLine{"alloc " + stats_format_bytes(a.allocated_bytes) + "  resv " +
+    lines.push_back(PaneLine{"alloc " + stats_format_bytes(a.allocated_bytes) + "  resv " +
                               stats_format_bytes(a.reserved_bytes) + "  peak " +
                               stats_format_bytes(a.peak_allocated_bytes)});
     if (a.ooms > 0 || a.alloc_retries > 0)
-      lines.push_back(ShownLine{"OOMs " + std::to_string(a.ooms) + "  retries " +
+      lines.push_back(PaneLine{"OOMs " + std::to_string(a.ooms) + "  retries " +
                                     std::to_string(a.alloc_retries),
                                 A_BOLD | A_STANDOUT});
   } else {
-    lines.push_back(ShownLine{"allocator N/A (no CUDA allocator)", A_DIM});
+    lines.push_back(PaneLine{"allocator N/A (no CUDA allocator)", A_DIM});
   }
 }
 
-void lay_out_process(const AppState& state, int width, std::vector<ShownLine>& lines) {
+void lay_out_process(const AppState& state, int width, std::vector<PaneLine>& lines) {
   const StatsSnapshot& latest = state.stats.back();
   std::vector<double> rss;
   double high = 0;
@@ -79,22 +74,22 @@ void lay_out_process(const AppState& state, int width, std::vector<ShownLine>& l
   }
   const std::string label =
       "RSS " + (latest.process.rss_bytes ? stats_format_bytes(*latest.process.rss_bytes) : "N/A");
-  lines.push_back(ShownLine{with_sparkline(label, rss, high * 1.1, width, state.unicode)});
+  lines.push_back(PaneLine{with_sparkline(label, rss, high * 1.1, width, state.unicode)});
   const CpuBlockCacheStats& cache = latest.cpu_cache;
   if (cache.installed)
-    lines.push_back(ShownLine{"blocks live " + stats_format_bytes(cache.live_bytes) + "  cached " +
+    lines.push_back(PaneLine{"blocks live " + stats_format_bytes(cache.live_bytes) + "  cached " +
                               stats_format_bytes(cache.cached_bytes)});
 
   const MemoryAccountingStats& m = latest.accounting;
   std::string weights = "model " + stats_format_bytes(m.weights_bytes());
   for (const auto& [dtype, bytes] : m.weights_bytes_by_dtype) weights += " " + dtype;
-  lines.push_back(ShownLine{weights + "  KV " + stats_format_bytes(m.kv_cache_bytes)});
+  lines.push_back(PaneLine{weights + "  KV " + stats_format_bytes(m.kv_cache_bytes)});
   if (m.lora_bytes > 0 || m.optimizer_bytes > 0)
-    lines.push_back(ShownLine{"LoRA " + stats_format_bytes(m.lora_bytes) + "  optim " +
+    lines.push_back(PaneLine{"LoRA " + stats_format_bytes(m.lora_bytes) + "  optim " +
                               stats_format_bytes(m.optimizer_bytes)});
   const SystemMemoryStats& sys = latest.system;
   if (sys.mem_available_bytes && sys.mem_total_bytes)
-    lines.push_back(ShownLine{"system " + stats_format_bytes(*sys.mem_available_bytes) +
+    lines.push_back(PaneLine{"system " + stats_format_bytes(*sys.mem_available_bytes) +
                                   " free of " + stats_format_bytes(*sys.mem_total_bytes),
                               A_DIM});
 }
@@ -102,19 +97,13 @@ void lay_out_process(const AppState& state, int width, std::vector<ShownLine>& l
 }  // namespace
 
 PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_border) {
-  PaneFrame frame;
-  frame.title = pane_title(Pane::kGpu);
-  frame.focused = state.focus == Pane::kGpu;
-  frame.left_border = left_border;
-  frame.unicode = state.unicode;
-  const PaneArea area = pane_frame_draw(window, frame);
-  PaneDrawResult result;
-  result.view_lines = area.height;
-  if (area.height <= 0 || area.width <= 0) return result;
+  const PaneArea area = pane_frame_draw(
+      window, pane_frame_of(Pane::kGpu, state.focus, left_border, state.unicode));
+  if (area.height <= 0 || area.width <= 0) return PaneDrawResult{0, area.height};
 
-  std::vector<ShownLine> lines;
+  std::vector<PaneLine> lines;
   if (state.stats.empty()) {
-    lines.push_back(ShownLine{"sampling...", A_DIM});
+    lines.push_back(PaneLine{"sampling...", A_DIM});
   } else {
     const StatsSnapshot& latest = state.stats.back();
     const int width = area.width;
@@ -124,19 +113,12 @@ PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_bo
       std::string reason = latest.gpu_status;
       if (reason.rfind("unavailable: ", 0) == 0) reason = reason.substr(13);
       const std::vector<std::string> wrapped = text_wrap("no GPU: " + reason, width);
-      for (size_t i = 0; i < wrapped.size() && i < 2; i++) lines.push_back(ShownLine{wrapped[i], A_DIM});
+      for (size_t i = 0; i < wrapped.size() && i < 2; i++) lines.push_back(PaneLine{wrapped[i], A_DIM});
     }
     lay_out_process(state, area.width, lines);
-    if (!latest.error.empty()) lines.push_back(ShownLine{"sampling: " + latest.error, A_BOLD});
+    if (!latest.error.empty()) lines.push_back(PaneLine{"sampling: " + latest.error, A_BOLD});
   }
-  result.content_lines = static_cast<int>(lines.size());
-  const int top = std::max(0, std::min(state.scroll[static_cast<int>(Pane::kGpu)],
-                                       result.content_lines - area.height));
-  for (int row = 0; row < area.height && top + row < result.content_lines; row++) {
-    const ShownLine& line = lines[top + row];
-    pane_put_line(window, area.top + row, area.left, line.text, area.width, line.attributes);
-  }
-  return result;
+  return pane_put_scrolled(window, area, lines, state.scroll[static_cast<int>(Pane::kGpu)]);
 }
 
 }  // namespace tunedeck

@@ -10,11 +10,6 @@
 namespace tunedeck {
 namespace {
 
-struct ShownLine {
-  std::string text;
-  unsigned attributes = 0;
-};
-
 std::string shown_ms(double ms) {
   char text[32];
   std::snprintf(text, sizeof text, "%.1f ms", ms);
@@ -23,15 +18,15 @@ std::string shown_ms(double ms) {
 
 // Adds `label` + `text` wrapped under a two-space indent.
 void add_block(const std::string& label, const std::string& text, int width, unsigned attributes,
-               std::vector<ShownLine>& lines) {
+               std::vector<PaneLine>& lines) {
   for (const std::string& line : text_wrap(label + text, std::max(1, width - 2)))
-    lines.push_back(ShownLine{"  " + line, attributes});
+    lines.push_back(PaneLine{"  " + line, attributes});
 }
 
 // An entry's lines: a header, then its arguments and result or error; opened (or a parse
 // failure): the raw text too.
 void lay_out_entry(const TraceEntry& entry, bool selected, int width, bool unicode,
-                   std::vector<ShownLine>& lines) {
+                   std::vector<PaneLine>& lines) {
   const bool failed = entry.done && !entry.error.empty();
   const std::string mark = !entry.done ? "…" : failed ? (unicode ? "✗" : "x") : (unicode ? "✓" : "+");
   std::string header = "[" + std::to_string(entry.turn) + "." + std::to_string(entry.step) + "] " +
@@ -41,7 +36,7 @@ void lay_out_entry(const TraceEntry& entry, bool selected, int width, bool unico
   unsigned header_attributes = A_BOLD;
   if (failed) header_attributes |= A_STANDOUT;
   if (selected) header_attributes = A_REVERSE;
-  lines.push_back(ShownLine{header, header_attributes});
+  lines.push_back(PaneLine{header, header_attributes});
   if (!entry.arguments.empty()) add_block("args ", entry.arguments, width, 0, lines);
   if (entry.done && entry.error.empty()) add_block("= ", entry.result, width, 0, lines);
   if (failed) add_block("error: ", entry.error, width, A_BOLD, lines);
@@ -58,11 +53,7 @@ PaneDrawResult pane_trace_draw(WINDOW* window, const AppState& state, bool left_
   const bool focused = state.focus == Pane::kTrace;
   const int count = static_cast<int>(state.trace.size());
   const int selected = state.trace_selected >= 0 ? std::min(state.trace_selected, count - 1) : -1;
-  PaneFrame frame;
-  frame.title = pane_title(Pane::kTrace);
-  frame.focused = focused;
-  frame.left_border = left_border;
-  frame.unicode = state.unicode;
+  PaneFrame frame = pane_frame_of(Pane::kTrace, state.focus, left_border, state.unicode);
   if (count > 0)
     frame.note = focused ? std::to_string(selected >= 0 ? selected + 1 : count) + "/" +
                                std::to_string(count) + " Enter: open"
@@ -75,16 +66,14 @@ PaneDrawResult pane_trace_draw(WINDOW* window, const AppState& state, bool left_
     const char* empty =
         "No tool calls yet. Each call the model makes shows here: tool, arguments, result or "
         "error, time. /tool NAME JSON calls one by hand.";
-    int y = area.top;
-    for (const std::string& line : text_wrap(empty, area.width)) {
-      if (y >= area.top + area.height) break;
-      pane_put_line(window, y++, area.left, line, area.width, A_DIM);
-    }
+    std::vector<PaneLine> lines;
+    for (const std::string& line : text_wrap(empty, area.width)) lines.push_back({line, A_DIM});
+    pane_put_lines(window, area, lines, 0);
     return result;
   }
 
   // Every entry's lines (entries are few and short); remember where the selected one is.
-  std::vector<ShownLine> lines;
+  std::vector<PaneLine> lines;
   int selected_begin = 0, selected_end = 0;
   const int shown_selected = focused ? (selected >= 0 ? selected : count - 1) : -1;
   for (int i = 0; i < count; i++) {
@@ -105,10 +94,7 @@ PaneDrawResult pane_trace_draw(WINDOW* window, const AppState& state, bool left_
     const int scroll = state.scroll[static_cast<int>(Pane::kTrace)];
     top = std::max(0, total - area.height - scroll);
   }
-  for (int row = 0; row < area.height && top + row < total; row++) {
-    const ShownLine& line = lines[top + row];
-    pane_put_line(window, area.top + row, area.left, line.text, area.width, line.attributes);
-  }
+  pane_put_lines(window, area, lines, top);
   return result;
 }
 

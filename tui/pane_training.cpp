@@ -3,19 +3,14 @@
 #include <curses.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 
+#include "train/run_time.h"
 #include "tui/chart.h"
 #include "tui/text_layout.h"
 
 namespace tunedeck {
 namespace {
-
-struct ShownLine {
-  std::string text;
-  unsigned attributes = 0;
-};
 
 std::string number(const char* format, double value) {
   char text[48];
@@ -38,27 +33,27 @@ std::string run_row(const RunInfo& run) {
   return row + "  " + run.name;
 }
 
-void lay_out_header(const TrainingView& view, std::vector<ShownLine>& lines) {
+void lay_out_header(const TrainingView& view, std::vector<PaneLine>& lines) {
   std::string title = (view.run_id > 0 ? "#" + std::to_string(view.run_id) + " " : "") +
                       view.name + "  " + view.status;
   if (view.in_process) title += " (here)";
-  lines.push_back(ShownLine{title, status_attributes(view.status)});
+  lines.push_back(PaneLine{title, status_attributes(view.status)});
   std::string progress = "step " + std::to_string(view.step) + "/" + std::to_string(view.total_steps);
   if (view.step > 0) progress += "  loss " + number("%.4f", view.loss);
   if (view.eval_loss) progress += "  eval " + number("%.4f", *view.eval_loss);
-  lines.push_back(ShownLine{progress});
+  lines.push_back(PaneLine{progress});
   std::string rates = "lr " + number("%.2e", view.lr) + "  " +
                       number("%.0f", view.tokens_per_s) + " tok/s";
   if (view.status == "running" && view.eta_s > 0)
-    rates += "  ETA " + pane_training_duration(view.eta_s);
+    rates += "  ETA " + run_time_text(view.eta_s);
   else if (view.elapsed_s > 0)
-    rates += "  took " + pane_training_duration(view.elapsed_s);
-  lines.push_back(ShownLine{rates});
+    rates += "  took " + run_time_text(view.elapsed_s);
+  lines.push_back(PaneLine{rates});
 }
 
 // The loss chart with the y range labelled on its first and last rows.
 void lay_out_chart(const TrainingView& view, int width, int height, bool unicode,
-                   std::vector<ShownLine>& lines) {
+                   std::vector<PaneLine>& lines) {
   const int label_width = 7;
   if (height <= 0 || width <= label_width + 4) return;
   const ChartRows chart = chart_bars(view.loss_points, view.eval_points, width - label_width,
@@ -68,46 +63,30 @@ void lay_out_chart(const TrainingView& view, int width, int height, bool unicode
     if (!view.loss_points.empty() && (row == 0 || row == height - 1)) {
       label = text_pad(number("%.3f", row == 0 ? chart.y_high : chart.y_low), label_width - 1) + " ";
     }
-    lines.push_back(ShownLine{label + chart.rows[row], 0});
+    lines.push_back(PaneLine{label + chart.rows[row], 0});
   }
 }
 
 }  // namespace
 
-std::string pane_training_duration(double seconds) {
-  if (!(seconds >= 0) || std::isinf(seconds)) return "?";
-  const long long s = std::llround(seconds);
-  char text[32];
-  if (s < 60) std::snprintf(text, sizeof text, "%llds", s);
-  else if (s < 3600) std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
-  else std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-  return text;
-}
-
 PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool left_border) {
   const TrainingView& view = state.training;
-  PaneFrame frame;
-  frame.title = pane_title(Pane::kTraining);
-  frame.focused = state.focus == Pane::kTraining;
-  frame.left_border = left_border;
-  frame.unicode = state.unicode;
-  const PaneArea area = pane_frame_draw(window, frame);
-  PaneDrawResult result;
-  result.view_lines = area.height;
-  if (area.height <= 0 || area.width <= 0) return result;
+  const PaneArea area = pane_frame_draw(
+      window, pane_frame_of(Pane::kTraining, state.focus, left_border, state.unicode));
+  if (area.height <= 0 || area.width <= 0) return PaneDrawResult{0, area.height};
 
-  std::vector<ShownLine> lines;
+  std::vector<PaneLine> lines;
   if (view.shown) {
     lay_out_header(view, lines);
     if (!view.message.empty())
-      lines.push_back(ShownLine{view.message, view.status == "failed" ? A_BOLD : A_DIM});
+      lines.push_back(PaneLine{view.message, view.status == "failed" ? A_BOLD : A_DIM});
   } else {
     for (const std::string& line :
          text_wrap("No run shown. /train start CONFIG.toml trains here (try "
                    "etc/train/stories260k_lora.toml); /train watch ID follows a run from the run "
                    "log.",
                    area.width))
-      lines.push_back(ShownLine{line, A_DIM});
+      lines.push_back(PaneLine{line, A_DIM});
   }
   // The recent runs take what the chart leaves (the chart wants at least 3 rows).
   const int runs_wanted = view.recent.empty() ? 0 : 1 + static_cast<int>(view.recent.size());
@@ -115,20 +94,13 @@ PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool le
   const int chart_rows = view.shown ? std::max(0, std::min(room - std::min(runs_wanted, 3), 8)) : 0;
   if (view.shown && chart_rows >= 2) lay_out_chart(view, area.width, chart_rows, state.unicode, lines);
   if (!view.recent.empty()) {
-    lines.push_back(ShownLine{"recent runs:", A_DIM});
+    lines.push_back(PaneLine{"recent runs:", A_DIM});
     for (const RunInfo& run : view.recent)
-      lines.push_back(ShownLine{run_row(run), status_attributes(run.status) & ~A_STANDOUT});
+      lines.push_back(PaneLine{run_row(run), status_attributes(run.status) & ~A_STANDOUT});
   }
-  if (!view.run_log_error.empty()) lines.push_back(ShownLine{"run log: " + view.run_log_error, A_DIM});
+  if (!view.run_log_error.empty()) lines.push_back(PaneLine{"run log: " + view.run_log_error, A_DIM});
 
-  result.content_lines = static_cast<int>(lines.size());
-  const int top = std::max(0, std::min(state.scroll[static_cast<int>(Pane::kTraining)],
-                                       result.content_lines - area.height));
-  for (int row = 0; row < area.height && top + row < result.content_lines; row++) {
-    const ShownLine& line = lines[top + row];
-    pane_put_line(window, area.top + row, area.left, line.text, area.width, line.attributes);
-  }
-  return result;
+  return pane_put_scrolled(window, area, lines, state.scroll[static_cast<int>(Pane::kTraining)]);
 }
 
 }  // namespace tunedeck

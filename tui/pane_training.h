@@ -3,16 +3,11 @@
 // tokens/s, ETA; then the run log's recent runs. Draws from AppState only (never sqlite or
 // torch): UI thread, no locks.
 #pragma once
-#include <string>
-
 #include "tui/app_state.h"
 #include "tui/pane_frame.h"
 
 namespace tunedeck {
 
 PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool left_border);
-
-// Seconds as "45s", "3m20s", "1h05m".
-std::string pane_training_duration(double seconds);
 
 }  // namespace tunedeck

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <cstring>
 
 #include "agent/builtin_tools.h"
@@ -143,14 +142,13 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
 }
 
 TEST_F(AgentLoopTest, TwoStepChainTodayThenAddDays) {
-  setenv("TUNEDECK_TODAY", "2026-03-05", 1);
+  const testing::ScopedEnv pinned_today("TUNEDECK_TODAY", "2026-03-05");
   ScriptedGenerator model({
       R"(<tool_call>{"name": "today", "arguments": {}}</tool_call>)",
       R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-03-05", "days": 10}}</tool_call>)",
       "March 15, 2026 (Sunday).",
   });
   const AgentTurnResult turn = ask(model, "What is the date 10 days from today?");
-  unsetenv("TUNEDECK_TODAY");
 
   ASSERT_EQ(turn.outcome, AgentOutcome::kAnswered) << turn.error;
   EXPECT_EQ(turn.answer, "March 15, 2026 (Sunday).");

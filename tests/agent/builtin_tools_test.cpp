@@ -3,10 +3,9 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "agent/calendar_date.h"
 #include "agent/tool_registry.h"
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
@@ -15,14 +14,11 @@ using nlohmann::json;
 
 class BuiltinTools : public ::testing::Test {
  protected:
-  void SetUp() override {
-    register_builtin_tools(registry_);
-    unsetenv("TUNEDECK_TODAY");
-  }
-  void TearDown() override { unsetenv("TUNEDECK_TODAY"); }
+  void SetUp() override { register_builtin_tools(registry_); }
 
   ToolResult run(const std::string& name, const json& args) { return registry_.run({name, args}); }
 
+  const testing::ScopedEnv no_today_{"TUNEDECK_TODAY", nullptr};
   ToolRegistry registry_;
 };
 
@@ -125,7 +121,7 @@ TEST_F(BuiltinTools, Weekday) {
 }
 
 TEST_F(BuiltinTools, TodayHonoursTunedeckToday) {
-  setenv("TUNEDECK_TODAY", "2026-03-05", 1);
+  const testing::ScopedEnv today("TUNEDECK_TODAY", "2026-03-05");
   const ToolResult r = run("today", json::object());
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.result, (json{{"date", "2026-03-05"},
@@ -136,7 +132,7 @@ TEST_F(BuiltinTools, TodayHonoursTunedeckToday) {
 }
 
 TEST_F(BuiltinTools, TodayRejectsABadTunedeckToday) {
-  setenv("TUNEDECK_TODAY", "2026-02-30", 1);
+  const testing::ScopedEnv today("TUNEDECK_TODAY", "2026-02-30");
   EXPECT_EQ(run("today", json::object()).error,
             "environment variable TUNEDECK_TODAY: '2026-02-30': day 30 does not exist; February "
             "2026 has 28 days (01..28)");

@@ -18,8 +18,7 @@ namespace {
 
 using nlohmann::json;
 using testing::CommandResult;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 // Keeps the per-user config and data of whoever runs the tests out of the way.
 class AskCli : public ::testing::Test {

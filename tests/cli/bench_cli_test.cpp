@@ -15,8 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::run_command;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 // A quick bench: 16 + 8 tokens, 2 runs, a 64 MiB bandwidth buffer, 256x256 matmuls.
 testing::CommandResult bench(const std::string& model_dir, const std::vector<std::string>& extra) {

@@ -1,16 +1,8 @@
 // `tunedeck chat --plain` as the real binary with scripted stdin on stories260k: the slash
 // commands, a question, memory search, /quit; and the crash test: SIGKILL mid-conversation,
 // then every answer printed before the kill is found in the database.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
-#include <functional>
-#include <stdexcept>
 
 #include "agent/memory.h"
 #include "tests/test_support.h"
@@ -19,8 +11,7 @@ namespace tunedeck {
 namespace {
 
 using testing::CommandResult;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 size_t count_of(const std::string& text, const std::string& part) {
   size_t count = 0;
@@ -99,88 +90,6 @@ TEST_F(ChatCli, FullScreenWithoutPlainIsAUsageError) {
   EXPECT_NE(r.err.find("use tunedeck chat --plain"), std::string::npos) << r.err;
 }
 
-// A child process whose stdout and stderr are read as they come.
-class LiveProcess {
- public:
-  LiveProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
-    int in[2], out[2], err[2];
-    if (pipe(in) || pipe(out) || pipe(err)) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in[0], 0);
-      dup2(out[1], 1);
-      dup2(err[1], 2);
-      for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) close(fd);
-      for (const std::string& kv : env) putenv(const_cast<char*>(kv.c_str()));
-      std::vector<char*> args;
-      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    close(err[1]);
-    stdin_ = in[1];
-    stdout_ = out[0];
-    stderr_ = err[0];
-  }
-  ~LiveProcess() {
-    for (int fd : {stdin_, stdout_, stderr_})
-      if (fd >= 0) close(fd);
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  void write_stdin(const std::string& text) {
-    if (write(stdin_, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-      throw std::runtime_error("short write to the child's stdin");
-  }
-
-  // Reads until `done()` holds or the child closes both pipes; false when it never held.
-  bool read_until(const std::function<bool()>& done, int give_up_after_s) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(give_up_after_s);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      pollfd fds[2] = {{stdout_, POLLIN, 0}, {stderr_, POLLIN, 0}};
-      if (poll(fds, 2, 100) <= 0) continue;
-      bool open = false;
-      open |= drain(fds[0], out);
-      open |= drain(fds[1], err);
-      if (!open) return done();
-    }
-    return true;
-  }
-
-  int kill_and_wait(int signal) {
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-  }
-
-  std::string out;
-  std::string err;
-
- private:
-  // Returns whether the pipe may still have more.
-  static bool drain(const pollfd& fd, std::string& into) {
-    if (fd.revents == 0) return true;
-    char buffer[4096];
-    const ssize_t n = read(fd.fd, buffer, sizeof buffer);
-    if (n <= 0) return false;
-    into.append(buffer, static_cast<size_t>(n));
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  int stdin_ = -1, stdout_ = -1, stderr_ = -1;
-};
-
 // What the REPL prints for one answer: the text without its leading whitespace, then a newline
 // unless it ends with one (session/agent_printer).
 std::string printed_form(const std::string& answer) {
@@ -194,7 +103,7 @@ TEST_F(ChatCli, SigkillMidConversationLosesNothingThatWasPrinted) {
   constexpr int kQuestions = 40;
   std::vector<std::string> argv = chat_argv();
   argv[6] = "60";  // --max-new-tokens: long enough answers that the kill lands mid-conversation
-  LiveProcess chat(argv, env());
+  testing::LiveProcess chat(argv, env());
   std::string questions;
   for (int i = 1; i <= kQuestions; i++) questions += "Question number " + std::to_string(i) + "\n";
   chat.write_stdin(questions);

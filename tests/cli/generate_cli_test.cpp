@@ -17,8 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::run_command;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 testing::CommandResult generate(const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {"tunedeck", "generate"};

@@ -1,8 +1,6 @@
 // `tunedeck runs list|show|watch`, run as the real binary on a database this test fills through
 // RunLog; watch follows a run that another process writes while it runs.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "tests/test_support.h"
+#include "tests/train/run_log_samples.h"
 #include "train/run_log.h"
 
 namespace tunedeck {
@@ -18,99 +17,8 @@ namespace {
 
 using nlohmann::json;
 using testing::CommandResult;
-
-RunMetrics step_metrics(int64_t step) {
-  RunMetrics m;
-  m.step = step;
-  m.epoch = 0;
-  m.loss = 3.0 - 0.25 * static_cast<double>(step);
-  m.lr = 1e-4 * static_cast<double>(step);
-  m.grad_norm = 0.5 + static_cast<double>(step);
-  m.tokens_per_s = 1000.0 + static_cast<double>(step);
-  m.memory_bytes = 1000000 + step;
-  m.elapsed_s = 0.5 * static_cast<double>(step);
-  return m;
-}
-
-RunStart run_start(const std::string& name, const std::string& method) {
-  RunStart start;
-  start.name = name;
-  start.method = method;
-  start.config_toml = "[run]\nname = \"" + name + "\"\n";
-  start.output_dir = "/tmp/runs/" + name;
-  start.template_hash = "9f86d081";
-  start.total_steps = 10;
-  return start;
-}
-
-// A pid that names no process: a child that has exited and been reaped.
-int64_t dead_pid() {
-  const pid_t child = fork();
-  if (child == 0) _exit(0);
-  int status = 0;
-  waitpid(child, &status, 0);
-  return child;
-}
-
-// The binary running in the background, its stdout read line by line.
-class BackgroundCommand {
- public:
-  explicit BackgroundCommand(std::vector<std::string> argv) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe failed");
-    argv[0] = testing::bin_dir() + "/" + argv[0];
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      std::vector<char*> c_args;
-      for (std::string& a : argv) c_args.push_back(a.data());
-      c_args.push_back(nullptr);
-      execv(c_args[0], c_args.data());
-      _exit(127);
-    }
-    close(out[1]);
-    out_ = out[0];
-  }
-  ~BackgroundCommand() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(out_);
-  }
-
-  // The next line without its "\n"; nullopt at end of output or after 30 s of silence (a hang).
-  std::optional<std::string> read_line() {
-    while (true) {
-      const size_t end = buffer_.find('\n');
-      if (end != std::string::npos) {
-        std::string line = buffer_.substr(0, end);
-        buffer_.erase(0, end + 1);
-        return line;
-      }
-      pollfd fd = {out_, POLLIN, 0};
-      if (poll(&fd, 1, 30000) <= 0) return std::nullopt;
-      char chunk[4096];
-      const ssize_t n = read(out_, chunk, sizeof chunk);
-      if (n <= 0) return std::nullopt;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
-  int wait_exit_code() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string buffer_;
-};
+using testing::sample_run_metrics;
+using testing::sample_run_start;
 
 class RunsCli : public ::testing::Test {
  protected:
@@ -124,15 +32,15 @@ class RunsCli : public ::testing::Test {
   // Run 1 "stories-lora": finished, steps 1-3, eval at 3. Run 2 "from-scratch": running, no step.
   void fill_two_runs() {
     RunLog log = RunLog::open(db());
-    const int64_t lora = log.start_run(run_start("stories-lora", "lora"));
+    const int64_t lora = log.start_run(sample_run_start("stories-lora", "lora"));
     for (int64_t step = 1; step <= 3; step++) {
-      RunMetrics m = step_metrics(step);
+      RunMetrics m = sample_run_metrics(step);
       if (step == 3) m.eval_loss = 2.125;
       log.log_metrics(lora, m);
     }
     log.set_summary(lora, {{"preflight", {"rows: 12 used, 1 skipped", "loss tokens: 31.5%"}}});
     log.finish_run(lora, "finished");
-    log.start_run(run_start("from-scratch", "full"));
+    log.start_run(sample_run_start("from-scratch", "full"));
   }
 
   testing::ScratchDir dir_;
@@ -199,7 +107,7 @@ TEST_F(RunsCli, SaysSoWhenThereAreNoRuns) {
 TEST_F(RunsCli, UsesTheDefaultDatabaseWithoutDb) {
   {
     RunLog log = RunLog::open(dir_.file("data/tunedeck/tunedeck.db"));
-    log.start_run(run_start("in-default", "lora"));
+    log.start_run(sample_run_start("in-default", "lora"));
   }
   const CommandResult r = tunedeck({"runs", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -217,7 +125,7 @@ TEST_F(RunsCli, ShowsARunAndItsMetricsAsJson) {
   const json& metrics = shown["metrics"];
   ASSERT_EQ(metrics.size(), 3u);
   for (int i = 0; i < 3; i++) {
-    const RunMetrics expected = step_metrics(i + 1);
+    const RunMetrics expected = sample_run_metrics(i + 1);
     EXPECT_EQ(metrics[i]["step"], i + 1);
     EXPECT_DOUBLE_EQ(metrics[i]["loss"].get<double>(), expected.loss);
     EXPECT_DOUBLE_EQ(metrics[i]["lr"].get<double>(), expected.lr);
@@ -282,11 +190,11 @@ TEST_F(RunsCli, WatchFollowsARunThatAnotherProcessWrites) {
   int64_t id = 0;
   {
     RunLog log = RunLog::open(db());
-    id = log.start_run(run_start("live", "lora"));  // pid: this test process, alive
-    log.log_metrics(id, step_metrics(1));
+    id = log.start_run(sample_run_start("live", "lora"));  // pid: this test process, alive
+    log.log_metrics(id, sample_run_metrics(1));
   }  // no connection crosses the forks below
-  BackgroundCommand watch({"tunedeck", "runs", "watch", std::to_string(id), "--json", "--interval",
-                           "0.1", "--db", db()});
+  testing::LiveProcess watch({"tunedeck", "runs", "watch", std::to_string(id), "--json",
+                              "--interval", "0.1", "--db", db()});
   // Watch is running once it has printed step 1; everything after is written while it follows.
   std::optional<std::string> line = watch.read_line();
   ASSERT_TRUE(line);
@@ -301,11 +209,11 @@ TEST_F(RunsCli, WatchFollowsARunThatAnotherProcessWrites) {
     try {
       RunLog log = RunLog::open(db());
       for (int64_t step = 2; step <= 6; step++) {
-        log.log_metrics(id, step_metrics(step));
+        log.log_metrics(id, sample_run_metrics(step));
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
       }
       RunMetrics final_eval =
-          step_metrics(6);  // logged at the last step again, as the trainer does
+          sample_run_metrics(6);  // logged at the last step again, as the trainer does
       final_eval.eval_loss = 1.5;
       log.log_metrics(id, final_eval);
       log.finish_run(id, "finished");
@@ -319,13 +227,13 @@ TEST_F(RunsCli, WatchFollowsARunThatAnotherProcessWrites) {
   int writer_status = 0;
   waitpid(writer, &writer_status, 0);
   EXPECT_EQ(WEXITSTATUS(writer_status), 0);
-  EXPECT_EQ(watch.wait_exit_code(), 0);
+  EXPECT_EQ(watch.kill_and_wait(0), 0);
 
   ASSERT_EQ(lines.size(), 7u);  // steps 2-6, the final eval, the end
   for (int i = 0; i < 5; i++) {
     EXPECT_EQ(lines[i]["event"], "metric");
     EXPECT_EQ(lines[i]["step"], i + 2);
-    EXPECT_DOUBLE_EQ(lines[i]["loss"].get<double>(), step_metrics(i + 2).loss);
+    EXPECT_DOUBLE_EQ(lines[i]["loss"].get<double>(), sample_run_metrics(i + 2).loss);
     EXPECT_EQ(lines[i]["eval_loss"], nullptr);
   }
   EXPECT_EQ(lines[5]["step"], 6);
@@ -349,14 +257,14 @@ TEST_F(RunsCli, WatchOfAnEndedRunPrintsItsStepsAndExits) {
 
 TEST_F(RunsCli, WatchEndsWithStatusOneForFailedAndStaleRuns) {
   int64_t failed = 0, stale = 0;
-  RunStart killed = run_start("killed", "full");
-  killed.pid = dead_pid();
+  RunStart killed = sample_run_start("killed", "full");
+  killed.pid = testing::dead_pid();
   {
     RunLog log = RunLog::open(db());
-    failed = log.start_run(run_start("broken", "lora"));
+    failed = log.start_run(sample_run_start("broken", "lora"));
     log.finish_run(failed, "failed", "disk full");
     stale = log.start_run(killed);
-    log.log_metrics(stale, step_metrics(1));
+    log.log_metrics(stale, sample_run_metrics(1));
   }
   CommandResult r = tunedeck({"runs", "watch", std::to_string(failed), "--json", "--db", db()});
   EXPECT_EQ(r.exit_code, 1);

@@ -2,9 +2,8 @@
 // the same loss at every later step as an uninterrupted run (CPU, fixed seed, dropout on).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -27,7 +26,7 @@ const char kChat[] =
 std::string write_config(const testing::ScratchDir& dir, const std::string& name) {
   testing::write_file(dir.file("chat.jsonl"), kChat);
   const std::string path = dir.file(name + ".toml");
-  testing::write_file(path, "[model]\npath = \"" + testing::shared_dir() + "/models/stories260k\"\n"
+  testing::write_file(path, "[model]\npath = \"" + testing::stories_dir() + "\"\n"
                             "[data]\ntrain = \"chat.jsonl\"\nmax_len = 64\n"
                             "[lora]\nrank = 4\nalpha = 8\ndropout = 0.1\n"
                             "[optim]\nlr = 5e-3\nwarmup_steps = 3\n"
@@ -60,37 +59,15 @@ json outcome_of(const std::string& jsonl) {
 // Starts `tunedeck train CONFIG --json`, reads its stdout until `marker` appears in a line and
 // `extra_lines` more lines came, then SIGKILLs it. Returns what it printed.
 std::string run_and_kill(const std::string& config, const std::string& marker, int extra_lines) {
-  int out[2];
-  EXPECT_EQ(pipe(out), 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    close(out[1]);
-    const std::string bin = testing::bin_dir() + "/tunedeck";
-    execl(bin.c_str(), bin.c_str(), "train", config.c_str(), "--json", nullptr);
-    _exit(127);
-  }
-  close(out[1]);
-  std::string text, line;
-  int after = -1;
-  char c;
-  while (read(out[0], &c, 1) == 1) {
-    text += c;
-    if (c != '\n') {
-      line += c;
-      continue;
-    }
-    if (after < 0 && line.find(marker) != std::string::npos) after = 0;
-    else if (after >= 0 && ++after >= extra_lines) break;
-    line.clear();
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out[0]);
-  EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
-  return text;
+  testing::LiveProcess train({"tunedeck", "train", config, "--json"});
+  auto lines_after_marker = [&] {
+    const size_t at = train.out.find(marker);
+    if (at == std::string::npos) return false;
+    return std::count(train.out.begin() + at, train.out.end(), '\n') > extra_lines;
+  };
+  train.read_until(lines_after_marker, 600);
+  EXPECT_EQ(train.kill_and_wait(SIGKILL), 128 + SIGKILL) << "the run ended before it was killed";
+  return train.out.substr(0, train.out.rfind('\n') + 1);  // whole lines
 }
 
 TEST(TrainCli, KilledAndResumedRunMatchesAnUninterruptedOne) {
@@ -147,7 +124,7 @@ TEST(TrainCli, PreflightStopsWhenTooFewTokensCarryLoss) {
   testing::ScratchDir dir;
   testing::write_file(dir.file("short_answers.jsonl"),
                       R"({"messages": [{"role": "user", "content": "a long question that is mostly prompt text"}, {"role": "assistant", "content": "ok"}]})" "\n");
-  testing::write_file(dir.file("job.toml"), "[model]\npath = \"" + testing::shared_dir() + "/models/stories260k\"\n"
+  testing::write_file(dir.file("job.toml"), "[model]\npath = \"" + testing::stories_dir() + "\"\n"
                       "[data]\ntrain = \"short_answers.jsonl\"\n"
                       "[run]\noutput_dir = \"o\"\nsteps = 2\ndb = \"runs.db\"\nmin_loss_share = 0.9\n");
   auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
@@ -172,7 +149,9 @@ TEST(TrainCli, BadTomlNamesFileAndLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("job.toml"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(" 2 | steps = \"many\""), std::string::npos) << r.err;  // toml11 shows the line
-  EXPECT_NE(r.err.find("the actual type is string"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("job.toml:2: [run] steps must be an integer, got a string"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

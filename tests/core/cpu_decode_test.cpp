@@ -14,26 +14,10 @@
 
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
-
-// GQA (8 heads, 2 kv heads), untied head, rope_theta 500000.
-ModelConfig gqa_config() {
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 3;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 96;
-  c.vocab_size = 128;
-  c.max_position_embeddings = 64;
-  c.rms_norm_eps = 1e-5;
-  c.rope_theta = 500000.0;
-  c.tie_word_embeddings = false;
-  return c;
-}
 
 LlamaModel random_model(const ModelConfig& config, at::ScalarType dtype) {
   return LlamaModel::random(config, 1234, 0.2, at::TensorOptions().dtype(dtype));
@@ -124,7 +108,7 @@ void expect_f32_agreement(const PathGap& gap) {
 }
 
 TEST(CpuDecode, MatchesLibtorchPathAtEveryPositionInF32) {
-  const PathGap gap = fast_vs_torch(random_model(gqa_config(), at::kFloat), 24, 5);
+  const PathGap gap = fast_vs_torch(random_model(testing::gqa_model_config(), at::kFloat), 24, 5);
   expect_f32_agreement(gap);
   std::cout << "[ measured ] f32 max|logit diff| " << gap.logits << " (max|logit| "
             << gap.logit_scale << "), max|cache diff| " << gap.cache << "\n";
@@ -144,7 +128,7 @@ LlamaModel widened_to_f32(const LlamaModel& model) {
 // fast vs libtorch 3.5%; cache entries fast vs libtorch 1.9% of the largest entry. A layout,
 // RoPE or GQA mistake shows up as tens of percent.
 TEST(CpuDecode, Bf16StaysCloseToTheFloat32ComputationOnTheSameWeights) {
-  LlamaModel bf16 = random_model(gqa_config(), at::kBFloat16);
+  LlamaModel bf16 = random_model(testing::gqa_model_config(), at::kBFloat16);
   const at::Tensor tokens = random_tokens(bf16.config(), 24);
   const Decoded reference = decode(widened_to_f32(bf16), tokens, 5, false);
   const Decoded fast = decode(bf16, tokens, 5, true);
@@ -167,20 +151,20 @@ TEST(CpuDecode, Bf16StaysCloseToTheFloat32ComputationOnTheSameWeights) {
 }
 
 TEST(CpuDecode, MatchesLibtorchPathWithLlama3RopeScaling) {
-  ModelConfig c = gqa_config();
+  ModelConfig c = testing::gqa_model_config();
   // original context 16: wavelength 2*pi is interpolated, the three longer ones are divided by 8
   c.rope_scaling = {"llama3", 8.0, 1.0, 4.0, 16};
   expect_f32_agreement(fast_vs_torch(random_model(c, at::kFloat), 24, 3));
 }
 
 TEST(CpuDecode, MatchesLibtorchPathPastTheRopeTable) {
-  ModelConfig c = gqa_config();
+  ModelConfig c = testing::gqa_model_config();
   c.max_position_embeddings = 16;  // the model's table has 16 rows; decode runs to position 39
   expect_f32_agreement(fast_vs_torch(random_model(c, at::kFloat), 40, 4));
 }
 
 TEST(CpuDecode, MatchesLibtorchPathWithALoraAdapter) {
-  LlamaModel model = random_model(gqa_config(), at::kFloat);
+  LlamaModel model = random_model(testing::gqa_model_config(), at::kFloat);
   LoraSettings settings;
   settings.rank = 4;
   settings.alpha = 8;
@@ -199,7 +183,7 @@ TEST(CpuDecode, MatchesLibtorchPathWithALoraAdapter) {
 }
 
 TEST(CpuDecode, AppliesOnlyToOneTokenWithAutogradOffAndContiguousWeights) {
-  LlamaModel model = random_model(gqa_config(), at::kFloat);
+  LlamaModel model = random_model(testing::gqa_model_config(), at::kFloat);
   KvCache cache = model.make_cache(1, 8);
   const at::Tensor one = random_tokens(model.config(), 1);
   {
@@ -225,7 +209,7 @@ TEST(CpuDecode, AppliesOnlyToOneTokenWithAutogradOffAndContiguousWeights) {
 }
 
 TEST(CpuDecode, TokenOutsideTheVocabularyThrowsAndLeavesTheCache) {
-  LlamaModel model = random_model(gqa_config(), at::kFloat);
+  LlamaModel model = random_model(testing::gqa_model_config(), at::kFloat);
   KvCache cache = model.make_cache(1, 8);
   c10::InferenceMode guard;
   const at::Tensor bad = at::full({1, 1}, model.config().vocab_size, at::kLong);
@@ -241,7 +225,7 @@ TEST(CpuDecode, TokenOutsideTheVocabularyThrowsAndLeavesTheCache) {
 }
 
 TEST(CpuDecode, ThreadsWithTheirOwnCachesGetTheSameLogits) {
-  LlamaModel model = random_model(gqa_config(), at::kFloat);
+  LlamaModel model = random_model(testing::gqa_model_config(), at::kFloat);
   const at::Tensor tokens = random_tokens(model.config(), 16);
   const Decoded alone = decode(model, tokens, 2, true);
   std::vector<Decoded> results(3, Decoded{{}, model.make_cache(1, 1)});

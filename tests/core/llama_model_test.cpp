@@ -23,8 +23,7 @@ namespace tunedeck {
 namespace {
 
 using nlohmann::json;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 TEST(LlamaModel, Stories260kMatchesGoldenGreedyIdsAndFirstStepLogits) {
   runtime_init(0);
@@ -76,21 +75,10 @@ TEST(LlamaModel, SameDtypeWeightsAreZeroCopyViewsOfTheMappedFile) {
   EXPECT_FALSE(address_is_mapped_from(bf16.weights().embed.data_ptr(), "stories260k/model.safetensors"));
 }
 
-// A random model on disk: GQA (8 heads, 2 kv heads), untied head, rope_theta 500000, split over
-// two shards with an index file.
+// A random model on disk: testing::gqa_model_config() with token ids, split over two shards with
+// an index file.
 ModelConfig random_config() {
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 3;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 96;
-  c.vocab_size = 128;
-  c.max_position_embeddings = 64;
-  c.rms_norm_eps = 1e-5;
-  c.rope_theta = 500000.0;
-  c.tie_word_embeddings = false;
+  ModelConfig c = testing::gqa_model_config();
   c.bos_token_id = 1;
   c.eos_token_ids = {2};
   return c;

@@ -17,7 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-ModelConfig small_config() { return testing::small_model_config(); }
+// testing::small_model_config() with random f32 weights (seed 1).
+LlamaModel small_model() {
+  return LlamaModel::random(testing::small_model_config(), 1, 0.2,
+                            at::TensorOptions().dtype(at::kFloat));
+}
 
 // An adapter with non-zero B so that it changes the output.
 std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model, std::vector<LoraTarget> targets) {
@@ -35,7 +39,7 @@ std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model, st
 }
 
 TEST(Lora, FreshAdapterIsTheIdentity) {
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model = small_model();
   LoraSettings s;
   auto adapter = lora_create(model.config(), model.weights(), s, 0);
   c10::InferenceMode guard;
@@ -46,7 +50,7 @@ TEST(Lora, FreshAdapterIsTheIdentity) {
 }
 
 TEST(Lora, SavesInPeftLayoutAndLoadsBack) {
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model = small_model();
   auto adapter = trained_looking_adapter(model, {kLoraQ, kLoraV, kLoraDown});
   adapter->base_model = "some/base";
   adapter->template_hash = "0123456789abcdef";
@@ -75,7 +79,7 @@ TEST(Lora, SavesInPeftLayoutAndLoadsBack) {
 }
 
 TEST(Lora, MergedAndUnmergedAgree) {
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model = small_model();
   auto adapter = trained_looking_adapter(model, {kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown});
   LlamaModel merged(model.config(), lora_merge(model.weights(), *adapter));
   c10::InferenceMode guard;
@@ -90,8 +94,8 @@ TEST(Lora, MergedAndUnmergedAgree) {
 }
 
 TEST(Lora, RefusesAnAdapterForAnotherShape) {
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
-  ModelConfig wider = small_config();
+  LlamaModel model = small_model();
+  ModelConfig wider = testing::small_model_config();
   wider.hidden_size = 64;
   wider.head_dim = 16;
   LlamaModel other = LlamaModel::random(wider, 1, 0.2, at::TensorOptions().dtype(at::kFloat));
@@ -110,17 +114,17 @@ TEST(Lora, RefusesAnAdapterForAnotherShape) {
 }
 
 TEST(Lora, RefusesAnAdapterWithMoreLayers) {
-  ModelConfig deeper = small_config();
+  ModelConfig deeper = testing::small_model_config();
   deeper.num_layers = 3;
   LlamaModel other = LlamaModel::random(deeper, 1, 0.2, at::TensorOptions().dtype(at::kFloat));
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model = small_model();
   testing::ScratchDir dir;
   lora_save_peft(*trained_looking_adapter(other, {kLoraQ}), dir.path());
   EXPECT_THROW(lora_load_peft(dir.path(), model.config(), model.weights()), std::runtime_error);
 }
 
 TEST(Lora, RefusesNonLoraAndMissingConfig) {
-  LlamaModel model = LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model = small_model();
   testing::ScratchDir dir;
   EXPECT_THROW(lora_load_peft(dir.path(), model.config(), model.weights()), std::runtime_error);
   testing::write_file(dir.file("adapter_config.json"), R"({"peft_type": "PROMPT_TUNING", "r": 8})");

@@ -4,36 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdlib>
-
 #include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
-
-// Sets (or with nullptr unsets) an environment variable for one test, restoring it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    const char* old = std::getenv(name);
-    if (old) old_ = old;
-    had_old_ = old != nullptr;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (had_old_)
-      setenv(name_.c_str(), old_.c_str(), 1);
-    else
-      unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_, old_;
-  bool had_old_ = false;
-};
 
 StatsSnapshot sample(const std::string& library) {
   NvmlSource source(library);
@@ -43,7 +17,7 @@ StatsSnapshot sample(const std::string& library) {
 }
 
 TEST(NvmlSource, FakeDriverValuesExactly) {
-  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   StatsSnapshot snapshot = sample(FAKE_NVML_LIBRARY);
   EXPECT_EQ(snapshot.gpu_status, "ok");
   ASSERT_EQ(snapshot.gpus.size(), 2u);
@@ -73,7 +47,7 @@ TEST(NvmlSource, FakeDriverValuesExactly) {
 }
 
 TEST(NvmlSource, SamplesRepeatedlyWithTheSameResult) {
-  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   NvmlSource source(FAKE_NVML_LIBRARY);
   StatsSnapshot first, second;
   source.sample(first);
@@ -84,7 +58,7 @@ TEST(NvmlSource, SamplesRepeatedlyWithTheSameResult) {
 }
 
 TEST(NvmlSource, LegacyNamesOnlyFallBackAndLeaveOptionalFieldsAbsent) {
-  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   StatsSnapshot snapshot = sample(FAKE_NVML_LEGACY_LIBRARY);
   EXPECT_EQ(snapshot.gpu_status, "ok");
   ASSERT_EQ(snapshot.gpus.size(), 2u);
@@ -100,7 +74,7 @@ TEST(NvmlSource, LegacyNamesOnlyFallBackAndLeaveOptionalFieldsAbsent) {
 }
 
 TEST(NvmlSource, ReadsThirtyTwoByteProcessEntriesWhereTheDriverWritesThem) {
-  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   StatsSnapshot snapshot = sample(FAKE_NVML_CC_V3_LIBRARY);
   ASSERT_EQ(snapshot.gpus.size(), 2u);
   EXPECT_EQ(snapshot.gpus[0].process_memory_bytes, 1610612736LL);  // entry 17 at offset 17 * 32
@@ -125,8 +99,8 @@ TEST(NvmlSource, MissingRequiredSymbolIsUnavailable) {
 
 TEST(NvmlSource, InitErrorIsUnavailableAndSkipsShutdown) {
   testing::ScratchDir scratch;
-  ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
-  ScopedEnv mode("FAKE_NVML_MODE", "init_error");
+  testing::ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
+  testing::ScopedEnv mode("FAKE_NVML_MODE", "init_error");
   {
     NvmlSource source(FAKE_NVML_LIBRARY);
     EXPECT_EQ(source.init_status(),
@@ -141,8 +115,8 @@ TEST(NvmlSource, InitErrorIsUnavailableAndSkipsShutdown) {
 
 TEST(NvmlSource, ShutdownOnDestruction) {
   testing::ScratchDir scratch;
-  ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
-  ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  testing::ScopedEnv log("FAKE_NVML_LOG", scratch.file("calls").c_str());
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   {
     NvmlSource source(FAKE_NVML_LIBRARY);
     EXPECT_EQ(source.init_status(), "ok");
@@ -151,7 +125,7 @@ TEST(NvmlSource, ShutdownOnDestruction) {
 }
 
 TEST(NvmlSource, DeviceCountErrorIsUnavailable) {
-  ScopedEnv mode("FAKE_NVML_MODE", "count_error");
+  testing::ScopedEnv mode("FAKE_NVML_MODE", "count_error");
   StatsSnapshot snapshot;
   snapshot.gpus.resize(1);  // left over from an earlier sample: must be cleared
   NvmlSource source(FAKE_NVML_LIBRARY);
@@ -163,16 +137,16 @@ TEST(NvmlSource, DeviceCountErrorIsUnavailable) {
 
 TEST(NvmlSource, LibraryPathPrecedence) {
   {
-    ScopedEnv env(NvmlSource::kLibraryEnv, nullptr);
+    testing::ScopedEnv env(NvmlSource::kLibraryEnv, nullptr);
     EXPECT_EQ(NvmlSource::library_path(""), "libnvidia-ml.so.1");
     EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/opt/nvml.so");
   }
   {
-    ScopedEnv env(NvmlSource::kLibraryEnv, "");
+    testing::ScopedEnv env(NvmlSource::kLibraryEnv, "");
     EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/opt/nvml.so");
   }
   {
-    ScopedEnv env(NvmlSource::kLibraryEnv, "/from/env.so");
+    testing::ScopedEnv env(NvmlSource::kLibraryEnv, "/from/env.so");
     EXPECT_EQ(NvmlSource::library_path("/opt/nvml.so"), "/from/env.so");
     EXPECT_EQ(NvmlSource::library_path(""), "/from/env.so");
   }

@@ -12,11 +12,18 @@ namespace {
 
 using testing::ScopedEnv;
 
+// HOME, XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_STATE_HOME set (nullptr: unset) for one test.
+struct UserDirsEnv {
+  UserDirsEnv(const char* home, const char* data, const char* config, const char* state)
+      : home_("HOME", home),
+        data_("XDG_DATA_HOME", data),
+        config_("XDG_CONFIG_HOME", config),
+        state_("XDG_STATE_HOME", state) {}
+  ScopedEnv home_, data_, config_, state_;
+};
+
 TEST(Paths, XdgVariablesWinOverHome) {
-  ScopedEnv home("HOME", "/home/me");
-  ScopedEnv data("XDG_DATA_HOME", "/data/me");
-  ScopedEnv config("XDG_CONFIG_HOME", "/conf/me");
-  ScopedEnv state("XDG_STATE_HOME", "/state/me");
+  const UserDirsEnv env("/home/me", "/data/me", "/conf/me", "/state/me");
   EXPECT_EQ(default_database_path(), "/data/me/tunedeck/tunedeck.db");
   EXPECT_EQ(line_history_path(), "/data/me/tunedeck/history");
   EXPECT_EQ(user_config_path(), "/conf/me/tunedeck/config.toml");
@@ -24,32 +31,23 @@ TEST(Paths, XdgVariablesWinOverHome) {
 }
 
 TEST(Paths, HomeDefaultsWithoutXdgVariables) {
-  ScopedEnv home("HOME", "/home/me");
-  ScopedEnv data("XDG_DATA_HOME", nullptr);
-  ScopedEnv config("XDG_CONFIG_HOME", nullptr);
-  ScopedEnv state("XDG_STATE_HOME", nullptr);
+  const UserDirsEnv env("/home/me", nullptr, nullptr, nullptr);
   EXPECT_EQ(default_database_path(), "/home/me/.local/share/tunedeck/tunedeck.db");
   EXPECT_EQ(line_history_path(), "/home/me/.local/share/tunedeck/history");
   EXPECT_EQ(user_config_path(), "/home/me/.config/tunedeck/config.toml");
   EXPECT_EQ(app_log_path(), "/home/me/.local/state/tunedeck/tunedeck.log");
 }
 
-// The XDG spec: a relative path in these variables is invalid and ignored (before, the
-// database ignored it and the config file did not, so the two disagreed).
+// The XDG spec: a relative path in these variables is invalid and ignored, by every path alike.
 TEST(Paths, RelativeXdgVariablesAreIgnoredEverywhere) {
-  ScopedEnv home("HOME", "/home/me");
-  ScopedEnv data("XDG_DATA_HOME", "relative/data");
-  ScopedEnv config("XDG_CONFIG_HOME", "relative/config");
-  ScopedEnv state("XDG_STATE_HOME", "relative/state");
+  const UserDirsEnv env("/home/me", "relative/data", "relative/config", "relative/state");
   EXPECT_EQ(default_database_path(), "/home/me/.local/share/tunedeck/tunedeck.db");
   EXPECT_EQ(user_config_path(), "/home/me/.config/tunedeck/config.toml");
   EXPECT_EQ(app_log_path(), "/home/me/.local/state/tunedeck/tunedeck.log");
 }
 
 TEST(Paths, WithoutAnyHomeTheDatabaseAsksForDb) {
-  ScopedEnv home("HOME", nullptr);
-  ScopedEnv data("XDG_DATA_HOME", nullptr);
-  ScopedEnv config("XDG_CONFIG_HOME", nullptr);
+  const UserDirsEnv env(nullptr, nullptr, nullptr, nullptr);
   try {
     default_database_path();
     FAIL() << "expected a throw";

@@ -3,44 +3,21 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <stdexcept>
 #include <thread>
+
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
 
 using std::chrono::milliseconds;
 
-// Sets (or with nullptr unsets) an environment variable for one test, restoring it after.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    const char* old = std::getenv(name);
-    if (old) old_ = old;
-    had_old_ = old != nullptr;
-    if (value)
-      setenv(name, value, 1);
-    else
-      unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (had_old_)
-      setenv(name_.c_str(), old_.c_str(), 1);
-    else
-      unsetenv(name_.c_str());
-  }
-
- private:
-  std::string name_, old_;
-  bool had_old_ = false;
-};
-
 // The library comes from the options in these tests, never from the caller's environment.
 class StatsSamplerTest : public ::testing::Test {
  protected:
-  ScopedEnv library_env_{NvmlSource::kLibraryEnv, nullptr};
-  ScopedEnv mode_env_{"FAKE_NVML_MODE", nullptr};
+  testing::ScopedEnv library_env_{NvmlSource::kLibraryEnv, nullptr};
+  testing::ScopedEnv mode_env_{"FAKE_NVML_MODE", nullptr};
   MemoryAccounting accounting_;
 };
 
@@ -171,7 +148,7 @@ TEST_F(StatsSamplerTest, MissingLibraryDegradesAndTheRestGoesOn) {
 }
 
 TEST_F(StatsSamplerTest, InitErrorDegradesAndTheRestGoesOn) {
-  ScopedEnv mode("FAKE_NVML_MODE", "init_error");
+  testing::ScopedEnv mode("FAKE_NVML_MODE", "init_error");
   StatsSampler sampler(accounting_, fake_options());
   StatsSnapshot snapshot = sampler.sample_once();
   EXPECT_EQ(snapshot.gpu_status,
@@ -181,7 +158,7 @@ TEST_F(StatsSamplerTest, InitErrorDegradesAndTheRestGoesOn) {
 }
 
 TEST_F(StatsSamplerTest, LibraryFromEnvironmentWhenNotConfigured) {
-  ScopedEnv library("TUNEDECK_NVML_LIBRARY", FAKE_NVML_LEGACY_LIBRARY);
+  testing::ScopedEnv library("TUNEDECK_NVML_LIBRARY", FAKE_NVML_LEGACY_LIBRARY);
   StatsSamplerOptions options;
   StatsSampler sampler(accounting_, options);
   StatsSnapshot snapshot = sampler.sample_once();

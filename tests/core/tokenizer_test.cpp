@@ -57,7 +57,7 @@ TEST(Tokenizer, LiteralSpecialTokenTextIsNotSpecial) {
 }
 
 TEST(Tokenizer, ModelFolderSpecialTokensComeFromItsJsonFiles) {
-  auto tokenizer = tokenizer_load_dir(testing::shared_dir() + "/models/stories260k");
+  auto tokenizer = tokenizer_load_dir(testing::stories_dir());
   const SpecialTokens& s = tokenizer->special();
   EXPECT_EQ(s.bos_id, 1);
   EXPECT_EQ(s.eos_id, 2);

@@ -20,18 +20,11 @@ namespace tunedeck {
 namespace {
 
 using Bytes = std::map<std::string, int64_t>;
-
-std::string stories_dir() { return testing::shared_dir() + "/models/stories260k"; }
+using testing::stories_dir;
 
 // stories260k: V=512 C=64 L=5 H=8 Hkv=4 D=8 F=172, tied head. Per layer: 2 norms [C], q and o
 // [64, 64], k and v [32, 64], gate/up/down 172x64: 45440. 32768 + 5 * 45440 + 64 = 260032.
 constexpr int64_t kStoriesParameters = 260032;
-
-ModelConfig small_untied_config() {
-  ModelConfig c = testing::small_model_config();
-  c.tie_word_embeddings = false;
-  return c;
-}
 
 TEST(TorchMemory, Stories260kF32CountsTheTiedHeadOnce) {
   LlamaModel model = LlamaModel::load(stories_dir(), {});
@@ -52,7 +45,7 @@ TEST(TorchMemory, Stories260kBf16IsHalfTheBytes) {
 }
 
 TEST(TorchMemory, UntiedHeadIsCountedBesideTheEmbedding) {
-  const ModelConfig c = small_untied_config();
+  const ModelConfig c = testing::small_model_config();  // untied head
   LlamaModel model = LlamaModel::random(c, 7, 0.02, at::TensorOptions().dtype(at::kFloat));
   // embed + lm_head [64, 32] each; per layer 2 norms [32], q/o [32, 32], k/v [16, 32],
   // gate/up [48, 32], down [32, 48]; final norm [32].
@@ -65,7 +58,7 @@ TEST(TorchMemory, UntiedHeadIsCountedBesideTheEmbedding) {
 }
 
 TEST(TorchMemory, ViewsOfOneStorageCountOnceWithTheStorageSize) {
-  const ModelConfig c = small_untied_config();
+  const ModelConfig c = testing::small_model_config();
   LlamaModel model = LlamaModel::random(c, 7, 0.02, at::TensorOptions().dtype(at::kFloat));
   LlamaWeights& w = model.mutable_weights();
   // q [32, 32] and k [16, 32] become views of one fused [64, 32] buffer whose last 16 rows no
@@ -116,7 +109,7 @@ TEST(TorchMemory, Bf16KvCacheIsHalfTheBytes) {
 }
 
 TEST(TorchMemory, LoraBytesAreEveryAAndB) {
-  const ModelConfig c = small_untied_config();
+  const ModelConfig c = testing::small_model_config();
   LlamaModel model = LlamaModel::random(c, 7, 0.02, at::TensorOptions().dtype(at::kFloat));
   LoraSettings settings;
   settings.rank = 4;

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -17,6 +16,7 @@
 #include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
 #include "datagen/toolcall_eval.h"
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
@@ -99,20 +99,14 @@ std::string shape(std::string text) {
 
 class ToolcallData : public ::testing::Test {
  protected:
-  void SetUp() override {
-    register_builtin_tools(tools_);
-    unsetenv("TUNEDECK_TODAY");
-  }
-  void TearDown() override { unsetenv("TUNEDECK_TODAY"); }
+  void SetUp() override { register_builtin_tools(tools_); }
 
   // The step's tool run again by the registry, as the agent would; `today` pinned for today.
   std::string rerun(const ToolcallStep& step) {
-    if (step.name == "today") {
-      const std::string pinned = json::parse(step.result_text).at("date").get<std::string>();
-      setenv("TUNEDECK_TODAY", pinned.c_str(), 1);
-    }
+    const std::string pinned =
+        step.name == "today" ? json::parse(step.result_text).at("date").get<std::string>() : "";
+    const testing::ScopedEnv today("TUNEDECK_TODAY", pinned.empty() ? nullptr : pinned.c_str());
     const ToolResult result = tools_.run({step.name, step.arguments});
-    unsetenv("TUNEDECK_TODAY");
     EXPECT_TRUE(result.ok()) << result.error;
     return result.for_model().dump(-1, ' ', false, json::error_handler_t::replace);
   }

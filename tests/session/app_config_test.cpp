@@ -6,7 +6,6 @@
 
 #include <toml.hpp>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "tests/test_support.h"
@@ -22,17 +21,6 @@ std::string shipped_etc() { return testing::source_dir() + "/etc"; }
 // Environment for one test: the shipped etc/, and per-user folders inside a scratch directory.
 class AppConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    setenv("TUNEDECK_ETC_DIR", shipped_etc().c_str(), 1);
-    setenv("XDG_CONFIG_HOME", dir_.file("xdg-config").c_str(), 1);
-    setenv("XDG_DATA_HOME", dir_.file("xdg-data").c_str(), 1);
-  }
-  void TearDown() override {
-    unsetenv("TUNEDECK_ETC_DIR");
-    unsetenv("XDG_CONFIG_HOME");
-    unsetenv("XDG_DATA_HOME");
-  }
-
   std::string write(const std::string& name, const std::string& text) {
     const std::string path = dir_.file(name);
     fs::create_directories(fs::path(path).parent_path());
@@ -52,6 +40,9 @@ class AppConfigTest : public ::testing::Test {
   }
 
   testing::ScratchDir dir_;
+  const testing::ScopedEnv etc_dir_{"TUNEDECK_ETC_DIR", shipped_etc().c_str()};
+  const testing::ScopedEnv config_home_{"XDG_CONFIG_HOME", dir_.file("xdg-config").c_str()};
+  const testing::ScopedEnv data_home_{"XDG_DATA_HOME", dir_.file("xdg-data").c_str()};
 };
 
 TEST_F(AppConfigTest, ShippedFileMatchesTheStructDefaults) {
@@ -97,13 +88,11 @@ TEST_F(AppConfigTest, LayersOverrideInOrder) {
 }
 
 TEST_F(AppConfigTest, UserFileDefaultsToDotConfigUnderHome) {
-  unsetenv("XDG_CONFIG_HOME");
-  const std::string home = getenv("HOME") ? getenv("HOME") : "";
-  setenv("HOME", dir_.path().c_str(), 1);
+  const testing::ScopedEnv no_config_home("XDG_CONFIG_HOME", nullptr);
+  const testing::ScopedEnv home("HOME", dir_.path().c_str());
   write(".config/tunedeck/config.toml", "[agent]\nmax_steps = 9\n");
   const std::string user_file = app_config_user_file();
   const AppConfig config = app_config_load();
-  setenv("HOME", home.c_str(), 1);
   EXPECT_EQ(user_file, dir_.path() + "/.config/tunedeck/config.toml");
   EXPECT_EQ(config.agent.max_steps, 9);
 }
@@ -131,12 +120,10 @@ TEST_F(AppConfigTest, RelativePathsAreRelativeToTheConfigFile) {
 
 TEST_F(AppConfigTest, DefaultDatabaseFollowsXdgDataHome) {
   EXPECT_EQ(app_config_db_path(AppConfig{}), dir_.file("xdg-data") + "/tunedeck/tunedeck.db");
-  unsetenv("XDG_DATA_HOME");
-  const std::string home = getenv("HOME") ? getenv("HOME") : "";
-  setenv("HOME", "/home/someone", 1);
+  const testing::ScopedEnv no_data_home("XDG_DATA_HOME", nullptr);
+  const testing::ScopedEnv home("HOME", "/home/someone");
   EXPECT_EQ(app_config_db_path(AppConfig{}), "/home/someone/.local/share/tunedeck/tunedeck.db");
   EXPECT_EQ(app_config_user_file(), dir_.file("xdg-config") + "/tunedeck/config.toml");
-  setenv("HOME", home.c_str(), 1);
 }
 
 TEST_F(AppConfigTest, SyntaxErrorNamesFileAndLine) {
@@ -302,14 +289,16 @@ TEST_F(AppConfigTest, BadToolsNameFileAndLine) {
 
 TEST_F(AppConfigTest, EtcDirectoryLookup) {
   EXPECT_EQ(app_config_etc_dir(), shipped_etc());
-  setenv("TUNEDECK_ETC_DIR", dir_.path().c_str(), 1);
-  try {
-    app_config_etc_dir();
-    FAIL() << "expected an error";
-  } catch (const AppConfigError& e) {
-    EXPECT_EQ(std::string(e.what()), "TUNEDECK_ETC_DIR=" + dir_.path() + " has no tunedeck.toml");
+  {
+    const testing::ScopedEnv empty_etc("TUNEDECK_ETC_DIR", dir_.path().c_str());
+    try {
+      app_config_etc_dir();
+      FAIL() << "expected an error";
+    } catch (const AppConfigError& e) {
+      EXPECT_EQ(std::string(e.what()), "TUNEDECK_ETC_DIR=" + dir_.path() + " has no tunedeck.toml");
+    }
   }
-  unsetenv("TUNEDECK_ETC_DIR");
+  const testing::ScopedEnv no_etc("TUNEDECK_ETC_DIR", nullptr);
   // build/bin/<test> -> ../../etc is the checkout's etc/.
   EXPECT_EQ(fs::canonical(app_config_etc_dir()), fs::canonical(shipped_etc()));
 }

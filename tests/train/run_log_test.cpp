@@ -10,47 +10,18 @@
 
 #include "agent/memory.h"
 #include "tests/test_support.h"
+#include "tests/train/run_log_samples.h"
 
 namespace tunedeck {
 namespace {
+
+using testing::sample_run_metrics;
+using testing::sample_run_start;
 
 std::string this_host() {
   char name[256] = {};
   gethostname(name, sizeof name - 1);
   return name;
-}
-
-RunStart lora_run(const std::string& name) {
-  RunStart start;
-  start.name = name;
-  start.method = "lora";
-  start.config_toml = "[run]\nname = \"" + name + "\"\n";
-  start.output_dir = "/tmp/runs/" + name;
-  start.template_hash = "abc123";
-  start.total_steps = 100;
-  return start;
-}
-
-RunMetrics step_metrics(int64_t step) {
-  RunMetrics m;
-  m.step = step;
-  m.epoch = static_cast<int>(step / 10);
-  m.loss = 3.0 - 0.25 * static_cast<double>(step);
-  m.lr = 1e-4 * static_cast<double>(step);
-  m.grad_norm = 0.5 + static_cast<double>(step);
-  m.tokens_per_s = 1000.0 + static_cast<double>(step);
-  m.memory_bytes = 1000000 + step;
-  m.elapsed_s = 0.5 * static_cast<double>(step);
-  return m;
-}
-
-// A pid that surely names no process: a child that has exited and been reaped.
-int64_t dead_pid() {
-  const pid_t child = fork();
-  if (child == 0) _exit(0);
-  int status = 0;
-  waitpid(child, &status, 0);
-  return child;
 }
 
 class RunLogTest : public ::testing::Test {
@@ -61,7 +32,7 @@ class RunLogTest : public ::testing::Test {
 
 TEST_F(RunLogTest, StartsARunAndReadsItBack) {
   RunLog log = RunLog::open(db_path());  // creates state/
-  const int64_t id = log.start_run(lora_run("first"));
+  const int64_t id = log.start_run(sample_run_start("first"));
   EXPECT_EQ(id, 1);
   const std::optional<RunInfo> run = log.get_run(id);
   ASSERT_TRUE(run);
@@ -71,8 +42,8 @@ TEST_F(RunLogTest, StartsARunAndReadsItBack) {
   EXPECT_EQ(run->status, "running");
   EXPECT_EQ(run->config_toml, "[run]\nname = \"first\"\n");
   EXPECT_EQ(run->output_dir, "/tmp/runs/first");
-  EXPECT_EQ(run->template_hash, "abc123");
-  EXPECT_EQ(run->total_steps, 100);
+  EXPECT_EQ(run->template_hash, "9f86d081");
+  EXPECT_EQ(run->total_steps, 10);
   EXPECT_EQ(run->pid, getpid());
   EXPECT_EQ(run->host, this_host());
   EXPECT_EQ(run->started_at.size(), 24u) << run->started_at;  // 2027-01-04T09:30:00.123Z
@@ -87,7 +58,7 @@ TEST_F(RunLogTest, StartsARunAndReadsItBack) {
 
 TEST_F(RunLogTest, KeepsTheGivenPidAndHost) {
   RunLog log = RunLog::open(db_path());
-  RunStart start = lora_run("elsewhere");
+  RunStart start = sample_run_start("elsewhere");
   start.pid = 4242;
   start.host = "gpu-box-7";
   const RunInfo run = *log.get_run(log.start_run(start));
@@ -98,7 +69,7 @@ TEST_F(RunLogTest, KeepsTheGivenPidAndHost) {
 
 TEST_F(RunLogTest, RejectsAnUnknownMethod) {
   RunLog log = RunLog::open(db_path());
-  RunStart start = lora_run("bad");
+  RunStart start = sample_run_start("bad");
   start.method = "dpo";
   try {
     log.start_run(start);
@@ -111,16 +82,16 @@ TEST_F(RunLogTest, RejectsAnUnknownMethod) {
 
 TEST_F(RunLogTest, LogsMetricsAndReadsThemAfterAStep) {
   RunLog log = RunLog::open(db_path());
-  const int64_t id = log.start_run(lora_run("metrics"));
+  const int64_t id = log.start_run(sample_run_start("metrics"));
   for (int64_t step = 1; step <= 5; step++) {
-    RunMetrics m = step_metrics(step);
+    RunMetrics m = sample_run_metrics(step);
     if (step == 5) m.eval_loss = 1.75;
     log.log_metrics(id, m);
   }
   const std::vector<RunMetrics> all = log.metrics(id);
   ASSERT_EQ(all.size(), 5u);
   for (size_t i = 0; i < all.size(); i++) {
-    const RunMetrics expected = step_metrics(static_cast<int64_t>(i) + 1);
+    const RunMetrics expected = sample_run_metrics(static_cast<int64_t>(i) + 1);
     EXPECT_EQ(all[i].step, expected.step);
     EXPECT_EQ(all[i].epoch, expected.epoch);
     EXPECT_DOUBLE_EQ(all[i].loss, expected.loss);
@@ -154,9 +125,9 @@ TEST_F(RunLogTest, LogsMetricsAndReadsThemAfterAStep) {
 
 TEST_F(RunLogTest, KeepsAStepLoggedTwice) {
   RunLog log = RunLog::open(db_path());
-  const int64_t id = log.start_run(lora_run("final eval"));
-  log.log_metrics(id, step_metrics(1));
-  log.log_metrics(id, step_metrics(2));
+  const int64_t id = log.start_run(sample_run_start("final eval"));
+  log.log_metrics(id, sample_run_metrics(1));
+  log.log_metrics(id, sample_run_metrics(2));
   RunMetrics final_eval;
   final_eval.step = 2;
   final_eval.loss = 2.5;
@@ -173,8 +144,8 @@ TEST_F(RunLogTest, KeepsAStepLoggedTwice) {
 
 TEST_F(RunLogTest, KeepsANanLossOfADivergedRun) {
   RunLog log = RunLog::open(db_path());
-  const int64_t id = log.start_run(lora_run("diverged"));
-  RunMetrics m = step_metrics(7);
+  const int64_t id = log.start_run(sample_run_start("diverged"));
+  RunMetrics m = sample_run_metrics(7);
   m.loss = std::numeric_limits<double>::quiet_NaN();
   m.grad_norm = std::numeric_limits<double>::infinity();
   m.eval_loss = std::numeric_limits<double>::quiet_NaN();
@@ -193,7 +164,7 @@ TEST_F(RunLogTest, KeepsANanLossOfADivergedRun) {
 TEST_F(RunLogTest, RefusesMetricsForAnUnknownRun) {
   RunLog log = RunLog::open(db_path());
   try {
-    log.log_metrics(9, step_metrics(1));
+    log.log_metrics(9, sample_run_metrics(1));
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()), "no run 9 in " + db_path());
@@ -205,7 +176,7 @@ TEST_F(RunLogTest, RefusesMetricsForAnUnknownRun) {
 
 TEST_F(RunLogTest, StoresAndReplacesTheSummary) {
   RunLog log = RunLog::open(db_path());
-  const int64_t id = log.start_run(lora_run("summary"));
+  const int64_t id = log.start_run(sample_run_start("summary"));
   log.set_summary(id, {{"preflight", {"rows: 10 used"}}, {"loss_tokens", 40}});
   EXPECT_EQ(log.get_run(id)->summary,
             nlohmann::json({{"preflight", {"rows: 10 used"}}, {"loss_tokens", 40}}));
@@ -215,8 +186,8 @@ TEST_F(RunLogTest, StoresAndReplacesTheSummary) {
 
 TEST_F(RunLogTest, FinishesARunWithItsStatusAndError) {
   RunLog log = RunLog::open(db_path());
-  const int64_t done = log.start_run(lora_run("done"));
-  const int64_t broken = log.start_run(lora_run("broken"));
+  const int64_t done = log.start_run(sample_run_start("done"));
+  const int64_t broken = log.start_run(sample_run_start("broken"));
   log.finish_run(done, "finished");
   log.finish_run(broken, "failed", "disk full writing step-20/optimizer.pt");
   const RunInfo a = *log.get_run(done);
@@ -231,7 +202,7 @@ TEST_F(RunLogTest, FinishesARunWithItsStatusAndError) {
 
 TEST_F(RunLogTest, RefusesAnUnknownFinalStatus) {
   RunLog log = RunLog::open(db_path());
-  const int64_t id = log.start_run(lora_run("x"));
+  const int64_t id = log.start_run(sample_run_start("x"));
   try {
     log.finish_run(id, "running");
     FAIL() << "expected std::invalid_argument";
@@ -245,7 +216,7 @@ TEST_F(RunLogTest, RefusesAnUnknownFinalStatus) {
 
 TEST_F(RunLogTest, ListsNewestFirstUpToTheLimit) {
   RunLog log = RunLog::open(db_path());
-  for (const char* name : {"a", "b", "c"}) log.start_run(lora_run(name));
+  for (const char* name : {"a", "b", "c"}) log.start_run(sample_run_start(name));
   const std::vector<RunInfo> two = log.list_runs(2);
   ASSERT_EQ(two.size(), 2u);
   EXPECT_EQ(two[0].name, "c");
@@ -256,15 +227,15 @@ TEST_F(RunLogTest, ListsNewestFirstUpToTheLimit) {
 
 TEST_F(RunLogTest, ReportsARunningRunWithADeadPidAsStaleWithoutRewritingIt) {
   RunLog log = RunLog::open(db_path());
-  RunStart start = lora_run("killed");
-  start.pid = dead_pid();
+  RunStart start = sample_run_start("killed");
+  start.pid = testing::dead_pid();
   const int64_t killed = log.start_run(start);
   start.host = "other-host";  // the same pid elsewhere cannot be checked
   const int64_t remote = log.start_run(start);
   start.host = "";
   const int64_t finished = log.start_run(start);
   log.finish_run(finished, "finished");
-  const int64_t alive = log.start_run(lora_run("alive"));  // this process
+  const int64_t alive = log.start_run(sample_run_start("alive"));  // this process
 
   EXPECT_EQ(log.get_run(killed)->status, "stale");
   EXPECT_EQ(log.get_run(remote)->status, "running");
@@ -282,10 +253,10 @@ TEST_F(RunLogTest, ReportsARunningRunWithADeadPidAsStaleWithoutRewritingIt) {
 TEST_F(RunLogTest, ASecondConnectionSeesEachCommittedStep) {
   RunLog writer = RunLog::open(db_path());
   RunLog reader = RunLog::open(db_path());
-  const int64_t id = writer.start_run(lora_run("live"));
+  const int64_t id = writer.start_run(sample_run_start("live"));
   ASSERT_TRUE(reader.get_run(id));
   for (int64_t step = 1; step <= 3; step++) {
-    writer.log_metrics(id, step_metrics(step));
+    writer.log_metrics(id, sample_run_metrics(step));
     const std::vector<RunMetrics> seen = reader.metrics(id, step - 1);
     ASSERT_EQ(seen.size(), 1u);
     EXPECT_EQ(seen[0].step, step);
@@ -299,14 +270,14 @@ TEST_F(RunLogTest, AnotherProcessSeesWhatThisOneCommits) {
   int64_t id = 0;
   {
     RunLog log = RunLog::open(db_path());
-    id = log.start_run(lora_run("two processes"));
+    id = log.start_run(sample_run_start("two processes"));
   }  // no connection crosses the fork
   const pid_t child = fork();
   if (child == 0) {
     int code = 0;
     try {
       RunLog log = RunLog::open(db_path());
-      for (int64_t step = 1; step <= 4; step++) log.log_metrics(id, step_metrics(step));
+      for (int64_t step = 1; step <= 4; step++) log.log_metrics(id, sample_run_metrics(step));
       log.finish_run(id, "finished");
     } catch (const std::exception&) {
       code = 3;
@@ -329,8 +300,8 @@ TEST_F(RunLogTest, AnotherProcessSeesWhatThisOneCommits) {
 // journal, the commit below would wait out the busy timeout and throw).
 TEST_F(RunLogTest, AnOpenReaderDoesNotBlockTheWriter) {
   RunLog writer = RunLog::open(db_path());
-  const int64_t id = writer.start_run(lora_run("wal"));
-  writer.log_metrics(id, step_metrics(1));
+  const int64_t id = writer.start_run(sample_run_start("wal"));
+  writer.log_metrics(id, sample_run_metrics(1));
 
   SqliteDb reader(db_path());
   SqliteStatement mode = reader.prepare("PRAGMA journal_mode");
@@ -343,7 +314,7 @@ TEST_F(RunLogTest, AnOpenReaderDoesNotBlockTheWriter) {
   EXPECT_EQ(count.column_int64(0), 1);
   count.reset();
 
-  writer.log_metrics(id, step_metrics(2));  // commits while the reader's snapshot is open
+  writer.log_metrics(id, sample_run_metrics(2));  // commits while the reader's snapshot is open
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.column_int64(0), 1);  // the reader's snapshot
   count.reset();
@@ -358,7 +329,7 @@ TEST_F(RunLogTest, SharesTheFileWithMemory) {
     memory.open_session("chat");
   }
   RunLog log = RunLog::open(db_path());
-  log.start_run(lora_run("beside memory"));
+  log.start_run(sample_run_start("beside memory"));
   Memory memory(db_path());
   EXPECT_EQ(memory.database().schema_version("memory"), 1);
   EXPECT_EQ(memory.database().schema_version("run_log"), 1);

@@ -13,8 +13,6 @@
 namespace tunedeck {
 namespace {
 
-ModelConfig small_config() { return testing::small_model_config(); }
-
 TEST(TokenLoss, PositionsAreTheFlattenedRowsWithATarget) {
   const at::Tensor targets =
       at::tensor(std::vector<int64_t>{-100, 5, 7, -100, -100, 9}, at::kLong).view({2, 3});
@@ -43,8 +41,8 @@ TEST(TokenLoss, NllSumIsMinusTheLogProbabilityOfEachTarget) {
 }
 
 TEST(TokenLoss, HeadOnTheLossRowsGivesTheLossAndGradientsOfTheWholeHead) {
-  const LlamaModel model =
-      LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  const LlamaModel model = LlamaModel::random(testing::small_model_config(), 1, 0.2,
+                                              at::TensorOptions().dtype(at::kFloat));
   LoraSettings settings;
   settings.rank = 4;
   settings.dropout = 0.0;
@@ -99,8 +97,8 @@ TEST(TokenLoss, HeadOnTheLossRowsGivesTheLossAndGradientsOfTheWholeHead) {
 }
 
 TEST(TokenLoss, ForwardRefusesLogitRowsOfTheWrongKindOrWithLastLogitsOnly) {
-  const LlamaModel model =
-      LlamaModel::random(small_config(), 1, 0.2, at::TensorOptions().dtype(at::kFloat));
+  const LlamaModel model = LlamaModel::random(testing::small_model_config(), 1, 0.2,
+                                              at::TensorOptions().dtype(at::kFloat));
   const at::Tensor ids = at::arange(5, at::kLong).unsqueeze(0);
   ForwardOptions fo;
   fo.logit_rows = at::zeros({2}, at::kInt);

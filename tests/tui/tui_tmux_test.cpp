@@ -38,8 +38,6 @@ std::string shell(const std::string& command) {
   return out;
 }
 
-std::string model_dir() { return testing::shared_dir() + "/models/stories260k"; }
-
 // One tmux server running `tunedeck app ARGS` in a fresh HOME, then "EXITED <status>".
 class AppSession {
  public:
@@ -128,7 +126,7 @@ class TuiTmux : public ::testing::Test {
 };
 
 TEST_F(TuiTmux, OpensWithFourPanesStatusBarAndInputLine) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   const std::string screen = app.wait_for("RSS ");  // the GPU / memory pane, on a CPU box
   for (const char* title : {"Conversation", "Tool trace", "GPU / memory", "Training"})
@@ -142,7 +140,7 @@ TEST_F(TuiTmux, OpensWithFourPanesStatusBarAndInputLine) {
 }
 
 TEST_F(TuiTmux, ToolsListsAddDaysAndToolRunsIt) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   app.type("/tools");
   app.keys("Enter");
@@ -158,7 +156,7 @@ TEST_F(TuiTmux, ToolsListsAddDaysAndToolRunsIt) {
 }
 
 TEST_F(TuiTmux, AQuestionStreamsAnAnswerIntoTheConversation) {
-  AppSession app("--model " + model_dir() + " --max-new-tokens 40");
+  AppSession app("--model " + testing::stories_dir() + " --max-new-tokens 40");
   app.wait_for(kLoaded);
   app.type("Once upon a time");
   app.keys("Enter");
@@ -194,7 +192,7 @@ TEST_F(TuiTmux, EscCancelsAnAnswerAndTheAppStays) {
   // fraction of a second, so an Escape sent once "answering" shows may arrive after the answer
   // ended, with nothing left to cancel. So: ask until an Escape lands mid-answer. A cancel that
   // does not work never shows "cancelled", in any attempt.
-  AppSession app("--model " + model_dir() + " --max-new-tokens 100000 --max-steps 1");
+  AppSession app("--model " + testing::stories_dir() + " --max-new-tokens 100000 --max-steps 1");
   app.wait_for(kLoaded);
   const char kAnswering[] = "answering (Esc cancels)";
   bool cancelled = false;
@@ -219,7 +217,7 @@ TEST_F(TuiTmux, EscCancelsAnAnswerAndTheAppStays) {
 }
 
 TEST_F(TuiTmux, FollowsResizesAndSaysWhenTooSmall) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   app.resize(80, 24);
   std::string screen = app.wait_for("Training");
@@ -241,7 +239,7 @@ TEST_F(TuiTmux, FollowsResizesAndSaysWhenTooSmall) {
 }
 
 TEST_F(TuiTmux, F10QuitsAndRestoresTheTerminal) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   app.keys("F10");
   const std::string screen = app.wait_for("EXITED 0");
@@ -252,12 +250,12 @@ TEST_F(TuiTmux, F10QuitsAndRestoresTheTerminal) {
 }
 
 TEST_F(TuiTmux, CtrlDOnAnEmptyLineAndQuitLeaveToo) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   app.keys("C-d");
   app.wait_for("EXITED 0");
 
-  AppSession again("--model " + model_dir());
+  AppSession again("--model " + testing::stories_dir());
   again.wait_for(kLoaded);
   again.type("/quit");
   again.keys("Enter");
@@ -288,7 +286,7 @@ TEST_F(TuiTmux, WithoutAModelItSaysHowAndModelLoadsOne) {
   std::string screen = app.wait_for("No model yet");
   EXPECT_TRUE(has(screen, "/model PATH")) << screen;
   EXPECT_TRUE(has(screen, "no model")) << screen;  // the status bar
-  app.type("/model " + model_dir());
+  app.type("/model " + testing::stories_dir());
   app.keys("Enter");
   screen = app.wait_for("stories260k | adapter: none");
 }
@@ -317,7 +315,7 @@ TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
 
 TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {
   for (const char* term : {"screen", "tmux-256color", "xterm-mono"}) {
-    AppSession app("--model " + model_dir(), 80, 24, term);
+    AppSession app("--model " + testing::stories_dir(), 80, 24, term);
     const std::string screen = app.wait_for(kLoaded);
     EXPECT_TRUE(has(screen, "Tool trace") && has(screen, "Training")) << term << "\n" << screen;
     app.keys("F10");
@@ -326,14 +324,14 @@ TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {
 }
 
 TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
-  AppSession app("--model " + model_dir() + " --max-new-tokens 60");
+  AppSession app("--model " + testing::stories_dir() + " --max-new-tokens 60");
   app.wait_for(kLoaded);
   testing::write_file(app.file("chat.jsonl"),
                       R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
 {"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
 )");
   testing::write_file(app.file("lora.toml"),
-                      "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+                      "[model]\npath = \"" + testing::stories_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
                       "max_len = 64\n[lora]\nrank = 4\nalpha = 8\n[optim]\nlr = 5e-3\n"
                       "warmup_steps = 2\n[run]\nname = \"tmux-lora\"\noutput_dir = \"out\"\n"
                       "batch_size = 2\nsteps = 400\nlog_every = 1\n");
@@ -360,13 +358,13 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
 }
 
 TEST_F(TuiTmux, WatchesARunStartedByAnotherProcess) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   testing::write_file(app.file("chat.jsonl"),
                       R"({"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy."}]}
 )");
   testing::write_file(app.file("watch.toml"),
-                      "[model]\npath = \"" + model_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+                      "[model]\npath = \"" + testing::stories_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
                       "max_len = 128\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
                       "output_dir = \"watched\"\nbatch_size = 1\nsteps = 12\nlog_every = 1\n");
   // `tunedeck train` in its own process, writing the same run log (the default one).
@@ -386,7 +384,7 @@ TEST_F(TuiTmux, WatchesARunStartedByAnotherProcess) {
 }
 
 TEST_F(TuiTmux, ACrashRestoresTheTerminal) {
-  AppSession app("--model " + model_dir());
+  AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   const std::string shell_pid = shell("tmux -L " + app.socket() + " display -p '#{pane_pid}'");
   const std::string children = testing::read_file("/proc/" + std::to_string(std::stoi(shell_pid)) +
