@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <cstring>
 
 #include "agent/builtin_tools.h"
@@ -28,7 +27,7 @@ const char kAddDaysResult[] =
 class AgentLoopTest : public ::testing::Test {
  protected:
   AgentLoopTest() : memory_(dir_.file("memory.db")) {
-    register_builtin_tools(tools_);
+    register_builtin_tools(tools_, fixed_today_clock(CalendarDate::from_parts(2026, 3, 5)));
     session_ = memory_.open_session("test");
   }
 
@@ -142,15 +141,13 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
   }
 }
 
-TEST_F(AgentLoopTest, TwoStepChainTodayThenAddDays) {
-  setenv("TUNEDECK_TODAY", "2026-03-05", 1);
+TEST_F(AgentLoopTest, TwoStepChainTodayThenAddDays) {  // today is 2026-03-05 here
   ScriptedGenerator model({
       R"(<tool_call>{"name": "today", "arguments": {}}</tool_call>)",
       R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-03-05", "days": 10}}</tool_call>)",
       "March 15, 2026 (Sunday).",
   });
   const AgentTurnResult turn = ask(model, "What is the date 10 days from today?");
-  unsetenv("TUNEDECK_TODAY");
 
   ASSERT_EQ(turn.outcome, AgentOutcome::kAnswered) << turn.error;
   EXPECT_EQ(turn.answer, "March 15, 2026 (Sunday).");

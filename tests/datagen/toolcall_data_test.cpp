@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <map>
 #include <regex>
 #include <set>
@@ -99,25 +98,18 @@ std::string shape(std::string text) {
 
 class ToolcallData : public ::testing::Test {
  protected:
-  void SetUp() override {
-    register_builtin_tools(tools_);
-    unsetenv("TUNEDECK_TODAY");
-  }
-  void TearDown() override { unsetenv("TUNEDECK_TODAY"); }
-
-  // The step's tool run again by the registry, as the agent would; `today` pinned for today.
+  // The step's tool run again by a registry of the built-in tools, as the agent would run it;
+  // `today`'s clock is pinned to the date the step's result says.
   std::string rerun(const ToolcallStep& step) {
-    if (step.name == "today") {
-      const std::string pinned = json::parse(step.result_text).at("date").get<std::string>();
-      setenv("TUNEDECK_TODAY", pinned.c_str(), 1);
-    }
-    const ToolResult result = tools_.run({step.name, step.arguments});
-    unsetenv("TUNEDECK_TODAY");
+    CalendarDate today;
+    if (step.name == "today")
+      today = CalendarDate::parse(json::parse(step.result_text).at("date").get<std::string>());
+    ToolRegistry tools;
+    register_builtin_tools(tools, fixed_today_clock(today));
+    const ToolResult result = tools.run({step.name, step.arguments});
     EXPECT_TRUE(result.ok()) << result.error;
     return result.for_model().dump(-1, ' ', false, json::error_handler_t::replace);
   }
-
-  ToolRegistry tools_;
 };
 
 // ---- The random source ------------------------------------------------------------------------
