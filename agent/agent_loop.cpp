@@ -227,7 +227,7 @@ bool AgentLoop::run_step(int step, AgentTurnResult& turn, const AgentEventCallba
   }
 
   // An answer, or calls to run.
-  const ParsedReply reply = parse_tool_calls(record.raw);
+  const ParsedReply reply = parse_tool_calls(record.raw, template_.tool_call_syntax());
   const int64_t message_id = store(ChatMessage{"assistant", record.raw, ""});
   if (reply.calls.empty()) {
     turn.steps.push_back(record);

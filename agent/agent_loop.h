@@ -99,6 +99,7 @@ class AgentLoop {
   // minus max_new_tokens. Throws when even the system prompt and tools do not fit.
   std::string assemble_prompt();
 
+  const ChatTemplate& chat_template() const { return template_; }
   int64_t session_id() const { return session_id_; }
   void set_session(int64_t session_id) { session_id_ = session_id; }
   const AgentLoopOptions& options() const { return options_; }

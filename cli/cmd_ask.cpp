@@ -114,7 +114,7 @@ int run_ask(CliArgs& args) {
   action.sa_flags = SA_RESTART;
   sigaction(SIGINT, &action, nullptr);
 
-  AgentPrinter printer(std::cout);
+  AgentPrinter printer(std::cout, session->chat_template().tool_call_syntax());
   AgentEventCallback on_event;
   if (!json_output) on_event = [&](const AgentEvent& event) { printer.on_event(event); };
   const AgentTurnResult turn = session->loop().run_turn(positionals[0], on_event, &g_interrupted);

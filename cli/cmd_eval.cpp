@@ -95,7 +95,7 @@ EvalConversation conversation_from_row(const DatasetRow& row) {
     }
     if (conversation.turns.empty()) continue;  // a system message
     EvalTurn& turn = conversation.turns.back();
-    if (m.role == "assistant" && m.content.find("<tool_call>") != std::string::npos) {
+    if (m.role == "assistant" && m.content.find(ToolCallSyntax{}.open) != std::string::npos) {
       if (turn.expected_call.empty()) turn.expected_call = m.content;
     } else if (m.role == "assistant") {
       turn.expected_answer = m.content;

@@ -4,8 +4,9 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/calendar_date.h"
-#include "datagen/seeded_random.h"
+#include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
+#include "datagen/seeded_random.h"
 
 namespace tunedeck {
 namespace {
@@ -374,8 +375,9 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
 }
 
 std::string toolcall_data_call_text(const std::string& name, const nlohmann::json& arguments) {
-  return "<tool_call>{\"name\": " + compact_json(json(name)) +
-         ", \"arguments\": " + readable_json(arguments) + "}</tool_call>";
+  const ToolCallSyntax tags;
+  return tags.open + "{\"name\": " + compact_json(json(name)) +
+         ", \"arguments\": " + readable_json(arguments) + "}" + tags.close;
 }
 
 ChatMessages toolcall_data_messages(const ToolcallConversation& conversation,

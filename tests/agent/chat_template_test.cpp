@@ -316,6 +316,12 @@ TEST_P(EveryFamily, NeverWritesBosAsText) {
   }
 }
 
+TEST_P(EveryFamily, ToolCallsAreWrittenInHermesTags) {
+  const auto chat_template = chat_template_by_name(GetParam());
+  EXPECT_EQ(chat_template->tool_call_syntax().open, "<tool_call>");
+  EXPECT_EQ(chat_template->tool_call_syntax().close, "</tool_call>");
+}
+
 TEST_P(EveryFamily, NameAndHashAreStable) {
   const auto chat_template = chat_template_by_name(GetParam());
   EXPECT_EQ(chat_template->name(), GetParam());

@@ -197,7 +197,7 @@ TEST_F(ToolcallData, EveryCallParsesAndTheToolsReproduceEveryResult) {
     for (const ToolcallTurn& turn : c.turns) {
       ASSERT_FALSE(turn.steps.empty());
       for (const ToolcallStep& step : turn.steps) {
-        const ParsedReply reply = parse_tool_calls(step.call_text);
+        const ParsedReply reply = parse_tool_calls(step.call_text, ToolCallSyntax{});
         ASSERT_EQ(reply.calls.size(), 1u) << step.call_text;
         ASSERT_TRUE(reply.calls[0].ok()) << reply.calls[0].error;
         EXPECT_EQ(reply.content, "");
