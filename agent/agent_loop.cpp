@@ -48,32 +48,6 @@ AgentEvent make_event(AgentEventKind kind, int step, std::string text = "") {
 
 }  // namespace
 
-const char* agent_event_kind_name(AgentEventKind kind) {
-  switch (kind) {
-    case AgentEventKind::kStepStarted:
-      return "step_started";
-    case AgentEventKind::kTextDelta:
-      return "text_delta";
-    case AgentEventKind::kModelOutput:
-      return "model_output";
-    case AgentEventKind::kToolCallParsed:
-      return "tool_call_parsed";
-    case AgentEventKind::kParseError:
-      return "parse_error";
-    case AgentEventKind::kToolResult:
-      return "tool_result";
-    case AgentEventKind::kFinalAnswer:
-      return "final_answer";
-    case AgentEventKind::kStepLimit:
-      return "step_limit";
-    case AgentEventKind::kCancelled:
-      return "cancelled";
-    case AgentEventKind::kError:
-      return "error";
-  }
-  return "unknown";
-}
-
 const char* agent_outcome_name(AgentOutcome outcome) {
   switch (outcome) {
     case AgentOutcome::kAnswered:
@@ -147,7 +121,6 @@ AgentLoop::Prompt AgentLoop::fit_prompt() {
   return prompt;
 }
 
-std::string AgentLoop::assemble_prompt() { return fit_prompt().text; }
 
 // ---- One turn -------------------------------------------------------------------------------
 

@@ -62,8 +62,6 @@ class ChatTemplate {
   // them and the printers hold them back. Hermes / Qwen 2.5's <tool_call>...</tool_call> unless
   // a family says otherwise.
   virtual ToolCallSyntax tool_call_syntax() const { return ToolCallSyntax{}; }
-  // Always false: see the BOS policy above. Kept as a method so callers state the assumption.
-  bool bos_in_text() const { return false; }
 
   // FNV-1a 64 (16 hex digits) of the rendering of a fixed conversation with a fixed tool list.
   // Saved with a trained adapter; a different hash at chat time means a different template.

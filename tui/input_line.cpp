@@ -109,7 +109,6 @@ void InputLine::clear() {
   draw();
 }
 
-void InputLine::redraw() { draw(); }
 
 bool InputLine::take_dirty() {
   const bool was = dirty_;
