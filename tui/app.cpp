@@ -145,7 +145,7 @@ void App::start_workers() {
                                        accounting_);
   chat_->set_threads(cores());
   chat_->start();
-  train_ = std::make_unique<TrainWorker>(events_);
+  train_ = std::make_unique<TrainWorker>(events_, accounting_);
   monitor_ = std::make_unique<AppMonitor>(*sampler_, app_config_db_path(config_), events_);
   monitor_->start();
 }
