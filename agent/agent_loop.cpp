@@ -121,7 +121,6 @@ AgentLoop::Prompt AgentLoop::fit_prompt() {
   return prompt;
 }
 
-
 // ---- One turn -------------------------------------------------------------------------------
 
 AgentTurnResult AgentLoop::run_turn(const std::string& question, const AgentEventCallback& on_event,

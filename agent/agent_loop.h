@@ -91,7 +91,6 @@ class AgentLoop {
   AgentTurnResult run_turn(const std::string& question, const AgentEventCallback& on_event,
                            const std::atomic<bool>* cancel = nullptr);
 
-
   const ChatTemplate& chat_template() const { return template_; }
   int64_t session_id() const { return session_id_; }
   void set_session(int64_t session_id) { session_id_ = session_id; }

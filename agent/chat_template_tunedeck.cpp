@@ -33,7 +33,8 @@ std::vector<std::string> TunedeckTemplate::stop_strings() const { return {"<|end
 
 std::vector<std::string> TunedeckTemplate::special_texts() const {
   const ToolCallSyntax calls = tool_call_syntax();
-  return {"<|system|>", "<|user|>", "<|assistant|>", "<|tool|>", "<|end|>", calls.open, calls.close};
+  return {"<|system|>", "<|user|>", "<|assistant|>", "<|tool|>",
+          "<|end|>",    calls.open, calls.close};
 }
 
 namespace {

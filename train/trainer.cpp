@@ -18,12 +18,12 @@
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/paths.h"
+#include "core/runtime.h"
+#include "core/safetensors.h"
 #include "core/stats/machine_limits.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/proc_stats.h"
 #include "core/stats/torch_memory.h"
-#include "core/runtime.h"
-#include "core/safetensors.h"
 #include "core/tokenizer.h"
 #include "train/adamw.h"
 #include "train/batch_order.h"
@@ -31,8 +31,8 @@
 #include "train/cpu_autocast.h"
 #include "train/dataset.h"
 #include "train/example_encoder.h"
-#include "train/token_loss.h"
 #include "train/run_log.h"
+#include "train/token_loss.h"
 
 namespace tunedeck {
 namespace {

@@ -13,8 +13,8 @@
 #include <system_error>
 #include <thread>
 
-#include "core/paths.h"
 #include "core/kernels/cpu_block_cache.h"
+#include "core/paths.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/stats_sampler.h"
 #include "core/stats/torch_memory.h"

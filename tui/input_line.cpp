@@ -109,7 +109,6 @@ void InputLine::clear() {
   draw();
 }
 
-
 bool InputLine::take_dirty() {
   const bool was = dirty_;
   dirty_ = false;

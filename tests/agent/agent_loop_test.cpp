@@ -129,9 +129,9 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
   EXPECT_EQ(call.result["date"], "2026-05-31");
   EXPECT_EQ(call.error, "");
   EXPECT_EQ(turn.steps[1].raw, "2026년 5월 31일 일요일입니다.");
-  EXPECT_EQ(event_kinds(), (Kinds{K::kStepStarted, K::kModelOutput, K::kToolCallParsed,
-                                  K::kToolResult, K::kStepStarted, K::kModelOutput,
-                                  K::kFinalAnswer}));
+  EXPECT_EQ(event_kinds(),
+            (Kinds{K::kStepStarted, K::kModelOutput, K::kToolCallParsed, K::kToolResult,
+                   K::kStepStarted, K::kModelOutput, K::kFinalAnswer}));
   for (const AgentEvent& e : events_) {
     if (e.kind == AgentEventKind::kToolCallParsed) {
       EXPECT_EQ(e.tool.name, "add_days");

@@ -136,9 +136,8 @@ TEST_F(BuiltinTools, TodayAnswersItsClock) {
 TEST(TodayTool, AsksTheClockAtEachCall) {
   int calls = 0;
   ToolRegistry registry;
-  register_builtin_tools(registry, [&calls] {
-    return CalendarDate::from_parts(2026, 12, 30).plus_days(calls++);
-  });
+  register_builtin_tools(
+      registry, [&calls] { return CalendarDate::from_parts(2026, 12, 30).plus_days(calls++); });
   EXPECT_EQ(registry.run({"today", json::object()}).result["date"], "2026-12-30");
   EXPECT_EQ(registry.run({"today", json::object()}).result["date"], "2026-12-31");
   EXPECT_EQ(calls, 2);

@@ -61,18 +61,15 @@ TEST(ToolCallParser, BrokenJsonIsKeptWithAnError) {
 TEST(ToolCallParser, MissingOrEmptyName) {
   const char* expected =
       R"(<tool_call> has no "name" string naming the tool; expected {"name": "...", "arguments": {...}})";
-  EXPECT_EQ(parse(R"(<tool_call>{"arguments": {}}</tool_call>)").calls[0].error,
+  EXPECT_EQ(parse(R"(<tool_call>{"arguments": {}}</tool_call>)").calls[0].error, expected);
+  EXPECT_EQ(parse(R"(<tool_call>{"name": "", "arguments": {}}</tool_call>)").calls[0].error,
             expected);
-  EXPECT_EQ(
-      parse(R"(<tool_call>{"name": "", "arguments": {}}</tool_call>)").calls[0].error,
-      expected);
   EXPECT_EQ(parse(R"(<tool_call>{"name": 7}</tool_call>)").calls[0].error, expected);
 }
 
 TEST(ToolCallParser, ArgumentsMustBeAnObject) {
   const ParsedCall call =
-      parse(R"(<tool_call>{"name": "weekday", "arguments": ["2026-01-01"]}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": ["2026-01-01"]}</tool_call>)").calls[0];
   EXPECT_EQ(call.name, "weekday");
   EXPECT_EQ(call.error, R"("arguments" must be a JSON object, got an array)");
 }
@@ -85,14 +82,12 @@ TEST(ToolCallParser, ArgumentsGivenAsAJsonString) {
   EXPECT_TRUE(call.ok()) << call.error;
   EXPECT_EQ(call.arguments, (json{{"date", "2026-01-01"}}));
   const ParsedCall bad =
-      parse(R"(<tool_call>{"name": "weekday", "arguments": "tomorrow"}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": "tomorrow"}</tool_call>)").calls[0];
   EXPECT_EQ(bad.error.rfind(R"("arguments" is a string that is not valid JSON: parse error)", 0),
             0u)
       << bad.error;
   const ParsedCall not_object =
-      parse(R"(<tool_call>{"name": "weekday", "arguments": "[1]"}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": "[1]"}</tool_call>)").calls[0];
   EXPECT_EQ(not_object.error, R"("arguments" must be a JSON object, got an array)");
 }
 
@@ -101,16 +96,14 @@ TEST(ToolCallParser, MissingArgumentsMeanNoneAndParametersIsAnAlias) {
   EXPECT_TRUE(bare.ok());
   EXPECT_EQ(bare.arguments, json::object());
   const ParsedCall llama3 =
-      parse(
-          R"(<tool_call>{"name": "weekday", "parameters": {"date": "2026-01-01"}}</tool_call>)")
+      parse(R"(<tool_call>{"name": "weekday", "parameters": {"date": "2026-01-01"}}</tool_call>)")
           .calls[0];
   EXPECT_TRUE(llama3.ok());
   EXPECT_EQ(llama3.arguments, (json{{"date", "2026-01-01"}}));
 }
 
 TEST(ToolCallParser, UnclosedTagAtTheEnd) {
-  const ParsedReply reply =
-      parse(R"(Checking. <tool_call>{"name": "today", "arguments": {}})");
+  const ParsedReply reply = parse(R"(Checking. <tool_call>{"name": "today", "arguments": {}})");
   EXPECT_EQ(reply.content, "Checking.");
   ASSERT_EQ(reply.calls.size(), 1u);
   EXPECT_EQ(reply.calls[0].raw, R"({"name": "today", "arguments": {}})");
@@ -154,12 +147,12 @@ TEST(ToolCallParser, ReadsTheTagsItIsGiven) {
   EXPECT_EQ(reply.content, R"(Checking.  <tool_call>{"name": "x"}</tool_call>)");
   ASSERT_EQ(reply.calls.size(), 1u);
   EXPECT_EQ(reply.calls[0].name, "today");
-  EXPECT_EQ(parse_tool_calls("[TOOL_CALLS]{", mistral).calls[0].error.rfind(
-                "unclosed [TOOL_CALLS]: no [/TOOL_CALLS] before the end of the reply; invalid JSON "
-                "in [TOOL_CALLS]: ",
-                0),
+  const std::string unclosed = parse_tool_calls("[TOOL_CALLS]{", mistral).calls[0].error;
+  EXPECT_EQ(unclosed.rfind("unclosed [TOOL_CALLS]: no [/TOOL_CALLS] before the end of the reply; "
+                           "invalid JSON in [TOOL_CALLS]: ",
+                           0),
             0u)
-      << parse_tool_calls("[TOOL_CALLS]{", mistral).calls[0].error;
+      << unclosed;
 }
 
 }  // namespace

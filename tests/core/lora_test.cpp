@@ -39,12 +39,14 @@ LlamaWeights merged_weights(const LlamaWeights& base, const LoraAdapter& adapter
   LlamaWeights merged = base;
   for (size_t i = 0; i < merged.layers.size(); ++i) {
     LlamaLayerWeights& l = merged.layers[i];
-    at::Tensor* weight[kLoraTargetCount] = {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down};
+    at::Tensor* weight[kLoraTargetCount] = {&l.wq,     &l.wk,   &l.wv,    &l.wo,
+                                            &l.w_gate, &l.w_up, &l.w_down};
     for (int t = 0; t < kLoraTargetCount; ++t) {
       const LoraPair& p = adapter.layers[i][t];
       if (!p.defined()) continue;
       at::Tensor& w = *weight[t];
-      w = (w.to(at::kFloat) + at::matmul(p.b.detach(), p.a.detach()) * adapter.scale()).to(w.scalar_type());
+      w = (w.to(at::kFloat) + at::matmul(p.b.detach(), p.a.detach()) * adapter.scale())
+              .to(w.scalar_type());
     }
   }
   return merged;

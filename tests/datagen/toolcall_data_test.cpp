@@ -12,9 +12,9 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/calendar_date.h"
-#include "datagen/seeded_random.h"
 #include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
+#include "datagen/seeded_random.h"
 #include "datagen/toolcall_eval.h"
 
 namespace tunedeck {

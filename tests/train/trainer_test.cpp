@@ -16,8 +16,8 @@
 #include "core/lora.h"
 #include "core/stats/memory_accounting.h"
 #include "core/tokenizer.h"
-#include "train/checkpoint.h"
 #include "tests/test_support.h"
+#include "train/checkpoint.h"
 
 namespace tunedeck {
 namespace {
