@@ -48,32 +48,6 @@ AgentEvent make_event(AgentEventKind kind, int step, std::string text = "") {
 
 }  // namespace
 
-const char* agent_event_kind_name(AgentEventKind kind) {
-  switch (kind) {
-    case AgentEventKind::kStepStarted:
-      return "step_started";
-    case AgentEventKind::kTextDelta:
-      return "text_delta";
-    case AgentEventKind::kModelOutput:
-      return "model_output";
-    case AgentEventKind::kToolCallParsed:
-      return "tool_call_parsed";
-    case AgentEventKind::kParseError:
-      return "parse_error";
-    case AgentEventKind::kToolResult:
-      return "tool_result";
-    case AgentEventKind::kFinalAnswer:
-      return "final_answer";
-    case AgentEventKind::kStepLimit:
-      return "step_limit";
-    case AgentEventKind::kCancelled:
-      return "cancelled";
-    case AgentEventKind::kError:
-      return "error";
-  }
-  return "unknown";
-}
-
 const char* agent_outcome_name(AgentOutcome outcome) {
   switch (outcome) {
     case AgentOutcome::kAnswered:
@@ -146,8 +120,6 @@ AgentLoop::Prompt AgentLoop::fit_prompt() {
   }
   return prompt;
 }
-
-std::string AgentLoop::assemble_prompt() { return fit_prompt().text; }
 
 // ---- One turn -------------------------------------------------------------------------------
 
@@ -227,7 +199,7 @@ bool AgentLoop::run_step(int step, AgentTurnResult& turn, const AgentEventCallba
   }
 
   // An answer, or calls to run.
-  const ParsedReply reply = parse_tool_calls(record.raw);
+  const ParsedReply reply = parse_tool_calls(record.raw, template_.tool_call_syntax());
   const int64_t message_id = store(ChatMessage{"assistant", record.raw, ""});
   if (reply.calls.empty()) {
     turn.steps.push_back(record);

@@ -33,9 +33,6 @@ enum class AgentEventKind {
   kCancelled,       // text: the message; what was said so far is kept
   kError,           // text: what failed (the model or the database threw)
 };
-// "step_started", "text_delta", "model_output", "tool_call_parsed", "parse_error",
-// "tool_result", "final_answer", "step_limit", "cancelled", "error".
-const char* agent_event_kind_name(AgentEventKind kind);
 
 // One trace event. Which fields are set depends on `kind` (see AgentEventKind).
 struct AgentEvent {
@@ -94,11 +91,7 @@ class AgentLoop {
   AgentTurnResult run_turn(const std::string& question, const AgentEventCallback& on_event,
                            const std::atomic<bool>* cancel = nullptr);
 
-  // The prompt the next step would get for the current session, rendered with the generation
-  // prompt: system prompt and tools always, then the newest whole turns that fit the context
-  // minus max_new_tokens. Throws when even the system prompt and tools do not fit.
-  std::string assemble_prompt();
-
+  const ChatTemplate& chat_template() const { return template_; }
   int64_t session_id() const { return session_id_; }
   void set_session(int64_t session_id) { session_id_ = session_id; }
   const AgentLoopOptions& options() const { return options_; }
@@ -110,6 +103,9 @@ class AgentLoop {
     std::string text;
     int tokens = 0;  // BOS included
   };
+  // The prompt the next step gets for the current session, rendered with the generation prompt:
+  // system prompt and tools always, then the newest whole turns that fit the context minus
+  // max_new_tokens. Throws when even the system prompt and tools do not fit.
   Prompt fit_prompt();
   // One model step and its tool calls. Returns true when the turn is over (answer or cancel).
   bool run_step(int step, AgentTurnResult& turn, const AgentEventCallback& emit,

@@ -1,8 +1,8 @@
 #include "agent/builtin_tools.h"
 
 #include <cstdlib>
+#include <utility>
 
-#include "agent/calendar_date.h"
 #include "agent/tool_registry.h"
 
 namespace tunedeck {
@@ -96,36 +96,51 @@ class WeekdayTool : public Tool {
 
 class TodayTool : public Tool {
  public:
+  explicit TodayTool(TodayClock clock) : clock_(std::move(clock)) {}
   std::string name() const override { return "today"; }
   std::string description() const override { return "Returns today's date and weekday."; }
   json parameters() const override {
     return {{"type", "object"}, {"properties", json::object()}, {"additionalProperties", false}};
   }
-  json call(const json& args) const override { return describe_date(today()); }
-
- private:
-  // TUNEDECK_TODAY=YYYY-MM-DD pins the date so runs and tests are reproducible.
-  static CalendarDate today() {
-    const char* pinned = std::getenv("TUNEDECK_TODAY");
-    if (!pinned || !*pinned) return CalendarDate::today();
+  json call(const json&) const override {
     try {
-      return CalendarDate::parse(pinned);
+      return describe_date(clock_());
     } catch (const CalendarDateError& e) {
-      throw ToolError(std::string("environment variable TUNEDECK_TODAY: ") + e.what());
+      throw ToolError(e.what());
     }
   }
+
+ private:
+  TodayClock clock_;
 };
 
 }  // namespace
 
+TodayClock today_clock_from_environment() {
+  const char* pinned = std::getenv("TUNEDECK_TODAY");
+  if (!pinned || !*pinned) return [] { return CalendarDate::today(); };
+  try {
+    return fixed_today_clock(CalendarDate::parse(pinned));
+  } catch (const CalendarDateError& e) {
+    const std::string problem = std::string("environment variable TUNEDECK_TODAY: ") + e.what();
+    return [problem]() -> CalendarDate { throw CalendarDateError(problem); };
+  }
+}
+
+TodayClock fixed_today_clock(CalendarDate date) {
+  return [date] { return date; };
+}
+
 std::unique_ptr<Tool> make_add_days_tool() { return std::make_unique<AddDaysTool>(); }
 std::unique_ptr<Tool> make_weekday_tool() { return std::make_unique<WeekdayTool>(); }
-std::unique_ptr<Tool> make_today_tool() { return std::make_unique<TodayTool>(); }
+std::unique_ptr<Tool> make_today_tool(TodayClock clock) {
+  return std::make_unique<TodayTool>(std::move(clock));
+}
 
-void register_builtin_tools(ToolRegistry& registry) {
+void register_builtin_tools(ToolRegistry& registry, TodayClock clock) {
   registry.add(make_add_days_tool());
   registry.add(make_weekday_tool());
-  registry.add(make_today_tool());
+  registry.add(make_today_tool(std::move(clock)));
 }
 
 }  // namespace tunedeck

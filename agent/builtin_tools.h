@@ -1,12 +1,15 @@
 // The built-in date tools the demo agent calls, and the one function that registers them:
 //   add_days {"date","days"}  the date `days` later (negative: earlier), with its weekday
 //   weekday  {"date"}         the weekday of a date
-//   today    {}               today's date (env TUNEDECK_TODAY=YYYY-MM-DD overrides the clock)
+//   today    {}               today's date, from the clock it was given
 // Results carry ready-made spellings ("2027년 1월 4일", "January 4, 2027", "월요일", "Monday") so a
-// model can answer without arithmetic. Not user tools (agent/user_tool.h). Thread-safe.
+// model can answer without arithmetic. Not user tools (agent/user_tool.h). Thread-safe when the
+// clock is (the tool calls it on whichever thread runs the tool).
 #pragma once
+#include <functional>
 #include <memory>
 
+#include "agent/calendar_date.h"
 #include "agent/tool.h"
 
 namespace tunedeck {
@@ -16,11 +19,23 @@ class ToolRegistry;
 // add_days accepts |days| <= kMaxAddDays (about 273 years); the result must stay in 0001..9999.
 constexpr long long kMaxAddDays = 100000;
 
+// What `today` asks for the date, once per call. A CalendarDateError it throws becomes the
+// tool's error, its message unchanged.
+using TodayClock = std::function<CalendarDate()>;
+
+// Reads TUNEDECK_TODAY=YYYY-MM-DD once, now: set, the clock always answers that date (a
+// malformed value makes every call throw "environment variable TUNEDECK_TODAY: ..."); unset or
+// empty, it answers the local date at each call.
+TodayClock today_clock_from_environment();
+// Always `date`.
+TodayClock fixed_today_clock(CalendarDate date);
+
 std::unique_ptr<Tool> make_add_days_tool();
 std::unique_ptr<Tool> make_weekday_tool();
-std::unique_ptr<Tool> make_today_tool();
+std::unique_ptr<Tool> make_today_tool(TodayClock clock);
 
-// Registers add_days, weekday and today, in that order.
-void register_builtin_tools(ToolRegistry& registry);
+// Registers add_days, weekday and today (asking `clock`), in that order.
+void register_builtin_tools(ToolRegistry& registry,
+                            TodayClock clock = today_clock_from_environment());
 
 }  // namespace tunedeck

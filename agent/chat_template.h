@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "agent/chat_message.h"
+#include "agent/tool_call_parser.h"
 
 namespace tunedeck {
 
@@ -57,8 +58,10 @@ class ChatTemplate {
   // Marker texts this family writes that should encode to one special token each (when the
   // tokenizer has a piece for them), e.g. "<|im_start|>", "<|im_end|>".
   virtual std::vector<std::string> special_texts() const = 0;
-  // Always false: see the BOS policy above. Kept as a method so callers state the assumption.
-  bool bos_in_text() const { return false; }
+  // The tags this family's model writes around a tool call; the agent loop parses replies with
+  // them and the printers hold them back. Hermes / Qwen 2.5's <tool_call>...</tool_call> unless
+  // a family says otherwise.
+  virtual ToolCallSyntax tool_call_syntax() const { return ToolCallSyntax{}; }
 
   // FNV-1a 64 (16 hex digits) of the rendering of a fixed conversation with a fixed tool list.
   // Saved with a trained adapter; a different hash at chat time means a different template.

@@ -32,8 +32,9 @@ namespace tunedeck {
 std::vector<std::string> TunedeckTemplate::stop_strings() const { return {"<|end|>"}; }
 
 std::vector<std::string> TunedeckTemplate::special_texts() const {
-  return {"<|system|>", "<|user|>",    "<|assistant|>", "<|tool|>",
-          "<|end|>",    "<tool_call>", "</tool_call>"};
+  const ToolCallSyntax calls = tool_call_syntax();
+  return {"<|system|>", "<|user|>", "<|assistant|>", "<|tool|>",
+          "<|end|>",    calls.open, calls.close};
 }
 
 namespace {

@@ -80,7 +80,7 @@ Memory::Memory(const std::string& path) : db_(prepared_path(path)) {
 int64_t Memory::create_session(const std::string& name) {
   require_session_name(name);
   if (find_session(name)) {
-    throw std::invalid_argument("session '" + name + "' already exists in " + path());
+    throw std::invalid_argument("session '" + name + "' already exists in " + db_.path());
   }
   db_.prepare("INSERT INTO sessions (name) VALUES (?)").bind_text(1, name).run();
   return db_.last_insert_rowid();
@@ -166,29 +166,6 @@ std::vector<StoredMessage> Memory::load_messages(int64_t session_id) {
     messages.push_back(std::move(stored));
   }
   return messages;
-}
-
-std::vector<ToolCallRecord> Memory::load_tool_calls(int64_t session_id) {
-  SqliteStatement query = db_.prepare(
-      "SELECT id, session_id, message_id, name, arguments_json, result_json, error, latency_ms, "
-      "raw_text, created_at FROM tool_calls WHERE session_id = ? ORDER BY id");
-  query.bind_int64(1, session_id);
-  std::vector<ToolCallRecord> calls;
-  while (query.step()) {
-    ToolCallRecord call;
-    call.id = query.column_int64(0);
-    call.session_id = query.column_int64(1);
-    call.message_id = query.column_is_null(2) ? 0 : query.column_int64(2);
-    call.name = query.column_text(3);
-    call.arguments_json = query.column_text(4);
-    call.result_json = query.column_text(5);
-    call.error = query.column_text(6);
-    call.latency_ms = query.column_double(7);
-    call.raw_text = query.column_text(8);
-    call.created_at = query.column_text(9);
-    calls.push_back(std::move(call));
-  }
-  return calls;
 }
 
 // ---- Search ---------------------------------------------------------------------------------

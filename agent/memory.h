@@ -1,8 +1,9 @@
 // Conversation memory in sqlite: sessions, messages and tool calls, each committed the moment it
 // is appended (a killed process loses nothing an append already returned); full-text search over
 // messages; choosing the recent messages that fit a prompt's token budget.
-// Not the training run log: train/ keeps its own tables in the same file through database() and
-// its own SqliteDb::migrate("run_log", ...) list. Not a chat template: it stores raw messages.
+// Not the training run log: train/ keeps its own tables in the same file through its own
+// connection and SqliteDb::migrate("run_log", ...) list. Not a chat template: it stores raw
+// messages.
 // Thread rules: one Memory per thread (it is one connection); other threads and processes open
 // their own Memory on the same file (WAL; a writer waits up to 5 s for another).
 #pragma once
@@ -35,7 +36,6 @@ struct StoredMessage {
 
 // One executed tool call with its trace, as the agent loop reports it.
 struct ToolCallRecord {
-  int64_t id = 0;  // set by append_tool_call / load_tool_calls
   int64_t session_id = 0;
   int64_t message_id = 0;  // the assistant message that made the call; 0: none
   std::string name;
@@ -43,8 +43,7 @@ struct ToolCallRecord {
   std::string result_json;  // "" when the call failed
   std::string error;        // "" when the call succeeded
   double latency_ms = 0;
-  std::string raw_text;    // the model text the call was parsed from
-  std::string created_at;  // set by the database
+  std::string raw_text;  // the model text the call was parsed from
 };
 
 struct MemorySearchHit {
@@ -68,10 +67,6 @@ class Memory {
   // The memory component's schema steps, oldest first (see SqliteDb::migrate).
   static std::vector<SqliteMigration> migrations();
 
-  const std::string& path() const { return db_.path(); }
-  // The connection, for modules that keep their own tables in this file (the run log).
-  SqliteDb& database() { return db_; }
-
   // Sessions. Names are non-empty and unique.
   int64_t create_session(const std::string& name);  // throws when the name is taken
   int64_t open_session(const std::string& name);    // creates the session when missing
@@ -81,10 +76,9 @@ class Memory {
   // Appends and commits; returns the new row id. Throws std::invalid_argument for a role other
   // than system/user/assistant/tool, SqliteError for an unknown session.
   int64_t append_message(int64_t session_id, const ChatMessage& message, int token_count = -1);
-  int64_t append_tool_call(const ToolCallRecord& call);
+  int64_t append_tool_call(const ToolCallRecord& call);  // returns the row's id
 
-  std::vector<StoredMessage> load_messages(int64_t session_id);     // oldest first
-  std::vector<ToolCallRecord> load_tool_calls(int64_t session_id);  // oldest first
+  std::vector<StoredMessage> load_messages(int64_t session_id);  // oldest first
 
   // Messages of every session containing every whitespace-separated term of `text`, newest
   // first. Case-insensitive for ASCII. Terms of 3+ characters use the FTS5 trigram index;

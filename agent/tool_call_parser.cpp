@@ -7,8 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-const char kOpenTag[] = "<tool_call>";
-const char kCloseTag[] = "</tool_call>";
 const char kExpectedShape[] = R"(expected {"name": "...", "arguments": {...}})";
 
 std::string trimmed(const std::string& text) {
@@ -55,28 +53,28 @@ std::string read_arguments(const json& object, ParsedCall& call) {
   return "";
 }
 
-// Reads the text between the tags into `call`; sets call.error on anything malformed.
-void read_call_body(ParsedCall& call) {
+// Reads the text between the tags into `call`; sets call.error on anything malformed, naming
+// the call by its open tag.
+void read_call_body(ParsedCall& call, const std::string& open) {
   const std::string body = trimmed(call.raw);
   if (body.empty()) {
-    call.error = std::string("empty <tool_call>; ") + kExpectedShape;
+    call.error = "empty " + open + "; " + kExpectedShape;
     return;
   }
   json object;
   try {
     object = json::parse(body);
   } catch (const json::parse_error& e) {
-    call.error = "invalid JSON in <tool_call>: " + without_exception_id(e.what());
+    call.error = "invalid JSON in " + open + ": " + without_exception_id(e.what());
     return;
   }
   if (!object.is_object()) {
-    call.error = "<tool_call> holds " + kind_of(object) + "; " + kExpectedShape;
+    call.error = open + " holds " + kind_of(object) + "; " + kExpectedShape;
     return;
   }
   if (!object.contains("name") || !object["name"].is_string() ||
       object["name"].get<std::string>().empty()) {
-    call.error =
-        std::string("<tool_call> has no \"name\" string naming the tool; ") + kExpectedShape;
+    call.error = open + " has no \"name\" string naming the tool; " + kExpectedShape;
     return;
   }
   call.name = object["name"].get<std::string>();
@@ -85,34 +83,35 @@ void read_call_body(ParsedCall& call) {
 
 }  // namespace
 
-ParsedReply parse_tool_calls(const std::string& text) {
-  const size_t open_size = sizeof kOpenTag - 1, close_size = sizeof kCloseTag - 1;
+ParsedReply parse_tool_calls(const std::string& text, const ToolCallSyntax& syntax) {
+  const std::string& open_tag = syntax.open;
+  const std::string& close_tag = syntax.close;
   ParsedReply reply;
   std::string outside;
   size_t pos = 0;
   while (true) {
-    const size_t open = text.find(kOpenTag, pos);
+    const size_t open = text.find(open_tag, pos);
     if (open == std::string::npos) {
       outside += text.substr(pos);
       break;
     }
     outside += text.substr(pos, open - pos);
-    const size_t body = open + open_size;
-    const size_t close = text.find(kCloseTag, body);
-    const size_t next_open = text.find(kOpenTag, body);
+    const size_t body = open + open_tag.size();
+    const size_t close = text.find(close_tag, body);
+    const size_t next_open = text.find(open_tag, body);
     const bool unclosed = close == std::string::npos || next_open < close;
     const size_t body_end = unclosed ? std::min(next_open, text.size()) : close;
     ParsedCall call;
     call.raw = text.substr(body, body_end - body);
-    read_call_body(call);
+    read_call_body(call, open_tag);
     if (unclosed) {
-      const std::string problem = std::string("unclosed <tool_call>: no ") + kCloseTag +
+      const std::string problem = "unclosed " + open_tag + ": no " + close_tag +
                                   (next_open == std::string::npos ? " before the end of the reply"
-                                                                  : " before the next <tool_call>");
+                                                                  : " before the next " + open_tag);
       call.error = call.ok() ? problem : problem + "; " + call.error;
     }
     reply.calls.push_back(std::move(call));
-    pos = unclosed ? body_end : close + close_size;
+    pos = unclosed ? body_end : close + close_tag.size();
   }
   reply.content = trimmed(outside);
   return reply;

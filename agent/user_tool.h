@@ -48,8 +48,6 @@ class UserTool : public Tool {
   nlohmann::json parameters() const override { return spec_.parameters; }
   nlohmann::json call(const nlohmann::json& args) const override;
 
-  const UserToolSpec& spec() const { return spec_; }
-
  private:
   UserToolSpec spec_;
 };

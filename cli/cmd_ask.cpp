@@ -108,7 +108,7 @@ int run_ask(CliArgs& args) {
   const std::unique_ptr<ChatSession> session = chat_session_open(flags, fresh_session_name(), std::cerr);
   std::atomic<bool>& interrupted = interrupt_on_sigint();
 
-  AgentPrinter printer(std::cout);
+  AgentPrinter printer(std::cout, session->chat_template().tool_call_syntax());
   AgentEventCallback on_event;
   if (!json_output) on_event = [&](const AgentEvent& event) { printer.on_event(event); };
   const AgentTurnResult turn = session->loop().run_turn(positionals[0], on_event, &interrupted);

@@ -3,7 +3,6 @@
 // expected date or weekday). Prints the accuracies (follow-up turns apart) and the failures.
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -29,7 +28,7 @@ const char kUsage[] =
     "                   January 4, 2027) or weekday (월요일, Monday) of the turn's last tool result\n"
     "A turn counts as correct when both are. Turns after the first in a conversation are scored\n"
     "on what the model itself said before (not on the reference), and reported as follow-ups.\n"
-    "When the reference calls `today`, TUNEDECK_TODAY is pinned to the date it returned, so\n"
+    "When the reference calls `today`, the agent's `today` answers the date it returned, so\n"
     "\"3 days from today\" is scored against the data's today. Prints the failures (question,\n"
     "expected, got). Sessions go to a scratch database, not your memory.\n"
     "\n"
@@ -96,7 +95,7 @@ EvalConversation conversation_from_row(const DatasetRow& row) {
     }
     if (conversation.turns.empty()) continue;  // a system message
     EvalTurn& turn = conversation.turns.back();
-    if (m.role == "assistant" && m.content.find("<tool_call>") != std::string::npos) {
+    if (m.role == "assistant" && m.content.find(ToolCallSyntax{}.open) != std::string::npos) {
       if (turn.expected_call.empty()) turn.expected_call = m.content;
     } else if (m.role == "assistant") {
       turn.expected_answer = m.content;
@@ -171,19 +170,22 @@ int run_eval(CliArgs& args) {
 
   const fs::path scratch = fs::temp_directory_path() / ("tunedeck-eval-" + std::to_string(getpid()) + ".db");
   flags.db = scratch.string();
+  // `today` answers the date the reference's own `today` returned while its conversation runs;
+  // in a conversation that never asks, the user's clock (TUNEDECK_TODAY or the system date).
+  const TodayClock user_today = today_clock_from_environment();
+  std::string reference_today;  // "" when the conversation's reference never asks
+  const TodayClock today = [&]() {
+    return reference_today.empty() ? user_today() : CalendarDate::parse(reference_today);
+  };
   std::ostringstream warnings;
-  const std::unique_ptr<ChatSession> session = chat_session_open(flags, "eval-0", warnings);
+  const std::unique_ptr<ChatSession> session = chat_session_open(flags, "eval-0", warnings, today);
   if (!warnings.str().empty()) std::cerr << warnings.str();
 
-  const char* pinned = std::getenv("TUNEDECK_TODAY");
-  const std::string user_today = pinned ? pinned : "";
   std::vector<TurnScore> scores;
   Tally all, first_turns, follow_ups;
   for (size_t i = 0; i < rows.size(); ++i) {
     const EvalConversation conversation = conversation_from_row(rows[i]);
-    if (!conversation.today.empty()) setenv("TUNEDECK_TODAY", conversation.today.c_str(), 1);
-    else if (pinned) setenv("TUNEDECK_TODAY", user_today.c_str(), 1);
-    else unsetenv("TUNEDECK_TODAY");
+    reference_today = conversation.today;
     session->loop().set_session(session->memory().create_session("eval-" + std::to_string(i + 1)));
     for (const EvalTurn& turn : conversation.turns) {
       scores.push_back(score_turn(session->loop(), turn, rows[i].source));

@@ -1,17 +1,16 @@
 // `tunedeck tools` lists the tools the agent can call (built-ins and the config's [[tools]]) with
 // their argument schemas; `tunedeck tool NAME 'JSON'` calls one by hand and prints its result.
-// Thin: the registry, the tools and the config loader live in agent/.
+// Thin: the registry and the tools live in agent/, the session's tool list in session/.
 #include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "session/app_config.h"
-#include "agent/builtin_tools.h"
 #include "agent/json_schema.h"
 #include "agent/tool_registry.h"
-#include "agent/user_tool.h"
 #include "cli/commands.h"
+#include "session/app_config.h"
+#include "session/chat_session.h"
 
 namespace tunedeck {
 namespace {
@@ -45,8 +44,7 @@ const char kToolUsage[] =
 ToolRegistry registry_from_config(const std::string& config_file) {
   const AppConfig config = app_config_load(config_file);
   ToolRegistry registry;
-  register_builtin_tools(registry);
-  register_user_tools(registry, config.tools);
+  register_session_tools(registry, config);
   return registry;
 }
 

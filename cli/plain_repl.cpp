@@ -65,7 +65,7 @@ bool PlainRepl::handle_line(const std::string& line) {
     (output.ok ? out_ : err_) << output.text << std::flush;
     return !output.quit;
   }
-  AgentPrinter printer(out_);
+  AgentPrinter printer(out_, loop_.chat_template().tool_call_syntax());
   interrupt_ = false;
   const AgentTurnResult turn = loop_.run_turn(
       line, [&](const AgentEvent& event) { printer.on_event(event); }, &interrupt_);

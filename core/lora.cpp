@@ -19,10 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-at::Tensor& mutable_base_weight(LlamaLayerWeights& l, LoraTarget t) {
-  return const_cast<at::Tensor&>(lora_base_weight(l, t));
-}
-
 // A target's PEFT module path inside a layer.
 std::string module_path(LoraTarget t) {
   const bool attention = t == kLoraQ || t == kLoraK || t == kLoraV || t == kLoraO;
@@ -232,20 +228,6 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
     throw std::runtime_error(file->path() + ": holds " + std::to_string(file->tensors().size() - found) +
                              " tensors tunedeck cannot place (embedding or lm_head adapters are not supported)");
   return adapter;
-}
-
-LlamaWeights lora_merge(const LlamaWeights& base, const LoraAdapter& adapter) {
-  LlamaWeights merged = base;
-  const double scale = adapter.scale();
-  for (size_t i = 0; i < merged.layers.size(); ++i)
-    for (int t = 0; t < kLoraTargetCount; ++t) {
-      const LoraPair& p = adapter.layers[i][t];
-      if (!p.defined()) continue;
-      at::Tensor& w = mutable_base_weight(merged.layers[i], static_cast<LoraTarget>(t));
-      at::Tensor delta = at::matmul(p.b.detach(), p.a.detach()) * scale;
-      w = (w.to(at::kFloat) + delta).to(w.scalar_type());
-    }
-  return merged;
 }
 
 }  // namespace tunedeck

@@ -1,7 +1,7 @@
 // LoRA adapters: low-rank pairs (A, B) beside chosen projections of each layer, applied as
 // y = x W^T + (alpha / r) * dropout(x) A^T B^T; read and written in PEFT's format so adapters move
-// between tunedeck and the Python ecosystem. The base weights are never modified (merging makes
-// new tensors). An adapter in use for generation is read-only; a training thread owns its own.
+// between tunedeck and the Python ecosystem. The base weights are never modified. An adapter in
+// use for generation is read-only; a training thread owns its own.
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -63,8 +63,5 @@ void lora_save_peft(const LoraAdapter& adapter, const std::string& dir);
 // the file, tensor and expected vs actual shape. Tensors land on `weights`' device, float32.
 std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelConfig& config,
                                             const LlamaWeights& weights);
-
-// New weights with W + scale * B A folded in (the base tensors are not touched).
-LlamaWeights lora_merge(const LlamaWeights& base, const LoraAdapter& adapter);
 
 }  // namespace tunedeck

@@ -30,7 +30,6 @@ class Sampler {
   Sampler(SamplingParams params, std::vector<int> stop_ids);
 
   void set_logit_mask(LogitMask mask) { mask_ = std::move(mask); }
-  const SamplingParams& params() const { return params_; }
 
   // REQUIRES: logits has `vocab` entries; it is modified in place (penalties, masks).
   // `history` is prompt + generated ids (for the repetition penalty); `generated` the part of

@@ -4,8 +4,9 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/calendar_date.h"
-#include "datagen/seeded_random.h"
+#include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
+#include "datagen/seeded_random.h"
 
 namespace tunedeck {
 namespace {
@@ -163,14 +164,12 @@ StepResult run_tool(const ToolRegistry& tools, const std::string& name, const js
   return out;
 }
 
-// The today tool's result for a pinned date, without the clock: the same fields the weekday tool
-// returns for that date (both describe a date; agent/builtin_tools.cpp).
-StepResult today_step(const ToolRegistry& tools, const CalendarDate& today) {
-  StepResult out = run_tool(tools, "weekday", {{"date", today.iso()}});
-  out.step.name = "today";
-  out.step.arguments = json::object();
-  out.step.call_text = toolcall_data_call_text("today", json::object());
-  return out;
+// The today tool's result in a conversation whose today is `today`: the tool with its clock
+// pinned there.
+StepResult today_step(const CalendarDate& today) {
+  ToolRegistry pinned;
+  pinned.add(make_today_tool(fixed_today_clock(today)));
+  return run_tool(pinned, "today", json::object());
 }
 
 struct TurnContext {
@@ -195,10 +194,10 @@ ToolcallTurn make_turn(const ToolRegistry& tools, const TurnContext& context,
           run_tool(tools, "add_days", {{"date", spec.date.iso()}, {"days", spec.days}}));
       break;
     case ToolcallIntent::kToday:
-      steps.push_back(today_step(tools, context.today));
+      steps.push_back(today_step(context.today));
       break;
     case ToolcallIntent::kTodayAddDays:
-      steps.push_back(today_step(tools, context.today));
+      steps.push_back(today_step(context.today));
       steps.push_back(
           run_tool(tools, "add_days", {{"date", context.today.iso()}, {"days", spec.days}}));
       break;
@@ -376,8 +375,9 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
 }
 
 std::string toolcall_data_call_text(const std::string& name, const nlohmann::json& arguments) {
-  return "<tool_call>{\"name\": " + compact_json(json(name)) +
-         ", \"arguments\": " + readable_json(arguments) + "}</tool_call>";
+  const ToolCallSyntax tags;
+  return tags.open + "{\"name\": " + compact_json(json(name)) +
+         ", \"arguments\": " + readable_json(arguments) + "}" + tags.close;
 }
 
 ChatMessages toolcall_data_messages(const ToolcallConversation& conversation,

@@ -9,10 +9,11 @@ namespace tunedeck {
 
 ToolCallExpectation toolcall_expectation(const std::string& tool_call_output, const std::string& tool_call_result) {
   ToolCallExpectation e;
-  const std::string text = tool_call_output.find("<tool_call>") == std::string::npos
-                               ? "<tool_call>" + tool_call_output + "</tool_call>"
+  const ToolCallSyntax tags;  // the data's
+  const std::string text = tool_call_output.find(tags.open) == std::string::npos
+                               ? tags.open + tool_call_output + tags.close
                                : tool_call_output;
-  const ParsedReply reply = parse_tool_calls(text);
+  const ParsedReply reply = parse_tool_calls(text, tags);
   if (reply.calls.empty() || !reply.calls[0].error.empty())
     throw std::invalid_argument("tool_call_output holds no valid tool call: " +
                                 (reply.calls.empty() ? text : reply.calls[0].error));

@@ -6,8 +6,6 @@
 namespace tunedeck {
 namespace {
 
-const std::string kOpenTag = "<tool_call>";
-const std::string kCloseTag = "</tool_call>";
 constexpr size_t kMaxShownJson = 300;  // longer arguments/results are cut on the inline line
 
 std::string shown_json(const nlohmann::json& value) {
@@ -89,12 +87,12 @@ void AgentPrinter::write(const std::string& text) {
   at_line_start_ = text.back() == '\n';
 }
 
-// Text outside calls is written as soon as it cannot be the start of <tool_call>; text inside
+// Text outside calls is written as soon as it cannot be the start of the open tag; text inside
 // a call is dropped (the tool line shows it). A step's leading whitespace is skipped.
 void AgentPrinter::feed(const std::string& piece) {
   pending_ += piece;
   while (true) {
-    const std::string& tag = inside_call_ ? kCloseTag : kOpenTag;
+    const std::string& tag = inside_call_ ? syntax_.close : syntax_.open;
     const size_t at = pending_.find(tag);
     const size_t visible_end =
         at != std::string::npos ? at : pending_.size() - partial_tag_length(pending_, tag);

@@ -1,6 +1,7 @@
-// Prints an agent turn's events as plain text for `tunedeck ask`, the plain REPL and the app's conversation pane: the model's
-// text streamed as it arrives with the <tool_call>...</tool_call> markup held back, and each tool
-// call on its own line instead:
+// Prints an agent turn's events as plain text for `tunedeck ask`, the plain REPL and the app's
+// conversation pane: the model's text streamed as it arrives with the tool-call markup (the chat
+// template's tags, e.g. <tool_call>...</tool_call>) held back, and each tool call on its own line
+// instead:
 //   → add_days {"date":"2026-02-20","days":100} = {"date":"2026-05-31",...}  0.1 ms
 //   ✗ weekdays {"date":"2027-01-04"} error: unknown tool 'weekdays'; known tools: ...  0.0 ms
 // Not the trace pane of the full-screen app and not --json. Single-threaded: feed it from the
@@ -8,8 +9,10 @@
 #pragma once
 #include <iosfwd>
 #include <string>
+#include <utility>
 
 #include "agent/agent_loop.h"
+#include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
 
 namespace tunedeck {
@@ -25,7 +28,8 @@ std::string agent_turn_summary(const AgentTurnResult& turn);
 
 class AgentPrinter {
  public:
-  explicit AgentPrinter(std::ostream& out) : out_(out) {}
+  // `syntax`: the tags of the chat template the turn is written with.
+  AgentPrinter(std::ostream& out, ToolCallSyntax syntax) : out_(out), syntax_(std::move(syntax)) {}
 
   void on_event(const AgentEvent& event);
   // Ends the turn's output with a newline when text is pending on the line.
@@ -37,8 +41,9 @@ class AgentPrinter {
   void end_step();
 
   std::ostream& out_;
+  const ToolCallSyntax syntax_;
   std::string pending_;             // text not yet written: a possible start of a tag, or a call
-  bool inside_call_ = false;        // between <tool_call> and </tool_call>
+  bool inside_call_ = false;        // between the open and close tags
   bool step_text_started_ = false;  // leading whitespace of a step is skipped
   bool at_line_start_ = true;
 };

@@ -6,7 +6,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "agent/builtin_tools.h"
 #include "agent/user_tool.h"
 #include "core/generator.h"
 #include "core/llama_model.h"
@@ -81,16 +80,20 @@ AppConfig session_config(const SessionFlags& flags) {
   return config;
 }
 
+void register_session_tools(ToolRegistry& registry, const AppConfig& config, TodayClock today) {
+  register_builtin_tools(registry, std::move(today));
+  register_user_tools(registry, config.tools);
+}
+
 std::string no_model_hint() {
   return "no model loaded: /model PATH loads one (a Hugging Face Llama-family folder, e.g. "
          "/model ../shared/models/stories260k), or set [model] path in " +
          user_file_or("~/.config/tunedeck/config.toml");
 }
 
-ChatSession::ChatSession(AppConfig config, const std::string& session_name)
+ChatSession::ChatSession(AppConfig config, const std::string& session_name, TodayClock today)
     : config_(std::move(config)) {
-  register_builtin_tools(tools_);
-  register_user_tools(tools_, config_.tools);
+  register_session_tools(tools_, config_, std::move(today));
   memory_ = std::make_unique<Memory>(app_config_db_path(config_));
   generator_ = std::make_unique<NoModelGenerator>();
   template_ = chat_template_by_name(
@@ -183,11 +186,11 @@ void ChatSession::rebuild_loop() {
 
 std::unique_ptr<ChatSession> chat_session_open(const SessionFlags& flags,
                                                const std::string& default_session,
-                                               std::ostream& warnings) {
+                                               std::ostream& warnings, TodayClock today) {
   AppConfig config = session_config(flags);
   runtime_init(config.model.threads);  // before any torch work
-  auto session =
-      std::make_unique<ChatSession>(std::move(config), flags.session.value_or(default_session));
+  auto session = std::make_unique<ChatSession>(
+      std::move(config), flags.session.value_or(default_session), std::move(today));
   const std::string warning = session->load_configured_model();
   if (!warning.empty()) warnings << "warning: " << warning << "\n";
   return session;

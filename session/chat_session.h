@@ -12,6 +12,7 @@
 #include <string>
 
 #include "agent/agent_loop.h"
+#include "agent/builtin_tools.h"
 #include "agent/chat_template.h"
 #include "agent/memory.h"
 #include "agent/tool_registry.h"
@@ -38,14 +39,21 @@ struct SessionFlags {
 // The layered config (shipped < user < --config) with the flags over it. Throws AppConfigError.
 AppConfig session_config(const SessionFlags& flags);
 
+// The tools every session has: the built-in ones (`today` asking `today`), then the config's
+// [[tools]]. Throws for a bad tool spec or a name taken twice.
+void register_session_tools(ToolRegistry& registry, const AppConfig& config,
+                            TodayClock today = today_clock_from_environment());
+
 // What a question without a model gets: how to point at one (/model PATH, [model] path).
 std::string no_model_hint();
 
 class ChatSession {
  public:
-  // Tools (built in and the config's), the config's database and the conversation
-  // `session_name` (created when missing); no model yet. Throws for a bad tool spec or database.
-  ChatSession(AppConfig config, const std::string& session_name);
+  // Tools (register_session_tools, `today` asking `today`), the config's database and the
+  // conversation `session_name` (created when missing); no model yet. Throws for a bad tool spec
+  // or database. `today` is called on the thread that runs the agent loop.
+  ChatSession(AppConfig config, const std::string& session_name,
+              TodayClock today = today_clock_from_environment());
   ~ChatSession();
   ChatSession(const ChatSession&) = delete;
   ChatSession& operator=(const ChatSession&) = delete;
@@ -99,9 +107,11 @@ class ChatSession {
 
 // For the commands that need a model from the start (ask, chat --plain, eval): the config and
 // flags, runtime_init with its threads, the session `flags.session` (else `default_session`) and
-// the configured model and adapter. An adapter warning goes to `warnings`. Throws as the steps do.
+// the configured model and adapter, with `today` as the today tool's clock. An adapter warning
+// goes to `warnings`. Throws as the steps do.
 std::unique_ptr<ChatSession> chat_session_open(const SessionFlags& flags,
                                                const std::string& default_session,
-                                               std::ostream& warnings);
+                                               std::ostream& warnings,
+                                               TodayClock today = today_clock_from_environment());
 
 }  // namespace tunedeck

@@ -138,17 +138,19 @@ CsvLayout csv_layout(const CsvRecord& header, const std::string& path) {
   return layout;
 }
 
-// The assistant's call text, always with <tool_call> tags; `tool_name` gets the called tool.
+// The assistant's call text, always with the data's tool-call tags (ToolCallSyntax's); `tool_name`
+// gets the called tool.
 std::string tool_call_text(const std::string& cell, std::string& tool_name) {
+  const ToolCallSyntax tags;
   std::string text = cell;
-  if (text.find("<tool_call>") == std::string::npos) {
+  if (text.find(tags.open) == std::string::npos) {
     if (text.empty() || text[0] != '{')
-      throw RowError(
-          "tool_call_output is not a tool call: expected <tool_call>{\"name\": ..., "
-          "\"arguments\": {...}}</tool_call> or the bare JSON object");
-    text = "<tool_call>" + text + "</tool_call>";
+      throw RowError("tool_call_output is not a tool call: expected " + tags.open +
+                     "{\"name\": ..., \"arguments\": {...}}" + tags.close +
+                     " or the bare JSON object");
+    text = tags.open + text + tags.close;
   }
-  const ParsedReply reply = parse_tool_calls(text);
+  const ParsedReply reply = parse_tool_calls(text, tags);
   if (reply.calls.size() != 1)
     throw RowError("tool_call_output holds " + std::to_string(reply.calls.size()) +
                    " tool calls; a CSV row has exactly one call and one result");
@@ -291,7 +293,8 @@ std::string string_field(const json& object, const char* key, const std::string&
   return it->get<std::string>();
 }
 
-// OpenAI-style "tool_calls" as our <tool_call> text; records id -> name for the tool messages.
+// OpenAI-style "tool_calls" as our tool-call text (ToolCallSyntax's tags); records id -> name for
+// the tool messages.
 std::string openai_tool_calls_text(const json& calls, const std::string& what,
                                    std::map<std::string, std::string>& call_names) {
   if (!calls.is_array()) throw RowError(what + "\"tool_calls\" must be an array");
@@ -309,8 +312,9 @@ std::string openai_tool_calls_text(const json& calls, const std::string& what,
     const std::string name = function["name"].get<std::string>();
     if (call.contains("id") && call["id"].is_string())
       call_names[call["id"].get<std::string>()] = name;
-    text += std::string(text.empty() ? "" : "\n") + "<tool_call>{\"name\": " + json(name).dump() +
-            ", \"arguments\": " + arguments.dump() + "}</tool_call>";
+    const ToolCallSyntax tags;
+    text += std::string(text.empty() ? "" : "\n") + tags.open + "{\"name\": " + json(name).dump() +
+            ", \"arguments\": " + arguments.dump() + "}" + tags.close;
   }
   return text;
 }

@@ -56,9 +56,6 @@ struct MaskStats {
   int examples_boundary_inside_token = 0;
   int longest_example = 0;         // ids of the longest example (a batch pads to its longest)
   long long most_loss_tokens = 0;  // labelled positions of the example that has the most
-  double loss_share() const {
-    return tokens > 0 ? static_cast<double>(loss_tokens) / static_cast<double>(tokens) : 0.0;
-  }
 };
 
 MaskStats mask_stats(const std::vector<EncodedExample>& examples);

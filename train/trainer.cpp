@@ -18,10 +18,12 @@
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/paths.h"
-#include "core/stats/machine_limits.h"
-#include "core/stats/proc_stats.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
+#include "core/stats/machine_limits.h"
+#include "core/stats/memory_accounting.h"
+#include "core/stats/proc_stats.h"
+#include "core/stats/torch_memory.h"
 #include "core/tokenizer.h"
 #include "train/adamw.h"
 #include "train/batch_order.h"
@@ -29,8 +31,8 @@
 #include "train/cpu_autocast.h"
 #include "train/dataset.h"
 #include "train/example_encoder.h"
-#include "train/token_loss.h"
 #include "train/run_log.h"
+#include "train/token_loss.h"
 
 namespace tunedeck {
 namespace {
@@ -143,6 +145,7 @@ class Run {
     } catch (const std::exception& e) {
       finish("failed", e.what());
     }
+    forget_memory();  // the adapter and optimizer go with this Run, as train_run returns
     return outcome_;
   }
 
@@ -162,7 +165,8 @@ class Run {
 
   // Set-up in dependency order: tokenizer and template (the data needs them) -> data -> model
   // (its vocab is checked against the tokenizer) -> trainable parameters -> optimizer ->
-  // pre-flight checks -> run log -> resume (needs all of the above).
+  // pre-flight checks -> run log -> resume (needs all of the above) -> the memory ledger (the
+  // run id names the entries).
   void setup() {
     progress_.name = c_.name;
     if (hooks_.manage_threads) runtime_init(c_.threads);
@@ -186,6 +190,7 @@ class Run {
     preflight();
     open_run_log();
     if (resume_) restore();
+    report_memory();
   }
 
   void load_data(const nlohmann::json& tools) {
@@ -330,6 +335,21 @@ class Run {
     state_ = data.state;
     resumed_from_ = state_.step;
     note("resume: continuing from " + *latest + " (step " + std::to_string(state_.step) + ")");
+  }
+
+  // The ledger's entries for what the run holds beside the base model: the adapter's A and B
+  // (LoRA) and the optimizer's moments.
+  void report_memory() {
+    if (!hooks_.memory) return;
+    memory_holder_ = "run " + std::to_string(run_id_);
+    if (adapter_) memory_account_lora(*hooks_.memory, memory_holder_, *adapter_);
+    memory_account_optimizer(*hooks_.memory, memory_holder_, optimizer_->state_bytes());
+  }
+
+  void forget_memory() {
+    if (!hooks_.memory || memory_holder_.empty()) return;
+    hooks_.memory->remove(MemoryCategory::kLora, memory_holder_);
+    hooks_.memory->remove(MemoryCategory::kOptimizer, memory_holder_);
   }
 
   // Micro-batches of the next optimizer step, advancing the data position.
@@ -522,6 +542,7 @@ class Run {
   int resumed_from_ = -1;
   std::optional<RunLog> run_log_;
   long long run_id_ = 0;
+  std::string memory_holder_;  // the ledger key once reported; "" before
   TrainProgress progress_;
   TrainOutcome outcome_;
 };

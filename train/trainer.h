@@ -15,6 +15,7 @@
 namespace tunedeck {
 
 class LlamaModel;
+class MemoryAccounting;  // core/stats/memory_accounting.h
 
 // What the trainer publishes; a plain snapshot the UI copies.
 struct TrainProgress {
@@ -64,6 +65,9 @@ struct TrainHooks {
   // without a second copy. nullptr: the trainer loads its own.
   const LlamaModel* shared_base = nullptr;
   bool manage_threads = true;  // false when the app decides the thread split itself
+  // The app's memory ledger (nullptr: none). From the end of set-up until train_run returns it
+  // holds the run's LoRA weights (kLora) and AdamW moments (kOptimizer), keyed "run ID".
+  MemoryAccounting* memory = nullptr;
 };
 
 TrainOutcome train_run(const TrainConfig& config, bool resume, const TrainHooks& hooks);

@@ -13,13 +13,12 @@
 #include <system_error>
 #include <thread>
 
-#include "agent/builtin_tools.h"
-#include "agent/user_tool.h"
-#include "core/paths.h"
 #include "core/kernels/cpu_block_cache.h"
+#include "core/paths.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/stats_sampler.h"
 #include "core/stats/torch_memory.h"
+#include "session/chat_session.h"
 #include "train/run_log.h"
 #include "train/train_config.h"
 #include "tui/app_commands.h"
@@ -55,8 +54,7 @@ class WorkerSignalMask {
 
 std::vector<std::string> tool_names_of(const AppConfig& config) {
   ToolRegistry tools;
-  register_builtin_tools(tools);
-  register_user_tools(tools, config.tools);
+  register_session_tools(tools, config);
   return tools.names();
 }
 
@@ -147,7 +145,7 @@ void App::start_workers() {
                                        accounting_);
   chat_->set_threads(cores());
   chat_->start();
-  train_ = std::make_unique<TrainWorker>(events_);
+  train_ = std::make_unique<TrainWorker>(events_, accounting_);
   monitor_ = std::make_unique<AppMonitor>(*sampler_, app_config_db_path(config_), events_);
   monitor_->start();
 }

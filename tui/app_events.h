@@ -15,7 +15,7 @@
 namespace tunedeck {
 
 enum class AppEventKind {
-  kTurnStarted,    // text: the question
+  kTurnStarted,    // text: the question; tool_call_syntax: the tags of the turn's chat template
   kAgent,          // agent: one event of the running turn, in order
   kTurnFinished,   // tokens_per_s: of the turn's generation (0 when nothing was generated)
   kNotice,         // text: command output or a message; ok == false: an error
@@ -41,6 +41,7 @@ struct AppEvent {
   std::string text;
   bool ok = true;
   AgentEvent agent;
+  ToolCallSyntax tool_call_syntax;
   double tokens_per_s = 0;
   ModelStatus model;
   TrainProgress train;

@@ -35,10 +35,7 @@ class AppScreen {
   // The next key (a byte, or a KEY_* code) or -1 when none is waiting. Never blocks.
   int read_key();
 
-  const ScreenLayout& layout() const { return layout_; }
   const PaneDrawResult& last_draw(Pane pane) const { return results_[static_cast<int>(pane)]; }
-  bool unicode() const { return unicode_; }
-  const std::string& log_path() const { return log_path_; }
 
   // Set by SIGINT (kill -INT; at the keyboard Ctrl-C is a key) and SIGTERM/SIGHUP.
   bool take_interrupt();

@@ -71,7 +71,7 @@ void AppState::fold(AppEvent event) {
       turn_++;
       step_outputs_.clear();
       answer_stream_.str("");
-      printer_ = std::make_unique<AgentPrinter>(answer_stream_);
+      printer_ = std::make_unique<AgentPrinter>(answer_stream_, event.tool_call_syntax);
       conversation.push_back(ConversationEntry{ConversationEntry::Kind::kAssistant, "", true});
       trim();
       status.generating = true;

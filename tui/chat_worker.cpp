@@ -194,6 +194,7 @@ void ChatWorker::ask_on_thread(ChatSession& session, const std::string& question
   AppEvent started;
   started.kind = AppEventKind::kTurnStarted;
   started.text = question;
+  started.tool_call_syntax = session.chat_template().tool_call_syntax();
   events_.push(std::move(started));
 
   const AgentTurnResult turn = session.loop().run_turn(

@@ -46,7 +46,6 @@ class InputLine {
 
   bool empty() const;  // nothing typed
   void clear();        // drops the line being edited (and any half-typed key sequence)
-  void redraw();       // draws the prompt and line into the window again
   // True when the window changed since the last call (the app refreshes it, last).
   bool take_dirty();
   // Candidates readline would have listed for an ambiguous Tab ("" = none since the last call).

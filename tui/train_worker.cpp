@@ -31,6 +31,7 @@ void TrainWorker::run(const TrainConfig& config, std::shared_ptr<const LlamaMode
   hooks.cancel = &cancel_;
   hooks.shared_base = shared_base.get();  // kept alive by `shared_base` until the run returns
   hooks.manage_threads = false;
+  hooks.memory = &accounting_;
   hooks.on_progress = [this](const TrainProgress& progress) {
     AppEvent event;
     event.kind = AppEventKind::kTrainProgress;

@@ -30,9 +30,6 @@ class NvmlSource {
   NvmlSource(const NvmlSource&) = delete;
   NvmlSource& operator=(const NvmlSource&) = delete;
 
-  // "ok" once NVML is initialised, else "unavailable: <reason>".
-  const std::string& init_status() const { return init_status_; }
-
   // Queries every device now: sets snapshot.gpu_status ("ok" or "unavailable: <reason>") and
   // snapshot.gpus (one entry per device; a field NVML cannot give stays absent).
   void sample(StatsSnapshot& snapshot);

@@ -9,7 +9,6 @@
 #include <set>
 #include <stdexcept>
 
-#include "core/kv_cache.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/runtime.h"
@@ -69,11 +68,6 @@ void memory_account_model(MemoryAccounting& accounting, const LlamaModel& model)
 void memory_account_kv_cache(MemoryAccounting& accounting, const std::string& holder,
                              size_t bytes) {
   accounting.set(MemoryCategory::kKvCache, holder, checked_bytes(bytes, "KV cache", holder));
-}
-
-void memory_account_kv_cache(MemoryAccounting& accounting, const std::string& holder,
-                             const KvCache& cache) {
-  memory_account_kv_cache(accounting, holder, cache.bytes());
 }
 
 void memory_account_lora(MemoryAccounting& accounting, const std::string& holder,

@@ -11,7 +11,6 @@
 
 namespace tunedeck {
 
-class KvCache;      // core/kv_cache.h
 class LlamaModel;   // core/llama_model.h
 struct LoraAdapter;  // core/lora.h
 
@@ -22,10 +21,7 @@ void memory_account_model(MemoryAccounting& accounting, const LlamaModel& model)
 
 // Reports a KV cache held by `holder` ("session 3"); replaces what `holder` reported before.
 // Throws std::invalid_argument on an empty holder (MemoryAccounting::set).
-void memory_account_kv_cache(MemoryAccounting& accounting, const std::string& holder,
-                             size_t bytes);
-void memory_account_kv_cache(MemoryAccounting& accounting, const std::string& holder,
-                             const KvCache& cache);  // cache.bytes()
+void memory_account_kv_cache(MemoryAccounting& accounting, const std::string& holder, size_t bytes);
 
 // Reports a LoRA adapter (every A and B: LoraAdapter::bytes()) held by `holder` ("run 12").
 void memory_account_lora(MemoryAccounting& accounting, const std::string& holder,

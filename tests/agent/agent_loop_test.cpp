@@ -9,12 +9,15 @@
 
 #include "agent/builtin_tools.h"
 #include "tests/agent/scripted_generator.h"
+#include "tests/agent/stored_tool_calls.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
 
 using testing::ScriptedGenerator;
+using K = AgentEventKind;
+using Kinds = std::vector<AgentEventKind>;
 
 const char kSystem[] = "You are a date assistant.";
 const char kAddDaysCall[] =
@@ -27,7 +30,7 @@ const char kAddDaysResult[] =
 class AgentLoopTest : public ::testing::Test {
  protected:
   AgentLoopTest() : memory_(dir_.file("memory.db")) {
-    register_builtin_tools(tools_);
+    register_builtin_tools(tools_, fixed_today_clock(CalendarDate::from_parts(2026, 3, 5)));
     session_ = memory_.open_session("test");
   }
 
@@ -48,10 +51,10 @@ class AgentLoopTest : public ::testing::Test {
     return template_.render(messages, tools_.list_json(), true);
   }
 
-  std::vector<std::string> event_kinds() const {
-    std::vector<std::string> kinds;
+  Kinds event_kinds() const {
+    Kinds kinds;
     for (const AgentEvent& e : events_) {
-      if (e.kind != AgentEventKind::kTextDelta) kinds.push_back(agent_event_kind_name(e.kind));
+      if (e.kind != AgentEventKind::kTextDelta) kinds.push_back(e.kind);
     }
     return kinds;
   }
@@ -94,8 +97,7 @@ TEST_F(AgentLoopTest, DirectAnswerWithoutCalls) {
   EXPECT_EQ(turn.completion_tokens, static_cast<int>(turn.answer.size()));
   EXPECT_DOUBLE_EQ(turn.generate_ms, 3.0);
 
-  EXPECT_EQ(event_kinds(),
-            (std::vector<std::string>{"step_started", "model_output", "final_answer"}));
+  EXPECT_EQ(event_kinds(), (Kinds{K::kStepStarted, K::kModelOutput, K::kFinalAnswer}));
   EXPECT_EQ(streamed_text(), "2027년 1월 4일은 월요일입니다.");
   EXPECT_EQ(events_.back().text, turn.answer);
   EXPECT_EQ(events_[events_.size() - 2].generation.stop_reason, StopReason::kStopString);
@@ -127,9 +129,9 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
   EXPECT_EQ(call.result["date"], "2026-05-31");
   EXPECT_EQ(call.error, "");
   EXPECT_EQ(turn.steps[1].raw, "2026년 5월 31일 일요일입니다.");
-  EXPECT_EQ(event_kinds(), (std::vector<std::string>{
-                               "step_started", "model_output", "tool_call_parsed", "tool_result",
-                               "step_started", "model_output", "final_answer"}));
+  EXPECT_EQ(event_kinds(),
+            (Kinds{K::kStepStarted, K::kModelOutput, K::kToolCallParsed, K::kToolResult,
+                   K::kStepStarted, K::kModelOutput, K::kFinalAnswer}));
   for (const AgentEvent& e : events_) {
     if (e.kind == AgentEventKind::kToolCallParsed) {
       EXPECT_EQ(e.tool.name, "add_days");
@@ -141,8 +143,7 @@ TEST_F(AgentLoopTest, OneCallResultIsFedBackAsAToolMessage) {
   }
 }
 
-TEST_F(AgentLoopTest, TwoStepChainTodayThenAddDays) {
-  const testing::ScopedEnv pinned_today("TUNEDECK_TODAY", "2026-03-05");
+TEST_F(AgentLoopTest, TwoStepChainTodayThenAddDays) {  // today is 2026-03-05 here
   ScriptedGenerator model({
       R"(<tool_call>{"name": "today", "arguments": {}}</tool_call>)",
       R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-03-05", "days": 10}}</tool_call>)",
@@ -190,10 +191,10 @@ TEST_F(AgentLoopTest, MalformedCallThenCorrectedOne) {
   EXPECT_EQ(turn.steps[1].calls.at(0).result["date"], "2026-05-31");
   EXPECT_EQ(turn.answer, "May 31, 2026.");
 
-  std::vector<std::string> kinds = event_kinds();
+  const Kinds kinds = event_kinds();
   ASSERT_GE(kinds.size(), 4u);
-  EXPECT_EQ(kinds[2], "parse_error");
-  EXPECT_EQ(kinds[3], "tool_result");
+  EXPECT_EQ(kinds[2], K::kParseError);
+  EXPECT_EQ(kinds[3], K::kToolResult);
   for (const AgentEvent& e : events_) {
     if (e.kind != AgentEventKind::kParseError) continue;
     EXPECT_EQ(e.step, 1);
@@ -232,7 +233,7 @@ TEST_F(AgentLoopTest, StepLimitEndsTheTurnWithoutAnAnswer) {
             "answer (raise [agent] max_steps, or /set max_steps N)");
   EXPECT_EQ(model.calls(), 2u);
   EXPECT_EQ(turn.steps.size(), 2u);
-  EXPECT_EQ(event_kinds().back(), "step_limit");
+  EXPECT_EQ(event_kinds().back(), K::kStepLimit);
   EXPECT_EQ(events_.back().text, turn.error);
   EXPECT_EQ(stored_roles(),
             (std::vector<std::string>{"user", "assistant", "tool", "assistant", "tool"}));
@@ -257,7 +258,7 @@ TEST_F(AgentLoopTest, CancelDuringGenerationKeepsWhatWasSaid) {
   ASSERT_EQ(turn.steps.size(), 1u);
   EXPECT_EQ(turn.steps[0].raw, "Once");
   EXPECT_EQ(turn.steps[0].generation.stop_reason, StopReason::kCancelled);
-  EXPECT_EQ(event_kinds(), (std::vector<std::string>{"step_started", "model_output", "cancelled"}));
+  EXPECT_EQ(event_kinds(), (Kinds{K::kStepStarted, K::kModelOutput, K::kCancelled}));
   const std::vector<StoredMessage> stored = memory_.load_messages(session_);
   ASSERT_EQ(stored.size(), 2u);
   EXPECT_EQ(stored[1].message.role, "assistant");
@@ -289,7 +290,7 @@ TEST_F(AgentLoopTest, CancelBetweenToolCallsKeepsTheResultsAlreadyRun) {
   EXPECT_EQ(turn.error, "cancelled between the tool calls of step 1");
   ASSERT_EQ(turn.steps.size(), 1u);
   EXPECT_EQ(turn.steps[0].calls.size(), 1u);
-  EXPECT_EQ(memory_.load_tool_calls(session_).size(), 1u);
+  EXPECT_EQ(testing::stored_tool_calls(dir_.file("memory.db"), session_).size(), 1u);
   EXPECT_EQ(stored_roles(), (std::vector<std::string>{"user", "assistant", "tool"}));
 }
 
@@ -298,7 +299,7 @@ TEST_F(AgentLoopTest, ModelFailureEndsTheTurnWithAnErrorAndKeepsTheQuestion) {
   const AgentTurnResult turn = ask(model, "hello");
   EXPECT_EQ(turn.outcome, AgentOutcome::kError);
   EXPECT_EQ(turn.error, "scripted generator: no output left for call 1");
-  EXPECT_EQ(event_kinds(), (std::vector<std::string>{"step_started", "error"}));
+  EXPECT_EQ(event_kinds(), (Kinds{K::kStepStarted, K::kError}));
   EXPECT_EQ(events_.back().text, turn.error);
   EXPECT_EQ(stored_roles(), std::vector<std::string>{"user"});
 }
@@ -323,7 +324,8 @@ TEST_F(AgentLoopTest, MemoryHoldsEveryMessageAndToolCallWithItsTrace) {
   EXPECT_EQ(messages[5].message.content, "May 31, 2026.");
   EXPECT_EQ(messages[5].token_count, static_cast<int>(std::string("May 31, 2026.").size()));
 
-  const std::vector<ToolCallRecord> calls = memory_.load_tool_calls(session_);
+  const std::vector<ToolCallRecord> calls =
+      testing::stored_tool_calls(dir_.file("memory.db"), session_);
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0].message_id, messages[1].id);
   EXPECT_EQ(calls[0].name, "");

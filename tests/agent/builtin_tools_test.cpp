@@ -12,9 +12,11 @@ namespace {
 
 using nlohmann::json;
 
+const CalendarDate kThursday = CalendarDate::from_parts(2026, 3, 5);
+
 class BuiltinTools : public ::testing::Test {
  protected:
-  void SetUp() override { register_builtin_tools(registry_); }
+  void SetUp() override { register_builtin_tools(registry_, fixed_today_clock(kThursday)); }
 
   ToolResult run(const std::string& name, const json& args) { return registry_.run({name, args}); }
 
@@ -120,8 +122,7 @@ TEST_F(BuiltinTools, Weekday) {
             "(01..28)");
 }
 
-TEST_F(BuiltinTools, TodayHonoursTunedeckToday) {
-  const testing::ScopedEnv today("TUNEDECK_TODAY", "2026-03-05");
+TEST_F(BuiltinTools, TodayAnswersItsClock) {
   const ToolResult r = run("today", json::object());
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.result, (json{{"date", "2026-03-05"},
@@ -129,23 +130,53 @@ TEST_F(BuiltinTools, TodayHonoursTunedeckToday) {
                             {"weekday_en", "Thursday"},
                             {"date_ko", "2026년 3월 5일"},
                             {"date_en", "March 5, 2026"}}));
+  EXPECT_EQ(run("today", {{"date", "2026-01-01"}}).error,
+            "bad arguments for 'today': unexpected argument 'date' (allowed: none)");
 }
 
-TEST_F(BuiltinTools, TodayRejectsABadTunedeckToday) {
-  const testing::ScopedEnv today("TUNEDECK_TODAY", "2026-02-30");
-  EXPECT_EQ(run("today", json::object()).error,
+TEST(TodayTool, AsksTheClockAtEachCall) {
+  int calls = 0;
+  ToolRegistry registry;
+  register_builtin_tools(
+      registry, [&calls] { return CalendarDate::from_parts(2026, 12, 30).plus_days(calls++); });
+  EXPECT_EQ(registry.run({"today", json::object()}).result["date"], "2026-12-30");
+  EXPECT_EQ(registry.run({"today", json::object()}).result["date"], "2026-12-31");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(TodayTool, AClockFailureIsTheToolsError) {
+  ToolRegistry registry;
+  register_builtin_tools(registry, []() -> CalendarDate { throw CalendarDateError("no date"); });
+  EXPECT_EQ(registry.run({"today", json::object()}).error, "no date");
+}
+
+TEST(TodayClockFromEnvironment, ReadsTunedeckTodayOnceWhenMade) {
+  TodayClock clock;
+  {
+    testing::ScopedEnv pinned("TUNEDECK_TODAY", "2026-03-05");
+    clock = today_clock_from_environment();
+  }
+  EXPECT_EQ(clock().iso(), "2026-03-05");
+  testing::ScopedEnv changed("TUNEDECK_TODAY", "2030-01-01");
+  EXPECT_EQ(clock().iso(), "2026-03-05");
+}
+
+TEST(TodayClockFromEnvironment, ABadTunedeckTodayFailsEachCall) {
+  testing::ScopedEnv bad("TUNEDECK_TODAY", "2026-02-30");
+  ToolRegistry registry;
+  register_builtin_tools(registry, today_clock_from_environment());
+  EXPECT_EQ(registry.run({"today", json::object()}).error,
             "environment variable TUNEDECK_TODAY: '2026-02-30': day 30 does not exist; February "
             "2026 has 28 days (01..28)");
 }
 
-TEST_F(BuiltinTools, TodayWithoutOverrideIsTheClockDate) {
+TEST(TodayClockFromEnvironment, WithoutTunedeckTodayIsTheLocalDate) {
+  testing::ScopedEnv unset("TUNEDECK_TODAY", nullptr);
+  const TodayClock clock = today_clock_from_environment();
   const std::string before = CalendarDate::today().iso();
-  const ToolResult r = run("today", json::object());
+  const std::string today = clock().iso();
   const std::string after = CalendarDate::today().iso();
-  ASSERT_TRUE(r.ok()) << r.error;
-  EXPECT_TRUE(r.result["date"] == before || r.result["date"] == after) << r.result.dump();
-  EXPECT_EQ(run("today", {{"date", "2026-01-01"}}).error,
-            "bad arguments for 'today': unexpected argument 'date' (allowed: none)");
+  EXPECT_TRUE(today == before || today == after) << today;
 }
 
 TEST_F(BuiltinTools, SchemasHaveTheOpenAiShape) {

@@ -309,11 +309,16 @@ TEST_P(EveryFamily, PromptBeforeEachAnswerIsTheGenerationPrompt) {
 
 TEST_P(EveryFamily, NeverWritesBosAsText) {
   const auto chat_template = chat_template_by_name(GetParam());
-  EXPECT_FALSE(chat_template->bos_in_text());
   const std::string text = chat_template->render(date_conversation(), weekday_tools(), true);
   for (const char* bos : {"<s>", "<bos>", "<|begin_of_text|>"}) {
     EXPECT_NE(text.rfind(bos, 0), 0u) << bos;
   }
+}
+
+TEST_P(EveryFamily, ToolCallsAreWrittenInHermesTags) {
+  const auto chat_template = chat_template_by_name(GetParam());
+  EXPECT_EQ(chat_template->tool_call_syntax().open, "<tool_call>");
+  EXPECT_EQ(chat_template->tool_call_syntax().close, "</tool_call>");
 }
 
 TEST_P(EveryFamily, NameAndHashAreStable) {

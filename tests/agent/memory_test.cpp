@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 
+#include "tests/agent/stored_tool_calls.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -64,7 +65,7 @@ TEST(Memory, SessionsMessagesAndToolCallsRoundTripThroughAReopen) {
   EXPECT_EQ(messages[2].created_at.size(), 24u);  // 2027-01-04T09:30:00.123Z
   EXPECT_EQ(messages[2].created_at.back(), 'Z');
 
-  const std::vector<ToolCallRecord> calls = memory.load_tool_calls(session);
+  const std::vector<ToolCallRecord> calls = testing::stored_tool_calls(path, session);
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls[0].message_id, call_message);
   EXPECT_EQ(calls[0].name, "weekday");
@@ -140,7 +141,8 @@ TEST(Memory, UsesWalAndCreatesParentFolders) {
   const std::string path = dir.file("a/b/c/memory.db");
   Memory memory(path);
   EXPECT_TRUE(std::filesystem::exists(path));
-  SqliteStatement mode = memory.database().prepare("PRAGMA journal_mode");
+  SqliteDb db(path);
+  SqliteStatement mode = db.prepare("PRAGMA journal_mode");
   ASSERT_TRUE(mode.step());
   EXPECT_EQ(mode.column_text(0), "wal");
 }
@@ -218,11 +220,11 @@ TEST_F(MemorySearch, LimitAndQuotesAreSafe) {
 }
 
 TEST_F(MemorySearch, TheIndexFollowsEditsAndDeletes) {
-  memory_.database().exec("UPDATE messages SET content = 'Tuesday it is' WHERE id = " +
-                          std::to_string(english_));
+  SqliteDb db(dir_.file("memory.db"));
+  db.exec("UPDATE messages SET content = 'Tuesday it is' WHERE id = " + std::to_string(english_));
   EXPECT_TRUE(memory_.search("Monday", 10).empty());
   EXPECT_EQ(memory_.search("Tuesday", 10).size(), 1u);
-  memory_.database().exec("DELETE FROM messages WHERE id = " + std::to_string(english_));
+  db.exec("DELETE FROM messages WHERE id = " + std::to_string(english_));
   EXPECT_TRUE(memory_.search("Tuesday", 10).empty());
 }
 
@@ -243,9 +245,9 @@ TEST(MemorySearchSnippet, LongContentIsCutAroundTheMatch) {
 TEST(MemorySchema, FreshDatabaseIsAtTheLatestVersion) {
   ScratchDir dir;
   Memory memory(dir.file("memory.db"));
-  EXPECT_EQ(memory.database().schema_version("memory"),
-            static_cast<int>(Memory::migrations().size()));
-  EXPECT_EQ(memory.database().schema_version("run_log"), 0);
+  SqliteDb db(dir.file("memory.db"));
+  EXPECT_EQ(db.schema_version("memory"), static_cast<int>(Memory::migrations().size()));
+  EXPECT_EQ(db.schema_version("run_log"), 0);
 }
 
 TEST(MemorySchema, NewerDatabaseIsRefusedWithTheFileAndVersions) {
@@ -253,7 +255,7 @@ TEST(MemorySchema, NewerDatabaseIsRefusedWithTheFileAndVersions) {
   const std::string path = dir.file("memory.db");
   {
     Memory memory(path);
-    memory.database().exec("UPDATE schema_versions SET version = 7 WHERE component = 'memory'");
+    SqliteDb(path).exec("UPDATE schema_versions SET version = 7 WHERE component = 'memory'");
   }
   try {
     Memory memory(path);
@@ -276,9 +278,10 @@ TEST(MemorySchema, AnotherComponentMigratesStepByStepBesideMemory) {
   };
   {
     Memory memory(path);
-    memory.database().migrate("run_log", run_log);
-    memory.database().exec("INSERT INTO runs (name) VALUES ('first')");
-    EXPECT_EQ(memory.database().schema_version("run_log"), 2);
+    SqliteDb beside(path);  // another component's own connection to the same file
+    beside.migrate("run_log", run_log);
+    beside.exec("INSERT INTO runs (name) VALUES ('first')");
+    EXPECT_EQ(beside.schema_version("run_log"), 2);
   }
   run_log.push_back({3, "a column", "ALTER TABLE runs ADD COLUMN seed INTEGER DEFAULT 7;"});
   SqliteDb db(path);

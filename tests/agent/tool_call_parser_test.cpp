@@ -1,4 +1,5 @@
-// parse_tool_calls: calls and text around them; broken calls come back with an error.
+// parse_tool_calls: calls and text around them; broken calls come back with an error; the tags
+// are the syntax it is given.
 #include "agent/tool_call_parser.h"
 
 #include <gtest/gtest.h>
@@ -8,14 +9,17 @@ namespace {
 
 using nlohmann::json;
 
+// The tags every template here uses (ChatTemplate::tool_call_syntax()).
+ParsedReply parse(const std::string& text) { return parse_tool_calls(text, ToolCallSyntax{}); }
+
 TEST(ToolCallParser, PlainTextHasNoCalls) {
-  const ParsedReply reply = parse_tool_calls("  2027년 1월 4일은 월요일입니다.\n");
+  const ParsedReply reply = parse("  2027년 1월 4일은 월요일입니다.\n");
   EXPECT_EQ(reply.content, "2027년 1월 4일은 월요일입니다.");
   EXPECT_TRUE(reply.calls.empty());
 }
 
 TEST(ToolCallParser, OneCall) {
-  const ParsedReply reply = parse_tool_calls(
+  const ParsedReply reply = parse(
       R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-12-25", "days": 10}}</tool_call>)");
   EXPECT_EQ(reply.content, "");
   ASSERT_EQ(reply.calls.size(), 1u);
@@ -27,7 +31,7 @@ TEST(ToolCallParser, OneCall) {
 }
 
 TEST(ToolCallParser, SeveralCallsWithTextAround) {
-  const ParsedReply reply = parse_tool_calls(
+  const ParsedReply reply = parse(
       "Let me check both.\n<tool_call>\n{\"name\": \"today\", \"arguments\": {}}\n</tool_call>\n"
       "and\n<tool_call>{\"name\": \"weekday\", \"arguments\": {\"date\": \"2000-02-29\"}}"
       "</tool_call>\nDone.");
@@ -42,7 +46,7 @@ TEST(ToolCallParser, SeveralCallsWithTextAround) {
 }
 
 TEST(ToolCallParser, BrokenJsonIsKeptWithAnError) {
-  const ParsedReply reply = parse_tool_calls(
+  const ParsedReply reply = parse(
       R"(<tool_call>{"name": "add_days", "arguments": {"date": "2026-12-25", "days": }}</tool_call>)");
   ASSERT_EQ(reply.calls.size(), 1u);
   const ParsedCall& call = reply.calls[0];
@@ -57,56 +61,49 @@ TEST(ToolCallParser, BrokenJsonIsKeptWithAnError) {
 TEST(ToolCallParser, MissingOrEmptyName) {
   const char* expected =
       R"(<tool_call> has no "name" string naming the tool; expected {"name": "...", "arguments": {...}})";
-  EXPECT_EQ(parse_tool_calls(R"(<tool_call>{"arguments": {}}</tool_call>)").calls[0].error,
+  EXPECT_EQ(parse(R"(<tool_call>{"arguments": {}}</tool_call>)").calls[0].error, expected);
+  EXPECT_EQ(parse(R"(<tool_call>{"name": "", "arguments": {}}</tool_call>)").calls[0].error,
             expected);
-  EXPECT_EQ(
-      parse_tool_calls(R"(<tool_call>{"name": "", "arguments": {}}</tool_call>)").calls[0].error,
-      expected);
-  EXPECT_EQ(parse_tool_calls(R"(<tool_call>{"name": 7}</tool_call>)").calls[0].error, expected);
+  EXPECT_EQ(parse(R"(<tool_call>{"name": 7}</tool_call>)").calls[0].error, expected);
 }
 
 TEST(ToolCallParser, ArgumentsMustBeAnObject) {
   const ParsedCall call =
-      parse_tool_calls(R"(<tool_call>{"name": "weekday", "arguments": ["2026-01-01"]}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": ["2026-01-01"]}</tool_call>)").calls[0];
   EXPECT_EQ(call.name, "weekday");
   EXPECT_EQ(call.error, R"("arguments" must be a JSON object, got an array)");
 }
 
 TEST(ToolCallParser, ArgumentsGivenAsAJsonString) {
   const ParsedCall call =
-      parse_tool_calls(
+      parse(
           R"(<tool_call>{"name": "weekday", "arguments": "{\"date\": \"2026-01-01\"}"}</tool_call>)")
           .calls[0];
   EXPECT_TRUE(call.ok()) << call.error;
   EXPECT_EQ(call.arguments, (json{{"date", "2026-01-01"}}));
   const ParsedCall bad =
-      parse_tool_calls(R"(<tool_call>{"name": "weekday", "arguments": "tomorrow"}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": "tomorrow"}</tool_call>)").calls[0];
   EXPECT_EQ(bad.error.rfind(R"("arguments" is a string that is not valid JSON: parse error)", 0),
             0u)
       << bad.error;
   const ParsedCall not_object =
-      parse_tool_calls(R"(<tool_call>{"name": "weekday", "arguments": "[1]"}</tool_call>)")
-          .calls[0];
+      parse(R"(<tool_call>{"name": "weekday", "arguments": "[1]"}</tool_call>)").calls[0];
   EXPECT_EQ(not_object.error, R"("arguments" must be a JSON object, got an array)");
 }
 
 TEST(ToolCallParser, MissingArgumentsMeanNoneAndParametersIsAnAlias) {
-  const ParsedCall bare = parse_tool_calls(R"(<tool_call>{"name": "today"}</tool_call>)").calls[0];
+  const ParsedCall bare = parse(R"(<tool_call>{"name": "today"}</tool_call>)").calls[0];
   EXPECT_TRUE(bare.ok());
   EXPECT_EQ(bare.arguments, json::object());
   const ParsedCall llama3 =
-      parse_tool_calls(
-          R"(<tool_call>{"name": "weekday", "parameters": {"date": "2026-01-01"}}</tool_call>)")
+      parse(R"(<tool_call>{"name": "weekday", "parameters": {"date": "2026-01-01"}}</tool_call>)")
           .calls[0];
   EXPECT_TRUE(llama3.ok());
   EXPECT_EQ(llama3.arguments, (json{{"date", "2026-01-01"}}));
 }
 
 TEST(ToolCallParser, UnclosedTagAtTheEnd) {
-  const ParsedReply reply =
-      parse_tool_calls(R"(Checking. <tool_call>{"name": "today", "arguments": {}})");
+  const ParsedReply reply = parse(R"(Checking. <tool_call>{"name": "today", "arguments": {}})");
   EXPECT_EQ(reply.content, "Checking.");
   ASSERT_EQ(reply.calls.size(), 1u);
   EXPECT_EQ(reply.calls[0].raw, R"({"name": "today", "arguments": {}})");
@@ -116,7 +113,7 @@ TEST(ToolCallParser, UnclosedTagAtTheEnd) {
 }
 
 TEST(ToolCallParser, UnclosedTagBeforeAnotherCallKeepsBoth) {
-  const ParsedReply reply = parse_tool_calls(
+  const ParsedReply reply = parse(
       R"(<tool_call>{"name": "today"<tool_call>{"name": "today", "arguments": {}}</tool_call>)");
   ASSERT_EQ(reply.calls.size(), 2u);
   EXPECT_EQ(reply.calls[0].raw, R"({"name": "today")");
@@ -130,16 +127,32 @@ TEST(ToolCallParser, UnclosedTagBeforeAnotherCallKeepsBoth) {
 }
 
 TEST(ToolCallParser, EmptyAndNonObjectCalls) {
-  EXPECT_EQ(parse_tool_calls("<tool_call>  </tool_call>").calls[0].error,
+  EXPECT_EQ(parse("<tool_call>  </tool_call>").calls[0].error,
             R"(empty <tool_call>; expected {"name": "...", "arguments": {...}})");
-  EXPECT_EQ(parse_tool_calls(R"(<tool_call>["today"]</tool_call>)").calls[0].error,
+  EXPECT_EQ(parse(R"(<tool_call>["today"]</tool_call>)").calls[0].error,
             R"(<tool_call> holds an array; expected {"name": "...", "arguments": {...}})");
 }
 
 TEST(ToolCallParser, StrayCloseTagStaysInTheText) {
-  const ParsedReply reply = parse_tool_calls("done</tool_call>");
+  const ParsedReply reply = parse("done</tool_call>");
   EXPECT_EQ(reply.content, "done</tool_call>");
   EXPECT_TRUE(reply.calls.empty());
+}
+
+TEST(ToolCallParser, ReadsTheTagsItIsGiven) {
+  const ToolCallSyntax mistral{"[TOOL_CALLS]", "[/TOOL_CALLS]"};
+  const ParsedReply reply = parse_tool_calls(
+      R"(Checking. [TOOL_CALLS]{"name": "today"}[/TOOL_CALLS] <tool_call>{"name": "x"}</tool_call>)",
+      mistral);
+  EXPECT_EQ(reply.content, R"(Checking.  <tool_call>{"name": "x"}</tool_call>)");
+  ASSERT_EQ(reply.calls.size(), 1u);
+  EXPECT_EQ(reply.calls[0].name, "today");
+  const std::string unclosed = parse_tool_calls("[TOOL_CALLS]{", mistral).calls[0].error;
+  EXPECT_EQ(unclosed.rfind("unclosed [TOOL_CALLS]: no [/TOOL_CALLS] before the end of the reply; "
+                           "invalid JSON in [TOOL_CALLS]: ",
+                           0),
+            0u)
+      << unclosed;
 }
 
 }  // namespace

@@ -34,9 +34,10 @@ std::string error_of(const UserTool& tool, const json& args) {
 
 TEST(UserTool, ShellMetacharactersArriveLiterally) {
   const std::string nasty = "; rm -rf / $(x) `y` | & > * 'q' \"d\" \\ $HOME\nnext";
-  const UserTool tool(spec_with({"/usr/bin/printf", "[%s][%s]", "{text}", "x{text}y"},
-                                {{"text", {{"type", "string"}}}}));
-  EXPECT_EQ(user_tool_argv(tool.spec(), {{"text", nasty}}),
+  const UserToolSpec spec = spec_with({"/usr/bin/printf", "[%s][%s]", "{text}", "x{text}y"},
+                                      {{"text", {{"type", "string"}}}});
+  const UserTool tool(spec);
+  EXPECT_EQ(user_tool_argv(spec, {{"text", nasty}}),
             (std::vector<std::string>{"/usr/bin/printf", "[%s][%s]", nasty, "x" + nasty + "y"}));
   const json result = tool.call({{"text", nasty}});
   EXPECT_EQ(result, (json{{"output", "[" + nasty + "][x" + nasty + "y]"}}));
@@ -50,19 +51,21 @@ TEST(UserTool, EchoOutputAndJsonOutput) {
 }
 
 TEST(UserTool, ValuesOfEveryTypeBecomeText) {
-  const UserTool tool(
+  const UserToolSpec spec =
       spec_with({"echo", "{n}", "{f}", "{b}", "{list}"}, {{"n", {{"type", "integer"}}},
                                                           {"f", {{"type", "number"}}},
                                                           {"b", {{"type", "boolean"}}},
-                                                          {"list", {{"type", "array"}}}}));
-  EXPECT_EQ(user_tool_argv(tool.spec(), {{"n", -3}, {"f", 0.5}, {"b", true}, {"list", {1, "a"}}}),
+                                                          {"list", {{"type", "array"}}}});
+  user_tool_check(spec);
+  EXPECT_EQ(user_tool_argv(spec, {{"n", -3}, {"f", 0.5}, {"b", true}, {"list", {1, "a"}}}),
             (std::vector<std::string>{"echo", "-3", "0.5", "true", R"([1,"a"])"}));
 }
 
 TEST(UserTool, BracesThatAreNotPlaceholdersStay) {
-  const UserTool tool(
-      spec_with({"echo", "{ print }", "{}", "{{x}}", "{x"}, {{"x", {{"type", "string"}}}}));
-  EXPECT_EQ(user_tool_argv(tool.spec(), {{"x", "V"}}),
+  const UserToolSpec spec =
+      spec_with({"echo", "{ print }", "{}", "{{x}}", "{x"}, {{"x", {{"type", "string"}}}});
+  user_tool_check(spec);
+  EXPECT_EQ(user_tool_argv(spec, {{"x", "V"}}),
             (std::vector<std::string>{"echo", "{ print }", "{}", "{V}", "{x"}));
 }
 

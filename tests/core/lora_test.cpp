@@ -1,5 +1,5 @@
 // LoRA adapters: PEFT layout on disk (names, config), load refusals with the tensor and shapes,
-// and merged vs unmerged application agreeing.
+// and the adapter applied beside the base agreeing with its update folded into the weights.
 #include "core/lora.h"
 
 #include <ATen/ATen.h>
@@ -36,6 +36,24 @@ std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model, st
     for (auto& pair : layer)
       if (pair.defined()) pair.b.normal_(0.0, 0.1);
   return adapter;
+}
+
+// The reference: new weights with W + scale * B A folded in (the base tensors are not touched).
+LlamaWeights merged_weights(const LlamaWeights& base, const LoraAdapter& adapter) {
+  LlamaWeights merged = base;
+  for (size_t i = 0; i < merged.layers.size(); ++i) {
+    LlamaLayerWeights& l = merged.layers[i];
+    at::Tensor* weight[kLoraTargetCount] = {&l.wq,     &l.wk,   &l.wv,    &l.wo,
+                                            &l.w_gate, &l.w_up, &l.w_down};
+    for (int t = 0; t < kLoraTargetCount; ++t) {
+      const LoraPair& p = adapter.layers[i][t];
+      if (!p.defined()) continue;
+      at::Tensor& w = *weight[t];
+      w = (w.to(at::kFloat) + at::matmul(p.b.detach(), p.a.detach()) * adapter.scale())
+              .to(w.scalar_type());
+    }
+  }
+  return merged;
 }
 
 TEST(Lora, FreshAdapterIsTheIdentity) {
@@ -81,7 +99,7 @@ TEST(Lora, SavesInPeftLayoutAndLoadsBack) {
 TEST(Lora, MergedAndUnmergedAgree) {
   LlamaModel model = small_model();
   auto adapter = trained_looking_adapter(model, {kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown});
-  LlamaModel merged(model.config(), lora_merge(model.weights(), *adapter));
+  LlamaModel merged(model.config(), merged_weights(model.weights(), *adapter));
   c10::InferenceMode guard;
   at::Tensor tokens = at::arange(12, at::kLong).unsqueeze(0);
   at::Tensor base = model.forward(tokens, nullptr, 0);

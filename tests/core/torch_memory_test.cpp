@@ -92,7 +92,7 @@ TEST(TorchMemory, KvCacheBytesAreKeysAndValuesOfEveryLayer) {
   const int64_t expected = 2 * 5 * 3 * 4 * 40 * 8 * 4;
   ASSERT_EQ(cache.bytes(), static_cast<size_t>(expected));
   MemoryAccounting accounting;
-  memory_account_kv_cache(accounting, "session 1", cache);
+  memory_account_kv_cache(accounting, "session 1", cache.bytes());
   memory_account_kv_cache(accounting, "session 2", static_cast<size_t>(1000));
   EXPECT_EQ(accounting.snapshot().kv_cache_bytes, expected + 1000);
   memory_account_kv_cache(accounting, "session 2", static_cast<size_t>(24));  // replaces
@@ -104,7 +104,7 @@ TEST(TorchMemory, Bf16KvCacheIsHalfTheBytes) {
   options.dtype = "bf16";
   LlamaModel model = LlamaModel::load(stories_dir(), options);
   MemoryAccounting accounting;
-  memory_account_kv_cache(accounting, "session 1", model.make_cache(1, 16));
+  memory_account_kv_cache(accounting, "session 1", model.make_cache(1, 16).bytes());
   EXPECT_EQ(accounting.snapshot().kv_cache_bytes, 2 * 5 * 1 * 4 * 16 * 8 * 2);
 }
 

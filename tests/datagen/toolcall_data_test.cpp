@@ -12,9 +12,9 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/calendar_date.h"
-#include "datagen/seeded_random.h"
 #include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
+#include "datagen/seeded_random.h"
 #include "datagen/toolcall_eval.h"
 #include "tests/test_support.h"
 
@@ -99,19 +99,18 @@ std::string shape(std::string text) {
 
 class ToolcallData : public ::testing::Test {
  protected:
-  void SetUp() override { register_builtin_tools(tools_); }
-
-  // The step's tool run again by the registry, as the agent would; `today` pinned for today.
+  // The step's tool run again by a registry of the built-in tools, as the agent would run it;
+  // `today`'s clock is pinned to the date the step's result says.
   std::string rerun(const ToolcallStep& step) {
-    const std::string pinned =
-        step.name == "today" ? json::parse(step.result_text).at("date").get<std::string>() : "";
-    const testing::ScopedEnv today("TUNEDECK_TODAY", pinned.empty() ? nullptr : pinned.c_str());
-    const ToolResult result = tools_.run({step.name, step.arguments});
+    CalendarDate today;
+    if (step.name == "today")
+      today = CalendarDate::parse(json::parse(step.result_text).at("date").get<std::string>());
+    ToolRegistry tools;
+    register_builtin_tools(tools, fixed_today_clock(today));
+    const ToolResult result = tools.run({step.name, step.arguments});
     EXPECT_TRUE(result.ok()) << result.error;
     return result.for_model().dump(-1, ' ', false, json::error_handler_t::replace);
   }
-
-  ToolRegistry tools_;
 };
 
 // ---- The random source ------------------------------------------------------------------------
@@ -199,7 +198,7 @@ TEST_F(ToolcallData, EveryCallParsesAndTheToolsReproduceEveryResult) {
     for (const ToolcallTurn& turn : c.turns) {
       ASSERT_FALSE(turn.steps.empty());
       for (const ToolcallStep& step : turn.steps) {
-        const ParsedReply reply = parse_tool_calls(step.call_text);
+        const ParsedReply reply = parse_tool_calls(step.call_text, ToolCallSyntax{});
         ASSERT_EQ(reply.calls.size(), 1u) << step.call_text;
         ASSERT_TRUE(reply.calls[0].ok()) << reply.calls[0].error;
         EXPECT_EQ(reply.content, "");

@@ -40,7 +40,7 @@ TEST(AgentPrinter, HidesToolCallsWhereverThePiecesAreCut) {
       "\n Let me check. <tool_call>{\"name\": \"today\", \"arguments\": {}}</tool_call>";
   for (size_t size = 1; size <= step.size(); size++) {
     std::ostringstream out;
-    AgentPrinter printer(out);
+    AgentPrinter printer(out, ToolCallSyntax{});
     stream_step(printer, step, size);
     EXPECT_EQ(out.str(), "Let me check. ") << "pieces of " << size;
   }
@@ -48,7 +48,7 @@ TEST(AgentPrinter, HidesToolCallsWhereverThePiecesAreCut) {
 
 TEST(AgentPrinter, ShowsEachToolCallOnItsOwnLine) {
   std::ostringstream out;
-  AgentPrinter printer(out);
+  AgentPrinter printer(out, ToolCallSyntax{});
   stream_step(printer, "Checking.<tool_call>{\"name\": \"add_days\"}</tool_call>", 3);
   printer.on_event(tool_event("add_days", {{"date", "2026-02-20"}, {"days", 100}},
                               {{"date", "2026-05-31"}}, "", 0.25));
@@ -69,7 +69,7 @@ TEST(AgentPrinter, ShowsEachToolCallOnItsOwnLine) {
 
 TEST(AgentPrinter, AnUnfinishedTagAtTheEndIsText) {
   std::ostringstream out;
-  AgentPrinter printer(out);
+  AgentPrinter printer(out, ToolCallSyntax{});
   stream_step(printer, "a < b and <tool", 2);
   printer.finish_turn();
   EXPECT_EQ(out.str(), "a < b and <tool\n");
@@ -77,7 +77,7 @@ TEST(AgentPrinter, AnUnfinishedTagAtTheEndIsText) {
 
 TEST(AgentPrinter, AnUnclosedCallHidesTheRestOfTheStep) {
   std::ostringstream out;
-  AgentPrinter printer(out);
+  AgentPrinter printer(out, ToolCallSyntax{});
   stream_step(printer, "ok <tool_call>{\"name\": \"today\"", 4);
   printer.on_event(event(AgentEventKind::kStepLimit, "step limit reached"));
   EXPECT_EQ(out.str(), "ok \n");
@@ -98,6 +98,17 @@ TEST(AgentPrinter, TurnSummary) {
   EXPECT_EQ(
       agent_turn_summary(turn),
       "[cancelled] cancelled during step 1; 1 step, prompt 310 tok, generated 42 tok, 230 ms");
+}
+
+TEST(AgentPrinter, HidesTheTagsItIsGiven) {
+  const std::string step =
+      "Checking <tool_call>. [TOOL_CALLS]{\"name\": \"today\"}[/TOOL_CALLS] done";
+  for (size_t size = 1; size <= step.size(); size++) {
+    std::ostringstream out;
+    AgentPrinter printer(out, ToolCallSyntax{"[TOOL_CALLS]", "[/TOOL_CALLS]"});
+    stream_step(printer, step, size);
+    EXPECT_EQ(out.str(), "Checking <tool_call>.  done") << "pieces of " << size;
+  }
 }
 
 }  // namespace

@@ -331,8 +331,9 @@ TEST_F(RunLogTest, SharesTheFileWithMemory) {
   RunLog log = RunLog::open(db_path());
   log.start_run(sample_run_start("beside memory"));
   Memory memory(db_path());
-  EXPECT_EQ(memory.database().schema_version("memory"), 1);
-  EXPECT_EQ(memory.database().schema_version("run_log"), 1);
+  SqliteDb db(db_path());
+  EXPECT_EQ(db.schema_version("memory"), 1);
+  EXPECT_EQ(db.schema_version("run_log"), 1);
   EXPECT_TRUE(memory.find_session("chat"));
   EXPECT_EQ(RunLog::open(db_path()).list_runs().size(), 1u);
 }

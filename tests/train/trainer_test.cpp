@@ -14,9 +14,10 @@
 #include "core/generator.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "core/stats/memory_accounting.h"
 #include "core/tokenizer.h"
-#include "train/checkpoint.h"
 #include "tests/test_support.h"
+#include "train/checkpoint.h"
 
 namespace tunedeck {
 namespace {
@@ -115,6 +116,56 @@ TEST(Trainer, FailedCheckpointWriteFailsTheRunAndKeepsTheLastGoodOne) {
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "left a temp folder " << e.path();
   LlamaModel base = LlamaModel::load(stories_dir(), {});
   EXPECT_NO_THROW(lora_load_peft(*latest, base.config(), base.weights()));
+}
+
+TEST(Trainer, TheMemoryLedgerHoldsTheRunsLoraAndOptimizerOnlyWhileItRuns) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 3);  // rank 8 on every projection
+  LlamaModel base = LlamaModel::load(stories_dir(), {});
+  const ModelConfig& c = base.config();
+  // r x (in + out) f32 numbers per projection: q, k, v, o, gate, up, down.
+  const int64_t C = c.hidden_size, F = c.intermediate_size, q = c.num_heads * c.head_dim,
+                kv = c.num_kv_heads * c.head_dim;
+  const int64_t lora = c.num_layers * 8 * 4 * ((C + q) + 2 * (C + kv) + (q + C) + 3 * (C + F));
+  MemoryAccounting ledger;
+  ledger.set(MemoryCategory::kLora, "chat adapter", 100);  // the chat's: stays
+  std::vector<MemoryAccountingStats> running;
+  TrainHooks hooks;
+  hooks.shared_base = &base;
+  hooks.memory = &ledger;
+  hooks.on_progress = [&](const TrainProgress& p) {
+    if (p.status == "running") running.push_back(ledger.snapshot());
+  };
+  const TrainOutcome outcome = train_run(config, false, hooks);
+  ASSERT_EQ(outcome.status, "finished") << outcome.error;
+  ASSERT_FALSE(running.empty());
+  for (const MemoryAccountingStats& during : running) {
+    EXPECT_EQ(during.lora_bytes, 100 + lora);
+    EXPECT_EQ(during.optimizer_bytes, 2 * lora);  // AdamW: m and v, f32, one of each per number
+  }
+  const MemoryAccountingStats after = ledger.snapshot();
+  EXPECT_EQ(after.lora_bytes, 100);
+  EXPECT_EQ(after.optimizer_bytes, 0);
+}
+
+TEST(Trainer, AFailedRunLeavesNothingInTheMemoryLedger) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 12);
+  config.checkpoint_every = 4;
+  MemoryAccounting ledger;
+  bool reported = false;
+  TrainHooks hooks;
+  hooks.memory = &ledger;
+  hooks.on_progress = [&](const TrainProgress& p) {
+    reported = reported || ledger.snapshot().optimizer_bytes > 0;
+    if (p.message == "checkpoint: step 4") atomic_file_inject_failure_after(0);
+  };
+  const TrainOutcome outcome = train_run(config, false, hooks);
+  atomic_file_inject_failure_after(-1);
+  ASSERT_EQ(outcome.status, "failed");
+  EXPECT_TRUE(reported);
+  EXPECT_EQ(ledger.snapshot().lora_bytes, 0);
+  EXPECT_EQ(ledger.snapshot().optimizer_bytes, 0);
 }
 
 TEST(Trainer, GenerationBesideATrainingThreadIsUnchanged) {
