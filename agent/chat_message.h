@@ -7,9 +7,10 @@
 namespace tunedeck {
 
 struct ChatMessage {
-  std::string role;     // "system", "user", "assistant" or "tool"
-  std::string content;  // for an assistant turn that called tools: the raw text, <tool_call> tags included
-  std::string name;     // for "tool": the tool's name; empty otherwise
+  std::string role;  // "system", "user", "assistant" or "tool"
+  std::string
+      content;  // for an assistant turn that called tools: the raw text, <tool_call> tags included
+  std::string name;  // for "tool": the tool's name; empty otherwise
 };
 
 using ChatMessages = std::vector<ChatMessage>;

@@ -1,6 +1,6 @@
-#include <cctype>
 #include "agent/chat_template.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
@@ -152,7 +152,9 @@ std::string chat_template_detect(const std::string& tokenizer_config_json_text) 
   const size_t at = text.find(marker);
   if (at != std::string::npos) {
     size_t end = at + marker.size();
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_')) end++;
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_'))
+      end++;
     const std::string name = text.substr(at + marker.size(), end - at - marker.size());
     for (const auto& known : chat_template_names())
       if (known == name) return name;

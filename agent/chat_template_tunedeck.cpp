@@ -79,7 +79,8 @@ std::string tools_block(const nlohmann::json& tools) {
 }
 
 // Mirrors write() below line by line; tests render both and compare (Python's jinja2).
-const char kJinja[] = R"JINJA({#- tunedeck chat template: the text of tunedeck's built-in "tunedeck" format -#}
+const char kJinja[] =
+    R"JINJA({#- tunedeck chat template: the text of tunedeck's built-in "tunedeck" format -#}
 {%- set ns = namespace(system='', first=0) -%}
 {%- if messages and messages[0]['role'] == 'system' -%}
   {%- set ns.system = messages[0]['content'] -%}

@@ -1,5 +1,6 @@
 // Writes a random-weight Llama checkpoint of a realistic shape in Hugging Face layout, for
-// benchmarks: weights N(0, 0.02) with a fixed seed, norms 1. Not a trained model: its text is noise.
+// benchmarks: weights N(0, 0.02) with a fixed seed, norms 1. Not a trained model: its text is
+// noise.
 //   tunedeck_make_model --shape tinyllama-1.1b|llama-110m|stories260k --dtype f32|bf16
 //                       --out DIR [--seed S] [--tokenizer PATH/tokenizer.model]
 #include <ATen/ATen.h>
@@ -10,10 +11,10 @@
 #include <map>
 
 #include "bench/model_shapes.h"
+#include "cli/cli_args.h"
 #include "core/llama_model.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
-#include "cli/cli_args.h"
 
 int main(int argc, char** argv) {
   try {
@@ -31,14 +32,16 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(out);
     auto options = at::TensorOptions().dtype(tunedeck::parse_dtype(dtype));
     tunedeck::LlamaModel model = tunedeck::LlamaModel::random(c, seed, 0.02, options);
-    tunedeck::safetensors_write(out + "/model.safetensors", model.weights().named(), {{"format", "pt"}});
+    tunedeck::safetensors_write(out + "/model.safetensors", model.weights().named(),
+                                {{"format", "pt"}});
     std::ofstream(out + "/config.json") << tunedeck::model_config_to_json(c);
-    std::ofstream(out + "/generation_config.json") << "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n";
+    std::ofstream(out + "/generation_config.json")
+        << "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n";
     if (!tokenizer.empty())
       std::filesystem::copy_file(tokenizer, out + "/tokenizer.model",
                                  std::filesystem::copy_options::overwrite_existing);
-    std::cout << out << ": " << shape_name << " " << dtype << ", " << c.parameter_count() << " parameters, "
-              << model.weight_bytes() << " bytes\n";
+    std::cout << out << ": " << shape_name << " " << dtype << ", " << c.parameter_count()
+              << " parameters, " << model.weight_bytes() << " bytes\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "tunedeck_make_model: " << e.what() << "\n";

@@ -1,8 +1,8 @@
 // tunedeck_matvec_bench: the decode step's matrix-vector kernels alone, as a share of this
 // machine's memory read bandwidth measured in the same run. A matrix far larger than the caches
 // (default 2 GiB) is streamed once per pass with its rows split among threads exactly as
-// core/kernels/cpu_decode splits them; every runnable variant (AVX-512, AVX2+FMA, portable) is timed.
-// This is where a decode speed problem is found or ruled out without a model around it.
+// core/kernels/cpu_decode splits them; every runnable variant (AVX-512, AVX2+FMA, portable) is
+// timed. This is where a decode speed problem is found or ruled out without a model around it.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "core/stats/machine_limits.h"
+#include "cli/cli_args.h"
 #include "core/kernels/matvec_kernels.h"
 #include "core/runtime.h"
-#include "cli/cli_args.h"
+#include "core/stats/machine_limits.h"
 
 namespace tunedeck {
 namespace {
@@ -90,11 +90,10 @@ void run_all(const Settings& s) {
   std::vector<float> x(s.cols, 0.5f), y(rows);
   std::printf("matrix          %lld x %lld %s, %.0f MiB, %d threads, best of %d passes\n",
               static_cast<long long>(rows), static_cast<long long>(s.cols), s.dtype.c_str(),
-              static_cast<double>(count * sizeof(W)) / (1 << 20), at::get_num_threads(),
-              s.passes);
-  const double bandwidth =
-      machine_limits_read_bandwidth(static_cast<size_t>(s.mib) << 20, at::get_num_threads(),
-                                    s.passes) / 1e9;
+              static_cast<double>(count * sizeof(W)) / (1 << 20), at::get_num_threads(), s.passes);
+  const double bandwidth = machine_limits_read_bandwidth(static_cast<size_t>(s.mib) << 20,
+                                                         at::get_num_threads(), s.passes) /
+                           1e9;
   std::printf("memory read     %.1f GB/s (same buffer size, same threads)\n", bandwidth);
   for (const MatvecKernels& k : matvec_kernels_runnable()) {
     const double gb_s = time_variant(k, data, rows, s.cols, x, y, s);

@@ -15,14 +15,18 @@ ModelConfig bench_model_shape(const std::string& name) {
   c.vocab_size = 32000;
   c.tie_word_embeddings = false;
   if (name == "tinyllama-1.1b") {
-    c.hidden_size = 2048, c.num_layers = 22, c.num_heads = 32, c.num_kv_heads = 4, c.intermediate_size = 5632;
+    c.hidden_size = 2048, c.num_layers = 22, c.num_heads = 32, c.num_kv_heads = 4,
+    c.intermediate_size = 5632;
   } else if (name == "llama-110m") {
-    c.hidden_size = 768, c.num_layers = 12, c.num_heads = 12, c.num_kv_heads = 12, c.intermediate_size = 2048;
+    c.hidden_size = 768, c.num_layers = 12, c.num_heads = 12, c.num_kv_heads = 12,
+    c.intermediate_size = 2048;
   } else if (name == "stories260k") {  // the shape of ../shared/models/stories260k
-    c.hidden_size = 64, c.num_layers = 5, c.num_heads = 8, c.num_kv_heads = 4, c.intermediate_size = 172;
+    c.hidden_size = 64, c.num_layers = 5, c.num_heads = 8, c.num_kv_heads = 4,
+    c.intermediate_size = 172;
     c.vocab_size = 512, c.max_position_embeddings = 512, c.tie_word_embeddings = true;
   } else {
-    throw std::runtime_error("unknown shape '" + name + "' (known: " + bench_model_shape_names() + ")");
+    throw std::runtime_error("unknown shape '" + name + "' (known: " + bench_model_shape_names() +
+                             ")");
   }
   c.head_dim = c.hidden_size / c.num_heads;
   return c;

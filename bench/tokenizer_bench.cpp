@@ -62,9 +62,10 @@ void measure(const std::string& name, const std::function<std::unique_ptr<Tokeni
     best = std::min(best, seconds_since(start));
   }
   const double megabytes = text.size() / 1e6;
-  std::printf("%-22s load %6.2f s   encode %7.2f MB/s  %9.0f tokens/s  (%zu tokens, %.2f bytes/token)\n",
-              name.c_str(), load_s, megabytes / best, tokens / best, tokens,
-              static_cast<double>(text.size()) / tokens);
+  std::printf(
+      "%-22s load %6.2f s   encode %7.2f MB/s  %9.0f tokens/s  (%zu tokens, %.2f bytes/token)\n",
+      name.c_str(), load_s, megabytes / best, tokens / best, tokens,
+      static_cast<double>(text.size()) / tokens);
 }
 
 int run(CliArgs& args) {
@@ -73,17 +74,23 @@ int run(CliArgs& args) {
   const int runs = args.int_or("runs", 3);
   args.finish();
   const std::string text = mixed_text(shared, static_cast<size_t>(megabytes * 1e6));
-  std::printf("text: %.2f MB, Korean source documents with English prose and code; best of %d runs\n",
-              text.size() / 1e6, runs);
-  measure("llama2 sentencepiece", [&] { return tokenizer_load_file(shared + "/tokenizers/llama2/tokenizer.model"); },
-          text, runs);
+  std::printf(
+      "text: %.2f MB, Korean source documents with English prose and code; best of %d runs\n",
+      text.size() / 1e6, runs);
+  measure(
+      "llama2 sentencepiece",
+      [&] { return tokenizer_load_file(shared + "/tokenizers/llama2/tokenizer.model"); }, text,
+      runs);
   for (const std::string family : {"qwen3", "llama3", "gemma3"})
-    measure(family + " tokenizer.json", [&] { return tokenizer_load_dir(shared + "/tokenizers/" + family); }, text,
-            runs);
+    measure(
+        family + " tokenizer.json",
+        [&] { return tokenizer_load_dir(shared + "/tokenizers/" + family); }, text, runs);
   return 0;
 }
 
 }  // namespace
 }  // namespace tunedeck
 
-int main(int argc, char** argv) { return tunedeck::cli_main("tunedeck_tokenizer_bench", argc, argv, tunedeck::run); }
+int main(int argc, char** argv) {
+  return tunedeck::cli_main("tunedeck_tokenizer_bench", argc, argv, tunedeck::run);
+}

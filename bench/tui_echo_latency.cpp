@@ -92,7 +92,8 @@ class PtyApp {
 
 double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
-  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * (values.size() - 1) + 0.5));
+  const size_t index =
+      std::min(values.size() - 1, static_cast<size_t>(p * (values.size() - 1) + 0.5));
   return values[index];
 }
 
@@ -136,7 +137,7 @@ int main(int argc, char** argv) {
   auto ask = [&] { app.write_bytes("Once upon a time\r"); };
   std::vector<double> ms;
   for (int i = 0; i < keys; i++) {
-    if (i % 40 == 0) {  // keep the line short
+    if (i % 40 == 0) {          // keep the line short
       app.write_bytes("\x15");  // Ctrl-U
       app.drain(50);
       if (loaded) ask();

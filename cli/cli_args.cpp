@@ -64,9 +64,8 @@ std::string CliArgs::value_or(const std::string& name, const std::string& fallba
 std::optional<int> CliArgs::optional_int(const std::string& name) {
   auto v = value(name);
   if (!v) return std::nullopt;
-  return static_cast<int>(parse_number<long>(flag_text(name), *v, [](const char* s, char** e) {
-    return std::strtol(s, e, 10);
-  }));
+  return static_cast<int>(parse_number<long>(
+      flag_text(name), *v, [](const char* s, char** e) { return std::strtol(s, e, 10); }));
 }
 
 int CliArgs::int_or(const std::string& name, int fallback) {
@@ -123,8 +122,7 @@ bool CliArgs::help_requested() const {
   return false;
 }
 
-int cli_main(const char* program, int argc, char** argv,
-             const std::function<int(CliArgs&)>& body) {
+int cli_main(const char* program, int argc, char** argv, const std::function<int(CliArgs&)>& body) {
   try {
     CliArgs args(std::vector<std::string>(argv + 1, argv + argc));
     return body(args);

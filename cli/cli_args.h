@@ -19,9 +19,9 @@ class CliArgs {
  public:
   explicit CliArgs(std::vector<std::string> args);
 
-  bool flag(const std::string& name);  // true if --name was given (consumed)
+  bool flag(const std::string& name);                         // true if --name was given (consumed)
   std::optional<std::string> value(const std::string& name);  // --name V or --name=V
-  std::vector<std::string> values(const std::string& name);  // every --name V, in order
+  std::vector<std::string> values(const std::string& name);   // every --name V, in order
   std::string value_or(const std::string& name, const std::string& fallback);
   int int_or(const std::string& name, int fallback);
   long long int64_or(const std::string& name, long long fallback);
@@ -42,7 +42,6 @@ class CliArgs {
 
 // The main() of a small program (bench/): runs `body` on argv[1..]. A UsageError prints
 // "PROGRAM: message (see --help)" and returns 2; any other exception "PROGRAM: message" and 1.
-int cli_main(const char* program, int argc, char** argv,
-             const std::function<int(CliArgs&)>& body);
+int cli_main(const char* program, int argc, char** argv, const std::function<int(CliArgs&)>& body);
 
 }  // namespace tunedeck

@@ -9,14 +9,15 @@
 namespace tunedeck {
 namespace {
 
-const std::string kUsage = std::string(
-    "usage: tunedeck app [options]     (also: tunedeck alone on a terminal, tunedeck chat)\n"
-    "\n"
-    "The full-screen app: the conversation with the agent, each tool call in the trace pane,\n"
-    "GPU/memory and a training run live, a status bar and an input line with history and Tab\n"
-    "completion. /help inside lists the commands; F10 or /quit leaves.\n"
-    "Without a model it opens anyway: /model PATH loads one.\n"
-    "\n") +
+const std::string kUsage =
+    std::string(
+        "usage: tunedeck app [options]     (also: tunedeck alone on a terminal, tunedeck chat)\n"
+        "\n"
+        "The full-screen app: the conversation with the agent, each tool call in the trace pane,\n"
+        "GPU/memory and a training run live, a status bar and an input line with history and Tab\n"
+        "completion. /help inside lists the commands; F10 or /quit leaves.\n"
+        "Without a model it opens anyway: /model PATH loads one.\n"
+        "\n") +
     kSessionFlagsUsage +
     "\n"
     "Keys: Tab/F2 focus, arrows/PgUp/PgDn/Home/End scroll, Enter opens a trace entry, F5 zoom,\n"

@@ -1,6 +1,7 @@
 // `tunedeck ask`: one question to the agent: the answer streamed with each tool call inline, or
 // with --json one object holding the answer, every step's raw text and calls, tokens and timings.
-// Thin: the set-up is session/chat_session, the loop agent/agent_loop, the printing session/agent_printer.
+// Thin: the set-up is session/chat_session, the loop agent/agent_loop, the printing
+// session/agent_printer.
 #include <unistd.h>
 
 #include <atomic>
@@ -8,10 +9,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "session/agent_printer.h"
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "cli/session_flags.h"
+#include "session/agent_printer.h"
 #include "session/chat_session.h"
 
 namespace tunedeck {
@@ -105,7 +106,8 @@ int run_ask(CliArgs& args) {
   if (positionals.size() != 1 || positionals[0].empty())
     throw UsageError("expected exactly one question (quote it)");
 
-  const std::unique_ptr<ChatSession> session = chat_session_open(flags, fresh_session_name(), std::cerr);
+  const std::unique_ptr<ChatSession> session =
+      chat_session_open(flags, fresh_session_name(), std::cerr);
   std::atomic<bool>& interrupted = interrupt_on_sigint();
 
   AgentPrinter printer(std::cout, session->chat_template().tool_call_syntax());

@@ -40,8 +40,9 @@ int run_chat(CliArgs& args) {
   const bool plain = args.flag("plain");
   args.finish();
   if (!plain && !(isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)))
-    throw UsageError("the full-screen chat needs a terminal: use tunedeck chat --plain in pipes "
-                     "and scripts");
+    throw UsageError(
+        "the full-screen chat needs a terminal: use tunedeck chat --plain in pipes "
+        "and scripts");
   if (!plain) return run_app(flags);  // tui/app.h: the full-screen app
 
   const std::unique_ptr<ChatSession> session = chat_session_open(flags, "default", std::cerr);

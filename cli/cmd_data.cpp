@@ -1,6 +1,7 @@
-// `tunedeck data toolcalls`: writes synthetic date tool-call conversations (datagen/toolcall_data.h)
-// as the seed-001 CSV or chat JSONL, atomically, and prints how many of each intent and language.
-// Thin: the generator lives in agent/, this file parses flags, writes the file and prints.
+// `tunedeck data toolcalls`: writes synthetic date tool-call conversations
+// (datagen/toolcall_data.h) as the seed-001 CSV or chat JSONL, atomically, and prints how many of
+// each intent and language. Thin: the generator lives in agent/, this file parses flags, writes the
+// file and prints.
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -8,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "datagen/toolcall_data.h"
-#include "core/atomic_file.h"
 #include "cli/commands.h"
+#include "core/atomic_file.h"
+#include "datagen/toolcall_data.h"
 
 namespace tunedeck {
 namespace {
@@ -43,7 +44,8 @@ const char kUsage[] =
     "                  month names now and then in lower case (datebot's stage 5)\n"
     "  --stated-dates  a mix where some questions state the date first and then ask about\n"
     "                  \"that day\" (\"My flight is on Aug 22, 2026. What day is that?\",\n"
-    "                  \"결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?\") or say \"add 250 days to\"\n"
+    "                  \"결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?\") or say \"add 250 "
+    "days to\"\n"
     "\n"
     "Example: tunedeck data toolcalls --out train.jsonl --n 30000 --seed 1\n"
     "         tunedeck data toolcalls --out test.csv --n 500 --seed 2\n";

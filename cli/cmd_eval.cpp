@@ -20,12 +20,14 @@ namespace {
 namespace fs = std::filesystem;
 
 const char kUsage[] =
-    "usage: tunedeck eval toolcalls --data FILE [--model DIR] [--adapter DIR] [--json] [--limit N]\n"
+    "usage: tunedeck eval toolcalls --data FILE [--model DIR] [--adapter DIR] [--json] [--limit "
+    "N]\n"
     "\n"
     "Runs the agent on every user turn of FILE and scores each turn:\n"
     "  call accuracy    the turn's first tool call has the expected name and arguments (as JSON)\n"
     "  answer accuracy  the final answer contains the expected date (2027-01-04, 2027년 1월 4일,\n"
-    "                   January 4, 2027) or weekday (월요일, Monday) of the turn's last tool result\n"
+    "                   January 4, 2027) or weekday (월요일, Monday) of the turn's last tool "
+    "result\n"
     "A turn counts as correct when both are. Turns after the first in a conversation are scored\n"
     "on what the model itself said before (not on the reference), and reported as follow-ups.\n"
     "When the reference calls `today`, the agent's `today` answers the date it returned, so\n"
@@ -65,10 +67,16 @@ struct Tally {
     answers_ok += s.answer_ok;
     both_ok += s.call_ok && s.answer_ok;
   }
-  static double share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
+  static double share(int part, int whole) {
+    return whole == 0 ? 0.0 : static_cast<double>(part) / whole;
+  }
   nlohmann::json json() const {
-    return {{"turns", turns}, {"calls_correct", calls_ok}, {"answers_correct", answers_ok}, {"both_correct", both_ok},
-            {"call_accuracy", share(calls_ok, turns)}, {"answer_accuracy", share(answers_ok, turns)},
+    return {{"turns", turns},
+            {"calls_correct", calls_ok},
+            {"answers_correct", answers_ok},
+            {"both_correct", both_ok},
+            {"call_accuracy", share(calls_ok, turns)},
+            {"answer_accuracy", share(answers_ok, turns)},
             {"turn_accuracy", share(both_ok, turns)}};
   }
 };
@@ -79,7 +87,8 @@ std::string call_text(const std::string& name, const nlohmann::json& arguments) 
 
 std::string today_from_result(const std::string& result) {
   const nlohmann::json j = nlohmann::json::parse(result, nullptr, false);
-  return j.is_object() && j.contains("date") && j["date"].is_string() ? j["date"].get<std::string>() : "";
+  return j.is_object() && j.contains("date") && j["date"].is_string() ? j["date"].get<std::string>()
+                                                                      : "";
 }
 
 // Splits a reference conversation at its user messages.
@@ -101,7 +110,8 @@ EvalConversation conversation_from_row(const DatasetRow& row) {
       turn.expected_answer = m.content;
     } else if (m.role == "tool") {
       turn.expected_result = m.content;
-      if (m.name == "today" && conversation.today.empty()) conversation.today = today_from_result(m.content);
+      if (m.name == "today" && conversation.today.empty())
+        conversation.today = today_from_result(m.content);
     }
   }
   return conversation;
@@ -111,9 +121,11 @@ TurnScore score_turn(AgentLoop& loop, const EvalTurn& turn, const std::string& s
   TurnScore s;
   s.turn = turn;
   const AgentTurnResult result = loop.run_turn(turn.question, nullptr, nullptr);
-  const ToolResult* first = !result.steps.empty() && !result.steps[0].calls.empty() ? &result.steps[0].calls[0] : nullptr;
-  s.got_call = first ? call_text(first->name, first->arguments)
-                     : result.steps.empty() ? "(no output)" : "(no call) " + result.steps[0].raw;
+  const ToolResult* first =
+      !result.steps.empty() && !result.steps[0].calls.empty() ? &result.steps[0].calls[0] : nullptr;
+  s.got_call = first                  ? call_text(first->name, first->arguments)
+               : result.steps.empty() ? "(no output)"
+                                      : "(no call) " + result.steps[0].raw;
   s.answer = result.outcome == AgentOutcome::kAnswered
                  ? result.answer
                  : std::string("(") + agent_outcome_name(result.outcome) + ") " + result.error;
@@ -122,7 +134,8 @@ TurnScore score_turn(AgentLoop& loop, const EvalTurn& turn, const std::string& s
     s.answer_ok = result.outcome == AgentOutcome::kAnswered;
     return s;
   }
-  ToolCallExpectation expected;  // the call from the turn's first call, the date from its last result
+  ToolCallExpectation
+      expected;  // the call from the turn's first call, the date from its last result
   try {
     expected = toolcall_expectation(turn.expected_call, turn.expected_result);
   } catch (const std::invalid_argument& e) {
@@ -130,7 +143,8 @@ TurnScore score_turn(AgentLoop& loop, const EvalTurn& turn, const std::string& s
   }
   s.turn.expected_call = expected.call.dump();
   s.call_ok = first && toolcall_call_matches(expected, first->name, first->arguments);
-  s.answer_ok = result.outcome == AgentOutcome::kAnswered && toolcall_answer_matches(expected, result.answer);
+  s.answer_ok =
+      result.outcome == AgentOutcome::kAnswered && toolcall_answer_matches(expected, result.answer);
   return s;
 }
 
@@ -139,10 +153,12 @@ void print_failures(const std::vector<TurnScore>& scores) {
     if (s.call_ok && s.answer_ok) continue;
     std::cout << "FAIL  " << (s.turn.follow_up ? "(follow-up) " : "") << s.turn.question << "\n";
     if (!s.call_ok)
-      std::cout << "  call     expected " << (s.turn.expected_call.empty() ? "(no call)" : s.turn.expected_call)
+      std::cout << "  call     expected "
+                << (s.turn.expected_call.empty() ? "(no call)" : s.turn.expected_call)
                 << "\n           got      " << s.got_call << "\n";
     if (!s.answer_ok)
-      std::cout << "  answer   expected " << s.turn.expected_answer << "\n           got      " << s.answer << "\n";
+      std::cout << "  answer   expected " << s.turn.expected_answer << "\n           got      "
+                << s.answer << "\n";
   }
 }
 
@@ -161,14 +177,16 @@ int run_eval(CliArgs& args) {
   const bool json_output = args.flag("json");
   const auto positionals = args.positionals();
   args.finish();
-  if (positionals.size() != 1 || positionals[0] != "toolcalls") throw UsageError("expected: eval toolcalls");
+  if (positionals.size() != 1 || positionals[0] != "toolcalls")
+    throw UsageError("expected: eval toolcalls");
   if (!data) throw UsageError("--data FILE (CSV or chat JSONL) is required");
 
   DatasetLoadReport report;
   std::vector<DatasetRow> rows = dataset_load(*data, DatasetOptions{}, report);
   if (limit > 0 && static_cast<int>(rows.size()) > limit) rows.resize(limit);
 
-  const fs::path scratch = fs::temp_directory_path() / ("tunedeck-eval-" + std::to_string(getpid()) + ".db");
+  const fs::path scratch =
+      fs::temp_directory_path() / ("tunedeck-eval-" + std::to_string(getpid()) + ".db");
   flags.db = scratch.string();
   // `today` answers the date the reference's own `today` returned while its conversation runs;
   // in a conversation that never asks, the user's clock (TUNEDECK_TODAY or the system date).
@@ -202,9 +220,13 @@ int run_eval(CliArgs& args) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& s : scores)
       if (!s.call_ok || !s.answer_ok)
-        failures.push_back({{"question", s.turn.question}, {"follow_up", s.turn.follow_up},
-                            {"expected_call", s.turn.expected_call}, {"got_call", s.got_call}, {"call_ok", s.call_ok},
-                            {"expected_answer", s.turn.expected_answer}, {"answer", s.answer},
+        failures.push_back({{"question", s.turn.question},
+                            {"follow_up", s.turn.follow_up},
+                            {"expected_call", s.turn.expected_call},
+                            {"got_call", s.got_call},
+                            {"call_ok", s.call_ok},
+                            {"expected_answer", s.turn.expected_answer},
+                            {"answer", s.answer},
                             {"answer_ok", s.answer_ok}});
     nlohmann::json out = all.json();
     out["rows"] = rows.size();
@@ -217,18 +239,21 @@ int run_eval(CliArgs& args) {
   }
   if (isatty(STDERR_FILENO)) std::cerr << "\n";
   print_failures(scores);
-  std::cout << "rows " << rows.size() << " (skipped " << report.rows_skipped << "), " << all.turns << " turns\n"
+  std::cout << "rows " << rows.size() << " (skipped " << report.rows_skipped << "), " << all.turns
+            << " turns\n"
             << "call accuracy     " << percent(all.calls_ok, all.turns) << "\n"
             << "answer accuracy   " << percent(all.answers_ok, all.turns) << "\n";
   if (follow_ups.turns > 0)
-    std::cout << "first turns       " << percent(first_turns.both_ok, first_turns.turns) << " fully correct\n"
-              << "follow-up turns   " << percent(follow_ups.both_ok, follow_ups.turns) << " fully correct\n";
+    std::cout << "first turns       " << percent(first_turns.both_ok, first_turns.turns)
+              << " fully correct\n"
+              << "follow-up turns   " << percent(follow_ups.both_ok, follow_ups.turns)
+              << " fully correct\n";
   return 0;
 }
 
 }  // namespace
 
-extern const Command kEvalCommand = {"eval", "score the agent's tool calls and answers on a CSV of examples", kUsage,
-                                     run_eval};
+extern const Command kEvalCommand = {
+    "eval", "score the agent's tool calls and answers on a CSV of examples", kUsage, run_eval};
 
 }  // namespace tunedeck

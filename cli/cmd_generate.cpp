@@ -6,13 +6,13 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "core/generator.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/runtime.h"
 #include "core/tokenizer.h"
-#include "cli/commands.h"
-#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -45,7 +45,8 @@ const char kUsage[] =
     "                         nothing else on stdout; logs go to stderr\n"
     "\n"
     "Ctrl-C stops the generation; what was generated so far is kept (stop_reason \"cancelled\").\n"
-    "Example: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon a time\"\n";
+    "Example: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon a "
+    "time\"\n";
 
 double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms : 0.0; }
 
@@ -81,17 +82,20 @@ int run_generate(CliArgs& args) {
   std::unique_ptr<Tokenizer> tokenizer = tokenizer_load_dir(*model_dir);
   check_tokenizer_fits_model(*tokenizer, model);
   const double load_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start).count();
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - load_start)
+          .count();
 
   Generator generator(model, *tokenizer, context);
-  if (adapter_dir) generator.set_adapter(lora_load_peft(*adapter_dir, model.config(), model.weights()));
+  if (adapter_dir)
+    generator.set_adapter(lora_load_peft(*adapter_dir, model.config(), model.weights()));
   std::atomic<bool>& interrupted = interrupt_on_sigint();
   TextCallback stream;
   if (!json_output) stream = [](const std::string& piece) { std::cout << piece << std::flush; };
   GenerateResult r =
       generator.generate_ids(tokenizer->encode_prompt(*prompt), options, stream, &interrupted);
 
-  const double prefill_tok_s = per_second(r.prompt_ids.size() - r.reused_prompt_tokens, r.prefill_ms);
+  const double prefill_tok_s =
+      per_second(r.prompt_ids.size() - r.reused_prompt_tokens, r.prefill_ms);
   const double decode_tok_s = per_second(r.decode_steps, r.decode_ms);
   if (json_output) {
     nlohmann::json j;
@@ -99,30 +103,36 @@ int run_generate(CliArgs& args) {
     j["output_ids"] = r.output_ids;
     j["text"] = r.text;
     j["stop_reason"] = stop_reason_name(r.stop_reason);
-    j["timings"] = {{"load_ms", load_ms},       {"prefill_ms", r.prefill_ms},
-                    {"decode_ms", r.decode_ms}, {"prefill_tok_s", prefill_tok_s},
+    j["timings"] = {{"load_ms", load_ms},
+                    {"prefill_ms", r.prefill_ms},
+                    {"decode_ms", r.decode_ms},
+                    {"prefill_tok_s", prefill_tok_s},
                     {"decode_tok_s", decode_tok_s}};
-    j["model"] = {{"dir", *model_dir}, {"dtype", load.dtype}, {"device", load.device},
+    j["model"] = {{"dir", *model_dir},
+                  {"dtype", load.dtype},
+                  {"device", load.device},
                   {"adapter", adapter_dir ? *adapter_dir : ""}};
     if (options.top_logits > 0) {
       nlohmann::json top = nlohmann::json::array();
-      for (const auto& t : r.top_logits) top.push_back({{"id", t.id}, {"piece", t.piece}, {"logit", t.logit}});
+      for (const auto& t : r.top_logits)
+        top.push_back({{"id", t.id}, {"piece", t.piece}, {"logit", t.logit}});
       j["top_logits"] = top;
     }
     std::cout << j.dump() << "\n";
   } else {
     std::cout << "\n" << std::flush;
     std::cerr << "[" << stop_reason_name(r.stop_reason) << "] load " << static_cast<int>(load_ms)
-              << " ms, prompt " << r.prompt_ids.size() << " tok (" << static_cast<int>(prefill_tok_s)
-              << " tok/s), generated " << r.output_ids.size() << " tok ("
-              << static_cast<int>(decode_tok_s) << " tok/s), " << runtime_description() << "\n";
+              << " ms, prompt " << r.prompt_ids.size() << " tok ("
+              << static_cast<int>(prefill_tok_s) << " tok/s), generated " << r.output_ids.size()
+              << " tok (" << static_cast<int>(decode_tok_s) << " tok/s), " << runtime_description()
+              << "\n";
   }
   return r.stop_reason == StopReason::kCancelled ? 130 : 0;
 }
 
 }  // namespace
 
-extern const Command kGenerateCommand = {"generate", "run one prompt through a model and stream the text",
-                                         kUsage, run_generate};
+extern const Command kGenerateCommand = {
+    "generate", "run one prompt through a model and stream the text", kUsage, run_generate};
 
 }  // namespace tunedeck

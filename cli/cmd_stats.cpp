@@ -1,6 +1,7 @@
 // `tunedeck stats`: one snapshot of GPU, allocator, process, system and tunedeck memory, as lines
 // or JSON; with --watch a new one every interval (redrawn in place on a terminal) until Ctrl-C or
-// --count samples. Thin: the sampling is core/stats/stats_sampler, the text core/stats/stats_format.
+// --count samples. Thin: the sampling is core/stats/stats_sampler, the text
+// core/stats/stats_format.
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -13,13 +14,13 @@
 #include <thread>
 #include <vector>
 
-#include "session/app_config.h"
+#include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/stats_format.h"
 #include "core/stats/stats_sampler.h"
 #include "core/stats/torch_memory.h"
-#include "cli/commands.h"
-#include "cli/interrupt.h"
+#include "session/app_config.h"
 
 namespace tunedeck {
 namespace {

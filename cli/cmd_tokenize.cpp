@@ -56,17 +56,22 @@ int run_tokenize(CliArgs& args) {
   const std::unique_ptr<Tokenizer> tokenizer = tokenizer_load_dir(*model);
   if (decode) {
     const std::string text = tokenizer->decode(parse_ids(*decode, tokenizer->vocab_size()));
-    if (as_json) std::cout << json{{"text", text}}.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-    else std::cout << text << "\n";
+    if (as_json)
+      std::cout << json{{"text", text}}.dump(-1, ' ', false, json::error_handler_t::replace)
+                << "\n";
+    else
+      std::cout << text << "\n";
     return 0;
   }
-  std::vector<int> ids = add_special ? tokenizer->encode_prompt(positionals[0]) : tokenizer->encode(positionals[0]);
+  std::vector<int> ids =
+      add_special ? tokenizer->encode_prompt(positionals[0]) : tokenizer->encode(positionals[0]);
   if (add_special && tokenizer->special().add_eos && tokenizer->special().eos_id >= 0)
     ids.push_back(tokenizer->special().eos_id);
   if (as_json) {
     json pieces = json::array();
     for (int id : ids) pieces.push_back(tokenizer->id_to_piece(id));
-    std::cout << json{{"ids", ids}, {"pieces", pieces}}.dump(-1, ' ', false, json::error_handler_t::replace)
+    std::cout << json{{"ids", ids}, {"pieces", pieces}}.dump(-1, ' ', false,
+                                                             json::error_handler_t::replace)
               << "\n";
     return 0;
   }
@@ -77,7 +82,7 @@ int run_tokenize(CliArgs& args) {
 
 }  // namespace
 
-extern const Command kTokenizeCommand = {"tokenize", "text to token ids and back with a model's tokenizer",
-                                         kUsage, run_tokenize};
+extern const Command kTokenizeCommand = {
+    "tokenize", "text to token ids and back with a model's tokenizer", kUsage, run_tokenize};
 
 }  // namespace tunedeck

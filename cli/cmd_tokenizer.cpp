@@ -12,10 +12,10 @@
 #include "agent/builtin_tools.h"
 #include "agent/chat_template.h"
 #include "agent/tool_registry.h"
+#include "cli/commands.h"
 #include "core/atomic_file.h"
 #include "core/tokenizer.h"
 #include "train/dataset.h"
-#include "cli/commands.h"
 
 namespace tunedeck {
 namespace {
@@ -37,8 +37,8 @@ const char kUsage[] =
     "  --model-type T      bpe or unigram (default bpe)\n"
     "";
 
-std::vector<std::string> corpus_lines(const std::vector<std::string>& files, const ChatTemplate& tmpl,
-                                      const nlohmann::json& tools) {
+std::vector<std::string> corpus_lines(const std::vector<std::string>& files,
+                                      const ChatTemplate& tmpl, const nlohmann::json& tools) {
   std::vector<std::string> lines;
   for (const auto& file : files) {
     DatasetOptions options;
@@ -68,7 +68,8 @@ int run_tokenizer(CliArgs& args) {
   const std::string model_type = args.value_or("model-type", "bpe");
   const auto positionals = args.positionals();
   args.finish();
-  if (positionals.size() != 1 || positionals[0] != "train") throw UsageError("expected: tokenizer train");
+  if (positionals.size() != 1 || positionals[0] != "train")
+    throw UsageError("expected: tokenizer train");
   if (data.empty()) throw UsageError("--data FILE is required");
   if (!out) throw UsageError("--out DIR is required");
 
@@ -91,7 +92,10 @@ int run_tokenizer(CliArgs& args) {
       {"character_coverage", "1.0"},
       {"hard_vocab_limit", "false"},
       {"user_defined_symbols", join(markers, ",")},
-      {"unk_id", "0"}, {"bos_id", "1"}, {"eos_id", "2"}, {"pad_id", "-1"},
+      {"unk_id", "0"},
+      {"bos_id", "1"},
+      {"eos_id", "2"},
+      {"pad_id", "-1"},
       {"add_dummy_prefix", "false"},
       {"remove_extra_whitespaces", "false"},
       {"normalization_rule_name", "identity"},
@@ -110,21 +114,28 @@ int run_tokenizer(CliArgs& args) {
     const int id = tokenizer->piece_to_id(s);
     if (id != tokenizer->special().unk_id) stop_ids.push_back(id);
   }
-  nlohmann::json tokenizer_config = {{"tokenizer_class", "LlamaTokenizer"}, {"bos_token", "<s>"}, {"eos_token", "</s>"},
-                                     {"unk_token", "<unk>"}, {"pad_token", nullptr}, {"add_bos_token", true},
-                                     {"add_eos_token", false}, {"legacy", false},
-                                     {"chat_template", chat_template_for_tokenizer_config(template_name)}};
-  nlohmann::json generation_config = {{"bos_token_id", tokenizer->special().bos_id}, {"eos_token_id", stop_ids}};
+  nlohmann::json tokenizer_config = {
+      {"tokenizer_class", "LlamaTokenizer"},
+      {"bos_token", "<s>"},
+      {"eos_token", "</s>"},
+      {"unk_token", "<unk>"},
+      {"pad_token", nullptr},
+      {"add_bos_token", true},
+      {"add_eos_token", false},
+      {"legacy", false},
+      {"chat_template", chat_template_for_tokenizer_config(template_name)}};
+  nlohmann::json generation_config = {{"bos_token_id", tokenizer->special().bos_id},
+                                      {"eos_token_id", stop_ids}};
   atomic_file_write_string(*out + "/tokenizer_config.json", tokenizer_config.dump(2) + "\n");
   atomic_file_write_string(*out + "/generation_config.json", generation_config.dump(2) + "\n");
-  std::cout << *out << "/tokenizer.model: " << tokenizer->vocab_size() << " pieces from " << lines.size()
-            << " lines; markers as single pieces: " << join(markers, " ") << "\n";
+  std::cout << *out << "/tokenizer.model: " << tokenizer->vocab_size() << " pieces from "
+            << lines.size() << " lines; markers as single pieces: " << join(markers, " ") << "\n";
   return 0;
 }
 
 }  // namespace
 
-extern const Command kTokenizerCommand = {"tokenizer", "train a sentencepiece tokenizer on a dataset", kUsage,
-                                          run_tokenizer};
+extern const Command kTokenizerCommand = {
+    "tokenizer", "train a sentencepiece tokenizer on a dataset", kUsage, run_tokenizer};
 
 }  // namespace tunedeck

@@ -1,7 +1,7 @@
-// `tunedeck train CONFIG.toml [--resume] [--steps N] [--json]`: runs one training job in this process. On a
-// terminal a progress line is redrawn in place; otherwise one line per logged step; --json prints
-// one JSON object per event and a final outcome object. Ctrl-C stops after the current step, saves
-// a checkpoint and the adapter/model so far.
+// `tunedeck train CONFIG.toml [--resume] [--steps N] [--json]`: runs one training job in this
+// process. On a terminal a progress line is redrawn in place; otherwise one line per logged step;
+// --json prints one JSON object per event and a final outcome object. Ctrl-C stops after the
+// current step, saves a checkpoint and the adapter/model so far.
 #include <unistd.h>
 
 #include <atomic>
@@ -9,11 +9,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "train/run_time.h"
 #include "train/train_config.h"
 #include "train/trainer.h"
-#include "cli/commands.h"
-#include "cli/interrupt.h"
 
 namespace tunedeck {
 namespace {
@@ -53,8 +53,10 @@ std::string progress_line(const TrainProgress& p, bool bar) {
 }
 
 nlohmann::json progress_json(const TrainProgress& p) {
-  nlohmann::json j = {{"run_id", p.run_id}, {"status", p.status}, {"step", p.step}, {"total_steps", p.total_steps},
-                      {"loss", p.loss}, {"lr", p.lr}, {"grad_norm", p.grad_norm}, {"tokens_per_s", p.tokens_per_s},
+  nlohmann::json j = {{"run_id", p.run_id},       {"status", p.status},
+                      {"step", p.step},           {"total_steps", p.total_steps},
+                      {"loss", p.loss},           {"lr", p.lr},
+                      {"grad_norm", p.grad_norm}, {"tokens_per_s", p.tokens_per_s},
                       {"elapsed_s", p.elapsed_s}, {"eta_s", p.eta_s}};
   if (p.eval_loss) j["eval_loss"] = *p.eval_loss;
   if (!p.message.empty()) j["message"] = p.message;
@@ -89,14 +91,16 @@ int run_train(CliArgs& args) {
     }
     if (p.step == last_step_shown) return;
     last_step_shown = p.step;
-    if (terminal) std::cout << "\r\033[K" << progress_line(p, true) << std::flush;
-    else std::cout << progress_line(p, false) << "\n" << std::flush;
+    if (terminal)
+      std::cout << "\r\033[K" << progress_line(p, true) << std::flush;
+    else
+      std::cout << progress_line(p, false) << "\n" << std::flush;
   };
   TrainOutcome outcome = train_run(config, resume, hooks);
   if (json_output) {
-    nlohmann::json j = {{"run_id", outcome.run_id}, {"status", outcome.status}, {"output", outcome.output},
-                        {"steps", outcome.steps_done}, {"final_loss", outcome.final_loss},
-                        {"preflight", outcome.preflight.lines}};
+    nlohmann::json j = {{"run_id", outcome.run_id},         {"status", outcome.status},
+                        {"output", outcome.output},         {"steps", outcome.steps_done},
+                        {"final_loss", outcome.final_loss}, {"preflight", outcome.preflight.lines}};
     if (outcome.final_eval_loss) j["final_eval_loss"] = *outcome.final_eval_loss;
     if (!outcome.error.empty()) j["error"] = outcome.error;
     std::cout << j.dump() << std::endl;
@@ -112,7 +116,7 @@ int run_train(CliArgs& args) {
 
 }  // namespace
 
-extern const Command kTrainCommand = {"train", "train a LoRA adapter or a full model from a TOML config", kUsage,
-                                      run_train};
+extern const Command kTrainCommand = {
+    "train", "train a LoRA adapter or a full model from a TOML config", kUsage, run_train};
 
 }  // namespace tunedeck

@@ -21,21 +21,9 @@ extern const Command kTemplateCommand;
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
-      &kGenerateCommand,
-      &kToolsCommand,
-      &kToolCommand,
-      &kStatsCommand,
-      &kTrainCommand,
-      &kTokenizeCommand,
-      &kTokenizerCommand,
-      &kEvalCommand,
-      &kRunsCommand,
-      &kAskCommand,
-      &kChatCommand,
-      &kAppCommand,
-      &kDataCommand,
-      &kBenchCommand,
-      &kTemplateCommand,
+      &kGenerateCommand, &kToolsCommand,     &kToolCommand, &kStatsCommand, &kTrainCommand,
+      &kTokenizeCommand, &kTokenizerCommand, &kEvalCommand, &kRunsCommand,  &kAskCommand,
+      &kChatCommand,     &kAppCommand,       &kDataCommand, &kBenchCommand, &kTemplateCommand,
   };
   return commands;
 }

@@ -9,9 +9,9 @@
 namespace tunedeck {
 
 struct Command {
-  const char* name;     // "generate"
-  const char* summary;  // one line for `tunedeck --help`
-  const char* usage;    // full help for `tunedeck NAME --help`
+  const char* name;           // "generate"
+  const char* summary;        // one line for `tunedeck --help`
+  const char* usage;          // full help for `tunedeck NAME --help`
   int (*run)(CliArgs& args);  // returns the exit status
 };
 

@@ -3,7 +3,8 @@
 // signals and terminal, nothing left in between. It links no libtorch, so this costs about a
 // millisecond, not a second start of libtorch (0.8 s here). Not for options: the engine parses
 // every argument. Why: with libgomp's default (spin 300,000 times before sleeping), two tunedeck
-// processes on the same cores spin in each other's time slices (bench/RESULTS.md, "Two tunedeck processes on the same cores").
+// processes on the same cores spin in each other's time slices (bench/RESULTS.md, "Two tunedeck
+// processes on the same cores").
 #include <linux/limits.h>
 #include <unistd.h>
 
@@ -33,10 +34,11 @@ std::string folder_of_this_program() {
 
 int main(int, char** argv) {
   // the user's own choice wins: either variable set means leave both alone
-  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT")) setenv("GOMP_SPINCOUNT", kSpinCount, 1);
+  if (!std::getenv("OMP_WAIT_POLICY") && !std::getenv("GOMP_SPINCOUNT"))
+    setenv("GOMP_SPINCOUNT", kSpinCount, 1);
   const std::string engine = folder_of_this_program() + "/tunedeck_engine";
   execv(engine.c_str(), argv);
-  std::fprintf(stderr, "tunedeck: cannot start %s: %s (build it: cmake --build build)\n", engine.c_str(),
-               std::strerror(errno));
+  std::fprintf(stderr, "tunedeck: cannot start %s: %s (build it: cmake --build build)\n",
+               engine.c_str(), std::strerror(errno));
   return 127;
 }

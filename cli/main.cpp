@@ -18,9 +18,11 @@ void print_overview() {
                "usage: tunedeck COMMAND [options]      (tunedeck COMMAND --help for details)\n\n"
                "commands:\n";
   for (const auto* command : tunedeck::all_commands())
-    std::cout << "  " << command->name << std::string(12 - std::min<size_t>(11, strlen(command->name)), ' ')
+    std::cout << "  " << command->name
+              << std::string(12 - std::min<size_t>(11, strlen(command->name)), ' ')
               << command->summary << "\n";
-  std::cout << "\nTry: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon a time\"\n";
+  std::cout << "\nTry: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon "
+               "a time\"\n";
 }
 
 const tunedeck::Command* find_command(const std::string& name) {

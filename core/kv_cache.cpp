@@ -10,8 +10,10 @@ KvCache::KvCache(const ModelConfig& config, int64_t batch, int64_t max_positions
                  const at::TensorOptions& options)
     : capacity_(max_positions) {
   for (int layer = 0; layer < config.num_layers; ++layer) {
-    keys_.push_back(at::zeros({batch, config.num_kv_heads, max_positions, config.head_dim}, options));
-    values_.push_back(at::zeros({batch, config.num_kv_heads, max_positions, config.head_dim}, options));
+    keys_.push_back(
+        at::zeros({batch, config.num_kv_heads, max_positions, config.head_dim}, options));
+    values_.push_back(
+        at::zeros({batch, config.num_kv_heads, max_positions, config.head_dim}, options));
   }
 }
 

@@ -16,9 +16,9 @@ class KvCache {
   KvCache(const ModelConfig& config, int64_t batch, int64_t max_positions,
           const at::TensorOptions& options);
 
-  int64_t size() const { return size_; }           // positions filled
+  int64_t size() const { return size_; }  // positions filled
   int64_t capacity() const { return capacity_; }
-  void truncate(int64_t positions);                // keep the first `positions`; REQUIRES <= size()
+  void truncate(int64_t positions);  // keep the first `positions`; REQUIRES <= size()
   void reset() { size_ = 0; }
   // Writes k/v [B, Hkv, T, D] of `layer` at positions [start, start+T) and returns views of
   // [0, start+T). REQUIRES: start + T <= capacity(). The views are valid until the next write.
@@ -31,8 +31,8 @@ class KvCache {
   // (core/kernels/cpu_decode). Positions >= size() hold zeros or stale values.
   const at::Tensor& keys(int layer) const { return keys_[layer]; }
   const at::Tensor& values(int layer) const { return values_[layer]; }
-  // Working memory of core/kernels/cpu_decode's step: kept here because a cache serves one stream at a
-  // time, so each thread decoding with its own cache gets its own scratch. Sized by the step.
+  // Working memory of core/kernels/cpu_decode's step: kept here because a cache serves one stream
+  // at a time, so each thread decoding with its own cache gets its own scratch. Sized by the step.
   std::vector<float>& decode_scratch() { return decode_scratch_; }
 
  private:

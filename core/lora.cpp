@@ -26,7 +26,8 @@ std::string module_path(LoraTarget t) {
 }
 
 std::string peft_name(int layer, LoraTarget t, const char* ab) {
-  return "base_model.model.model.layers." + std::to_string(layer) + "." + module_path(t) + ".lora_" + ab + ".weight";
+  return "base_model.model.model.layers." + std::to_string(layer) + "." + module_path(t) +
+         ".lora_" + ab + ".weight";
 }
 
 std::string shape_text(at::IntArrayRef s) {
@@ -37,7 +38,8 @@ std::string shape_text(at::IntArrayRef s) {
 
 json read_json(const fs::path& path) {
   std::ifstream in(path);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open (is this a PEFT LoRA adapter folder?)");
+  if (!in)
+    throw std::runtime_error(path.string() + ": cannot open (is this a PEFT LoRA adapter folder?)");
   std::stringstream ss;
   ss << in.rdbuf();
   try {
@@ -51,13 +53,20 @@ json read_json(const fs::path& path) {
 
 const at::Tensor& lora_base_weight(const LlamaLayerWeights& l, LoraTarget t) {
   switch (t) {
-    case kLoraQ: return l.wq;
-    case kLoraK: return l.wk;
-    case kLoraV: return l.wv;
-    case kLoraO: return l.wo;
-    case kLoraGate: return l.w_gate;
-    case kLoraUp: return l.w_up;
-    default: return l.w_down;
+    case kLoraQ:
+      return l.wq;
+    case kLoraK:
+      return l.wk;
+    case kLoraV:
+      return l.wv;
+    case kLoraO:
+      return l.wo;
+    case kLoraGate:
+      return l.w_gate;
+    case kLoraUp:
+      return l.w_up;
+    default:
+      return l.w_down;
   }
 }
 
@@ -111,7 +120,8 @@ size_t LoraAdapter::bytes() const {
 std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaWeights& weights,
                                          const LoraSettings& settings, uint64_t seed) {
   if (settings.rank <= 0) throw std::runtime_error("LoRA rank must be positive");
-  if (settings.targets.empty()) throw std::runtime_error("LoRA needs at least one target projection");
+  if (settings.targets.empty())
+    throw std::runtime_error("LoRA needs at least one target projection");
   auto adapter = std::make_shared<LoraAdapter>();
   adapter->rank = settings.rank;
   adapter->alpha = settings.alpha;
@@ -125,7 +135,8 @@ std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaW
       const int64_t out = w.size(0), in = w.size(1);
       // kaiming_uniform_(a=sqrt(5)) on [r, in]: bound = 1 / sqrt(in)
       const double bound = 1.0 / std::sqrt(static_cast<double>(in));
-      at::Tensor a = at::empty({settings.rank, in}, at::kFloat).uniform_(-bound, bound, gen).to(options);
+      at::Tensor a =
+          at::empty({settings.rank, in}, at::kFloat).uniform_(-bound, bound, gen).to(options);
       pairs[t].a = a.set_requires_grad(true);
       pairs[t].b = at::zeros({out, settings.rank}, options).set_requires_grad(true);
     }
@@ -170,24 +181,31 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
                                             const LlamaWeights& weights) {
   const fs::path config_path = fs::path(dir) / "adapter_config.json";
   const json c = read_json(config_path);
-  auto field_error = [&](const std::string& what) { return std::runtime_error(config_path.string() + ": " + what); };
+  auto field_error = [&](const std::string& what) {
+    return std::runtime_error(config_path.string() + ": " + what);
+  };
   if (c.value("peft_type", std::string()) != "LORA")
-    throw field_error("peft_type is '" + c.value("peft_type", std::string("?")) + "', tunedeck loads LORA adapters");
+    throw field_error("peft_type is '" + c.value("peft_type", std::string("?")) +
+                      "', tunedeck loads LORA adapters");
   if (!c.contains("r") || !c["r"].is_number_integer() || c["r"].get<int>() <= 0)
     throw field_error("field 'r' must be a positive integer");
   if (c.contains("rank_pattern") && c["rank_pattern"].is_object() && !c["rank_pattern"].empty())
     throw field_error("rank_pattern (per-module ranks) is not supported");
   if (c.contains("alpha_pattern") && c["alpha_pattern"].is_object() && !c["alpha_pattern"].empty())
     throw field_error("alpha_pattern (per-module alphas) is not supported");
-  if (c.contains("bias") && c["bias"] != "none") throw field_error("bias '" + c["bias"].dump() + "' is not supported (none)");
+  if (c.contains("bias") && c["bias"] != "none")
+    throw field_error("bias '" + c["bias"].dump() + "' is not supported (none)");
   auto adapter = std::make_shared<LoraAdapter>();
   adapter->rank = c["r"];
   adapter->alpha = c.value("lora_alpha", static_cast<double>(adapter->rank));
-  adapter->dropout = c.contains("lora_dropout") && c["lora_dropout"].is_number() ? c["lora_dropout"].get<double>() : 0.0;
+  adapter->dropout = c.contains("lora_dropout") && c["lora_dropout"].is_number()
+                         ? c["lora_dropout"].get<double>()
+                         : 0.0;
   adapter->use_rslora = c.value("use_rslora", false);
-  adapter->base_model = c.contains("base_model_name_or_path") && c["base_model_name_or_path"].is_string()
-                            ? c["base_model_name_or_path"].get<std::string>()
-                            : "";
+  adapter->base_model =
+      c.contains("base_model_name_or_path") && c["base_model_name_or_path"].is_string()
+          ? c["base_model_name_or_path"].get<std::string>()
+          : "";
   const auto file = SafetensorsFile::open((fs::path(dir) / "adapter_model.safetensors").string());
   auto meta = file->metadata().find("tunedeck_template_hash");
   if (meta != file->metadata().end()) adapter->template_hash = meta->second;
@@ -200,16 +218,20 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
       const std::string a_name = peft_name(i, target, "A"), b_name = peft_name(i, target, "B");
       if (!file->contains(a_name) && !file->contains(b_name)) continue;
       if (!file->contains(a_name) || !file->contains(b_name))
-        throw std::runtime_error(file->path() + ": '" + a_name + "' and its lora_B partner must both be present");
+        throw std::runtime_error(file->path() + ": '" + a_name +
+                                 "' and its lora_B partner must both be present");
       const at::Tensor& w = lora_base_weight(weights.layers[i], target);
-      const std::vector<int64_t> want_a = {adapter->rank, w.size(1)}, want_b = {w.size(0), adapter->rank};
+      const std::vector<int64_t> want_a = {adapter->rank, w.size(1)},
+                                 want_b = {w.size(0), adapter->rank};
       if (file->tensors().at(a_name).shape != want_a)
         throw std::runtime_error(file->path() + ": tensor '" + a_name + "' has shape " +
-                                 shape_text(file->tensors().at(a_name).shape) + " but this model needs " + shape_text(want_a) +
+                                 shape_text(file->tensors().at(a_name).shape) +
+                                 " but this model needs " + shape_text(want_a) +
                                  " (adapter trained for another base model?)");
       if (file->tensors().at(b_name).shape != want_b)
         throw std::runtime_error(file->path() + ": tensor '" + b_name + "' has shape " +
-                                 shape_text(file->tensors().at(b_name).shape) + " but this model needs " + shape_text(want_b) +
+                                 shape_text(file->tensors().at(b_name).shape) +
+                                 " but this model needs " + shape_text(want_b) +
                                  " (adapter trained for another base model?)");
       adapter->layers[i][t].a = file->tensor(a_name).to(options).clone();
       adapter->layers[i][t].b = file->tensor(b_name).to(options).clone();
@@ -218,15 +240,20 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
   for (const auto& [name, info] : file->tensors())
     if (name.find("lora_") != std::string::npos &&
         name.find("base_model.model.model.layers.") == 0 &&
-        std::stoi(name.substr(std::string("base_model.model.model.layers.").size())) >= config.num_layers)
-      throw std::runtime_error(file->path() + ": tensor '" + name + "' is for layer beyond the model's " +
-                               std::to_string(config.num_layers) + " layers (adapter for another base model?)");
+        std::stoi(name.substr(std::string("base_model.model.model.layers.").size())) >=
+            config.num_layers)
+      throw std::runtime_error(
+          file->path() + ": tensor '" + name + "' is for layer beyond the model's " +
+          std::to_string(config.num_layers) + " layers (adapter for another base model?)");
   if (found == 0)
-    throw std::runtime_error(file->path() + ": no LoRA tensors with PEFT names "
-                             "(base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight, ...)");
+    throw std::runtime_error(
+        file->path() +
+        ": no LoRA tensors with PEFT names "
+        "(base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight, ...)");
   if (found != file->tensors().size())
-    throw std::runtime_error(file->path() + ": holds " + std::to_string(file->tensors().size() - found) +
-                             " tensors tunedeck cannot place (embedding or lm_head adapters are not supported)");
+    throw std::runtime_error(
+        file->path() + ": holds " + std::to_string(file->tensors().size() - found) +
+        " tensors tunedeck cannot place (embedding or lm_head adapters are not supported)");
   return adapter;
 }
 

@@ -19,7 +19,7 @@ struct LlamaLayerWeights;  // core/llama_model.h
 
 enum LoraTarget { kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown, kLoraTargetCount };
 
-const char* lora_target_name(LoraTarget target);      // "q_proj", ..., "down_proj" (PEFT's names)
+const char* lora_target_name(LoraTarget target);  // "q_proj", ..., "down_proj" (PEFT's names)
 // The base projection a target sits beside (kLoraQ: the layer's wq, ...).
 const at::Tensor& lora_base_weight(const LlamaLayerWeights& layer, LoraTarget target);
 LoraTarget lora_target_from_name(const std::string& name);  // throws listing the valid names

@@ -19,10 +19,12 @@ int required_positive_int(const json& j, const char* key, const std::string& pat
   if (it == j.end() || it->is_null())
     throw config_error(path, std::string("missing field '") + key + "'");
   if (!it->is_number_integer())
-    throw config_error(path, std::string("field '") + key + "' must be an integer, got " + it->dump());
+    throw config_error(path,
+                       std::string("field '") + key + "' must be an integer, got " + it->dump());
   long long v = it->get<long long>();
   if (v <= 0 || v > (1LL << 30))
-    throw config_error(path, std::string("field '") + key + "' must be positive, got " + it->dump());
+    throw config_error(path,
+                       std::string("field '") + key + "' must be positive, got " + it->dump());
   return static_cast<int>(v);
 }
 
@@ -31,7 +33,8 @@ T optional_number(const json& j, const char* key, T fallback, const std::string&
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   if (!it->is_number())
-    throw config_error(path, std::string("field '") + key + "' must be a number, got " + it->dump());
+    throw config_error(path,
+                       std::string("field '") + key + "' must be a number, got " + it->dump());
   return it->get<T>();
 }
 
@@ -42,12 +45,14 @@ std::vector<int> parse_token_ids(const json& value, const char* key, const std::
   if (value.is_array()) {
     for (const auto& v : value) {
       if (!v.is_number_integer())
-        throw config_error(path, std::string("field '") + key + "' must hold integers, got " + value.dump());
+        throw config_error(
+            path, std::string("field '") + key + "' must hold integers, got " + value.dump());
       ids.push_back(v.get<int>());
     }
     return ids;
   }
-  throw config_error(path, std::string("field '") + key + "' must be an integer or a list, got " + value.dump());
+  throw config_error(
+      path, std::string("field '") + key + "' must be an integer or a list, got " + value.dump());
 }
 
 RopeScaling parse_rope_scaling(const json& j, const std::string& path) {
@@ -118,18 +123,21 @@ ModelConfig model_config_parse(const std::string& json_text, const std::string& 
                                  " is not a multiple of num_key_value_heads " +
                                  std::to_string(c.num_kv_heads));
   c.max_position_embeddings = optional_number<int>(j, "max_position_embeddings", 2048, path);
-  if (c.max_position_embeddings <= 0) throw config_error(path, "max_position_embeddings must be positive");
+  if (c.max_position_embeddings <= 0)
+    throw config_error(path, "max_position_embeddings must be positive");
   c.rms_norm_eps = optional_number<double>(j, "rms_norm_eps", 1e-6, path);
   c.rope_theta = optional_number<double>(j, "rope_theta", 10000.0, path);
   c.rope_scaling = parse_rope_scaling(j, path);
   auto tie = j.find("tie_word_embeddings");
   if (tie != j.end() && !tie->is_null()) {
-    if (!tie->is_boolean()) throw config_error(path, "field 'tie_word_embeddings' must be true or false");
+    if (!tie->is_boolean())
+      throw config_error(path, "field 'tie_word_embeddings' must be true or false");
     c.tie_word_embeddings = tie->get<bool>();
   }
   if (j.contains("bos_token_id") && j["bos_token_id"].is_number_integer())
     c.bos_token_id = j["bos_token_id"].get<int>();
-  if (j.contains("eos_token_id")) c.eos_token_ids = parse_token_ids(j["eos_token_id"], "eos_token_id", path);
+  if (j.contains("eos_token_id"))
+    c.eos_token_ids = parse_token_ids(j["eos_token_id"], "eos_token_id", path);
   if (j.contains("torch_dtype") && j["torch_dtype"].is_string()) c.torch_dtype = j["torch_dtype"];
   if (j.contains("hidden_act") && j["hidden_act"].is_string() && j["hidden_act"] != "silu")
     throw config_error(path, "hidden_act '" + j["hidden_act"].get<std::string>() +
@@ -173,8 +181,10 @@ std::string model_config_to_json(const ModelConfig& c) {
   }
   j["tie_word_embeddings"] = c.tie_word_embeddings;
   if (c.bos_token_id >= 0) j["bos_token_id"] = c.bos_token_id;
-  if (c.eos_token_ids.size() == 1) j["eos_token_id"] = c.eos_token_ids[0];
-  else if (!c.eos_token_ids.empty()) j["eos_token_id"] = c.eos_token_ids;
+  if (c.eos_token_ids.size() == 1)
+    j["eos_token_id"] = c.eos_token_ids[0];
+  else if (!c.eos_token_ids.empty())
+    j["eos_token_id"] = c.eos_token_ids;
   j["torch_dtype"] = c.torch_dtype;
   return j.dump(2) + "\n";
 }

@@ -9,20 +9,20 @@ namespace tunedeck {
 struct RopeScaling {
   std::string type;  // "" (none), "linear", "llama3"
   double factor = 1.0;
-  double low_freq_factor = 1.0;                    // llama3
-  double high_freq_factor = 4.0;                   // llama3
-  int original_max_position_embeddings = 8192;     // llama3
+  double low_freq_factor = 1.0;                 // llama3
+  double high_freq_factor = 4.0;                // llama3
+  int original_max_position_embeddings = 8192;  // llama3
 };
 
 struct ModelConfig {
   std::string model_type = "llama";
-  int hidden_size = 0;          // C
-  int num_layers = 0;           // L
-  int num_heads = 0;            // H
-  int num_kv_heads = 0;         // Hkv (== H without GQA)
-  int head_dim = 0;             // D (config "head_dim", else C / H)
-  int intermediate_size = 0;    // F (SwiGLU hidden)
-  int vocab_size = 0;           // V
+  int hidden_size = 0;        // C
+  int num_layers = 0;         // L
+  int num_heads = 0;          // H
+  int num_kv_heads = 0;       // Hkv (== H without GQA)
+  int head_dim = 0;           // D (config "head_dim", else C / H)
+  int intermediate_size = 0;  // F (SwiGLU hidden)
+  int vocab_size = 0;         // V
   int max_position_embeddings = 2048;
   double rms_norm_eps = 1e-6;
   double rope_theta = 10000.0;

@@ -34,7 +34,8 @@ std::vector<double> rope_inverse_frequencies(const ModelConfig& config) {
   return inv_freq;
 }
 
-RopeTables rope_tables(const ModelConfig& config, int64_t positions, const at::TensorOptions& options) {
+RopeTables rope_tables(const ModelConfig& config, int64_t positions,
+                       const at::TensorOptions& options) {
   return rope_rows(config, 0, positions, options);
 }
 

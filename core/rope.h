@@ -17,7 +17,8 @@ struct RopeTables {
   at::Tensor cos;  // [P, D] = cos(pos * inv_freq) repeated over both halves, model dtype
   at::Tensor sin;  // [P, D]
 };
-RopeTables rope_tables(const ModelConfig& config, int64_t positions, const at::TensorOptions& options);
+RopeTables rope_tables(const ModelConfig& config, int64_t positions,
+                       const at::TensorOptions& options);
 // Rows [first, first + count) of the tables, computed alone (the same values as the rows of a
 // longer table): for positions past a model's precomputed table.
 RopeTables rope_rows(const ModelConfig& config, int64_t first, int64_t count,

@@ -33,9 +33,9 @@ std::runtime_error file_error(const std::string& path, const std::string& what) 
 // Element size of every dtype the format defines; 0 for names it does not define.
 size_t element_size(const std::string& dtype) {
   static const std::map<std::string, size_t> sizes = {
-      {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"I32", 4}, {"I16", 2},
-      {"I8", 1},  {"U64", 8}, {"U32", 4}, {"U16", 2},  {"U8", 1},  {"BOOL", 1}, {"F8_E4M3", 1},
-      {"F8_E5M2", 1}};
+      {"F64", 8}, {"F32", 4}, {"F16", 2},  {"BF16", 2},    {"I64", 8},
+      {"I32", 4}, {"I16", 2}, {"I8", 1},   {"U64", 8},     {"U32", 4},
+      {"U16", 2}, {"U8", 1},  {"BOOL", 1}, {"F8_E4M3", 1}, {"F8_E5M2", 1}};
   auto it = sizes.find(dtype);
   return it == sizes.end() ? 0 : it->second;
 }
@@ -49,10 +49,14 @@ c10::ScalarType torch_dtype(const std::string& dtype) {
 
 std::string safetensors_dtype(c10::ScalarType dtype) {
   switch (dtype) {
-    case c10::kFloat: return "F32";
-    case c10::kHalf: return "F16";
-    case c10::kBFloat16: return "BF16";
-    default: throw std::runtime_error(std::string("cannot write dtype ") + c10::toString(dtype));
+    case c10::kFloat:
+      return "F32";
+    case c10::kHalf:
+      return "F16";
+    case c10::kBFloat16:
+      return "BF16";
+    default:
+      throw std::runtime_error(std::string("cannot write dtype ") + c10::toString(dtype));
   }
 }
 
@@ -64,7 +68,9 @@ std::string shape_text(const std::vector<int64_t>& shape) {
 
 SafetensorsTensorInfo parse_tensor_entry(const std::string& name, const json& entry,
                                          uint64_t data_size, const std::string& path) {
-  auto fail = [&](const std::string& what) { return file_error(path, "tensor '" + name + "': " + what); };
+  auto fail = [&](const std::string& what) {
+    return file_error(path, "tensor '" + name + "': " + what);
+  };
   if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") ||
       !entry.contains("data_offsets"))
     throw fail("header entry needs dtype, shape and data_offsets");
@@ -94,7 +100,8 @@ SafetensorsTensorInfo parse_tensor_entry(const std::string& name, const json& en
                " bytes): truncated file?");
   if (info.end - info.begin != numel * elem)
     throw fail("data_offsets span " + std::to_string(info.end - info.begin) + " bytes but " +
-               info.dtype + " " + shape_text(info.shape) + " needs " + std::to_string(numel * elem));
+               info.dtype + " " + shape_text(info.shape) + " needs " +
+               std::to_string(numel * elem));
   return info;
 }
 
@@ -147,7 +154,8 @@ std::shared_ptr<SafetensorsFile> SafetensorsFile::open(const std::string& path) 
   // Private, writable, copy-on-write: a tensor written in place (training) never reaches the file.
   void* base = mmap(nullptr, file_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (base == MAP_FAILED) throw file_error(path, std::string("cannot mmap: ") + std::strerror(errno));
+  if (base == MAP_FAILED)
+    throw file_error(path, std::string("cannot mmap: ") + std::strerror(errno));
   auto self = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
   self->path_ = path;
   self->mapping_ = std::make_shared<SafetensorsMapping>(base, file_size);
@@ -206,8 +214,9 @@ at::Tensor SafetensorsFile::tensor(const std::string& name) const {
     return copy;
   }
   auto keep_alive = mapping_;
-  return at::from_blob(const_cast<uint8_t*>(ptr), info.shape,
-                       [keep_alive](void*) mutable { keep_alive.reset(); }, options);
+  return at::from_blob(
+      const_cast<uint8_t*>(ptr), info.shape, [keep_alive](void*) mutable { keep_alive.reset(); },
+      options);
 }
 
 SafetensorsCheckpoint SafetensorsCheckpoint::open_file(const std::string& path) {
@@ -223,7 +232,8 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_dir(const std::string& dir) {
   const fs::path index = fs::path(dir) / "model.safetensors.index.json";
   if (fs::exists(single)) return open_file(single.string());
   if (!fs::exists(index))
-    throw std::runtime_error(dir + ": no model.safetensors or model.safetensors.index.json "
+    throw std::runtime_error(dir +
+                             ": no model.safetensors or model.safetensors.index.json "
                              "(is this a Hugging Face model folder?)");
   std::ifstream in(index);
   std::stringstream ss;
@@ -240,18 +250,21 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open_dir(const std::string& dir) {
   ckpt.description_ = index.string();
   std::map<std::string, size_t> file_index;
   for (const auto& [name, file] : j["weight_map"].items()) {
-    if (!file.is_string()) throw file_error(index.string(), "weight_map['" + name + "'] is not a file name");
+    if (!file.is_string())
+      throw file_error(index.string(), "weight_map['" + name + "'] is not a file name");
     const std::string shard = file.get<std::string>();
     if (!file_index.count(shard)) {
       const fs::path shard_path = fs::path(dir) / shard;
       if (!fs::exists(shard_path))
-        throw file_error(index.string(), "shard '" + shard + "' (for '" + name + "') does not exist");
+        throw file_error(index.string(),
+                         "shard '" + shard + "' (for '" + name + "') does not exist");
       file_index[shard] = ckpt.files_.size();
       ckpt.files_.push_back(SafetensorsFile::open(shard_path.string()));
     }
     const size_t owner = file_index[shard];
     if (!ckpt.files_[owner]->contains(name))
-      throw file_error(ckpt.files_[owner]->path(), "index says it holds '" + name + "' but it does not");
+      throw file_error(ckpt.files_[owner]->path(),
+                       "index says it holds '" + name + "' but it does not");
     ckpt.owner_[name] = owner;
   }
   return ckpt;
@@ -299,7 +312,8 @@ void safetensors_write(const std::string& path,
   atomic_file_write(path, [&](int fd) {
     write_all(fd, &header_len, 8, path);
     write_all(fd, header_text.data(), header_text.size(), path);
-    for (const auto& t : cpu_tensors) write_all(fd, t.data_ptr(), t.numel() * t.element_size(), path);
+    for (const auto& t : cpu_tensors)
+      write_all(fd, t.data_ptr(), t.numel() * t.element_size(), path);
   });
 }
 

@@ -17,7 +17,7 @@ namespace tunedeck {
 
 struct SafetensorsTensorInfo {
   std::string name;
-  std::string dtype;            // as written: "F32", "BF16", ...
+  std::string dtype;  // as written: "F32", "BF16", ...
   std::vector<int64_t> shape;
   uint64_t begin = 0, end = 0;  // byte offsets relative to the end of the header
 };

@@ -89,7 +89,8 @@ int Sampler::sample(float* logits, int vocab, const std::vector<int>& history,
                     const std::vector<int>& generated) {
   if (mask_) mask_(logits, vocab, generated);
   apply_repeat_penalty(logits, vocab, history, params_.repeat_penalty, params_.repeat_last_n);
-  if (static_cast<int>(generated.size()) < params_.min_new_tokens) mask_ids(logits, vocab, stop_ids_);
+  if (static_cast<int>(generated.size()) < params_.min_new_tokens)
+    mask_ids(logits, vocab, stop_ids_);
   if (params_.temperature <= 0.0f) return argmax(logits, vocab);
 
   for (int i = 0; i < vocab; ++i) logits[i] /= params_.temperature;

@@ -11,14 +11,14 @@
 namespace tunedeck {
 
 struct SamplingParams {
-  float temperature = 0.0f;      // 0 = greedy (argmax)
-  int top_k = 0;                 // 0 = off
-  float top_p = 1.0f;            // 1 = off
-  float min_p = 0.0f;            // 0 = off; keeps tokens with p >= min_p * p_max
-  float repeat_penalty = 1.0f;   // 1 = off; >1 discourages tokens already seen (llama.cpp rule)
-  int repeat_last_n = 64;        // how many recent tokens the penalty looks at (0 = all)
-  int min_new_tokens = 0;        // stop ids are masked until this many tokens were generated
-  uint64_t seed = 0;             // same seed, same logits -> same tokens
+  float temperature = 0.0f;     // 0 = greedy (argmax)
+  int top_k = 0;                // 0 = off
+  float top_p = 1.0f;           // 1 = off
+  float min_p = 0.0f;           // 0 = off; keeps tokens with p >= min_p * p_max
+  float repeat_penalty = 1.0f;  // 1 = off; >1 discourages tokens already seen (llama.cpp rule)
+  int repeat_last_n = 64;       // how many recent tokens the penalty looks at (0 = all)
+  int min_new_tokens = 0;       // stop ids are masked until this many tokens were generated
+  uint64_t seed = 0;            // same seed, same logits -> same tokens
 };
 
 // Called with the logits before any other stage; may set entries to -infinity (constrained

@@ -15,15 +15,15 @@ enum class StopReason { kEos, kLength, kStopString, kCancelled, kContextFull };
 const char* stop_reason_name(StopReason reason);  // "eos", "length", "stop", "cancelled", "context"
 
 struct TextGenerationRequest {
-  std::string prompt;                     // fully rendered prompt text (chat template applied)
-  bool add_bos = true;                    // prepend BOS if the tokenizer config says so
+  std::string prompt;   // fully rendered prompt text (chat template applied)
+  bool add_bos = true;  // prepend BOS if the tokenizer config says so
   int max_new_tokens = 256;
   SamplingParams sampling;
   std::vector<std::string> stop_strings;  // generation ends after any of these; not in the text
 };
 
 struct TextGenerationResult {
-  std::string text;            // the generated text, stop string excluded
+  std::string text;  // the generated text, stop string excluded
   StopReason stop_reason = StopReason::kEos;
   std::vector<int> prompt_ids;  // the ids the model was given, BOS included (what it saw)
   int prompt_tokens = 0;

@@ -5,10 +5,12 @@
 namespace tunedeck {
 namespace {
 
-const std::string kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD: what an incomplete byte run decodes to
+const std::string kReplacementChar =
+    "\xEF\xBF\xBD";  // U+FFFD: what an incomplete byte run decodes to
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<int> slice(const std::vector<int>& ids, size_t from, size_t to) {

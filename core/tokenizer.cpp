@@ -1,7 +1,5 @@
 #include "core/tokenizer.h"
 
-#include "core/tokenizer_json/hf_tokenizer.h"
-
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -11,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/tokenizer_json/hf_tokenizer.h"
 
 namespace tunedeck {
 namespace {
@@ -72,9 +72,12 @@ int special_token_id(const json& config, const char* key, const TokenizerBackend
   auto it = config.find(key);
   if (it == config.end() || it->is_null()) return fallback;
   std::string piece;
-  if (it->is_string()) piece = it->get<std::string>();
-  else if (it->is_object() && it->contains("content")) piece = (*it)["content"].get<std::string>();
-  else return fallback;
+  if (it->is_string())
+    piece = it->get<std::string>();
+  else if (it->is_object() && it->contains("content"))
+    piece = (*it)["content"].get<std::string>();
+  else
+    return fallback;
   int id = backend.piece_to_id(piece);
   return (id == backend.unk_id() && piece != backend.id_to_piece(backend.unk_id())) ? fallback : id;
 }
@@ -125,9 +128,11 @@ SpecialTokens tokenizer_read_special_tokens(const std::string& model_dir,
     s.eos_id = special_token_id(tokenizer_config, "eos_token", backend, s.eos_id);
     s.pad_id = special_token_id(tokenizer_config, "pad_token", backend, s.pad_id);
     s.unk_id = special_token_id(tokenizer_config, "unk_token", backend, s.unk_id);
-    if (tokenizer_config.contains("add_bos_token") && tokenizer_config["add_bos_token"].is_boolean())
+    if (tokenizer_config.contains("add_bos_token") &&
+        tokenizer_config["add_bos_token"].is_boolean())
       s.add_bos = tokenizer_config["add_bos_token"];
-    if (tokenizer_config.contains("add_eos_token") && tokenizer_config["add_eos_token"].is_boolean())
+    if (tokenizer_config.contains("add_eos_token") &&
+        tokenizer_config["add_eos_token"].is_boolean())
       s.add_eos = tokenizer_config["add_eos_token"];
   }
   json model_config = read_json_if_present(dir / "config.json");
@@ -145,7 +150,8 @@ SpecialTokens tokenizer_read_special_tokens(const std::string& model_dir,
 
 std::unique_ptr<Tokenizer> tokenizer_load_file(const std::string& model_path) {
   if (!fs::exists(model_path))
-    throw std::runtime_error(model_path + ": tokenizer model not found (expected a sentencepiece "
+    throw std::runtime_error(model_path +
+                             ": tokenizer model not found (expected a sentencepiece "
                              "tokenizer.model beside config.json)");
   std::string error;
   TokenizerBackend* raw = sentencepiece_module().open(&model_path, &error);
@@ -162,15 +168,19 @@ std::unique_ptr<Tokenizer> tokenizer_load_file(const std::string& model_path) {
 
 // tokenizer.json: the post-processor says whether BOS goes first, unless tokenizer_config.json
 // sets add_bos_token itself.
-std::unique_ptr<Tokenizer> load_tokenizer_json(const std::string& model_dir, const std::string& path) {
+std::unique_ptr<Tokenizer> load_tokenizer_json(const std::string& model_dir,
+                                               const std::string& path) {
   std::unique_ptr<tokenizer_json::HfTokenizer> backend = tokenizer_json::HfTokenizer::load(path);
   SpecialTokens special = tokenizer_read_special_tokens(model_dir, *backend);
   const json config = read_json_if_present(fs::path(model_dir) / "tokenizer_config.json");
-  if (!(config.is_object() && config.contains("add_bos_token") && config["add_bos_token"].is_boolean()))
+  if (!(config.is_object() && config.contains("add_bos_token") &&
+        config["add_bos_token"].is_boolean()))
     special.add_bos = !backend->prefix_ids().empty();
-  if (!(config.is_object() && config.contains("add_eos_token") && config["add_eos_token"].is_boolean()))
+  if (!(config.is_object() && config.contains("add_eos_token") &&
+        config["add_eos_token"].is_boolean()))
     special.add_eos = !backend->suffix_ids().empty();
-  if (special.bos_id < 0 && !backend->prefix_ids().empty()) special.bos_id = backend->prefix_ids().front();
+  if (special.bos_id < 0 && !backend->prefix_ids().empty())
+    special.bos_id = backend->prefix_ids().front();
   return std::make_unique<Tokenizer>(std::move(backend), special);
 }
 

@@ -367,7 +367,8 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
   conversations.reserve(static_cast<size_t>(options.count));
   for (int i = 0; i < options.count; i++) {
     const ToolcallLanguage language = sample_language(options.languages, random);
-    const ToolcallIntent intent = sample_intent(options.single_call_only, options.hard_counts, random);
+    const ToolcallIntent intent =
+        sample_intent(options.single_call_only, options.hard_counts, random);
     const Mix mix{options.hard_counts, options.hard_dates, options.stated_dates};
     conversations.push_back(make_conversation(tools, intent, language, mix, random));
   }

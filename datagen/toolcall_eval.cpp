@@ -7,7 +7,8 @@
 
 namespace tunedeck {
 
-ToolCallExpectation toolcall_expectation(const std::string& tool_call_output, const std::string& tool_call_result) {
+ToolCallExpectation toolcall_expectation(const std::string& tool_call_output,
+                                         const std::string& tool_call_result) {
   ToolCallExpectation e;
   const ToolCallSyntax tags;  // the data's
   const std::string text = tool_call_output.find(tags.open) == std::string::npos
@@ -19,7 +20,8 @@ ToolCallExpectation toolcall_expectation(const std::string& tool_call_output, co
                                 (reply.calls.empty() ? text : reply.calls[0].error));
   e.call = {{"name", reply.calls[0].name}, {"arguments", reply.calls[0].arguments}};
   const nlohmann::json result = nlohmann::json::parse(tool_call_result, nullptr, false);
-  if (result.is_discarded()) throw std::invalid_argument("tool_call_result is not JSON: " + tool_call_result);
+  if (result.is_discarded())
+    throw std::invalid_argument("tool_call_result is not JSON: " + tool_call_result);
   if (result.is_object() && result.contains("date") && result["date"].is_string()) {
     try {
       const CalendarDate date = CalendarDate::parse(result["date"]);
@@ -34,7 +36,8 @@ ToolCallExpectation toolcall_expectation(const std::string& tool_call_output, co
 
 bool toolcall_call_matches(const ToolCallExpectation& expected, const std::string& name,
                            const nlohmann::json& arguments) {
-  return expected.call.value("name", std::string()) == name && expected.call["arguments"] == arguments;
+  return expected.call.value("name", std::string()) == name &&
+         expected.call["arguments"] == arguments;
 }
 
 bool toolcall_answer_matches(const ToolCallExpectation& expected, const std::string& answer) {

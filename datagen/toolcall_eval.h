@@ -9,14 +9,15 @@
 namespace tunedeck {
 
 struct ToolCallExpectation {
-  nlohmann::json call;      // {"name": ..., "arguments": {...}}
-  std::string date_iso;     // from the tool result's "date" ("" when it has none)
-  int iso_weekday = 0;      // 1..7 from the result's date; 0 when unknown
+  nlohmann::json call;   // {"name": ..., "arguments": {...}}
+  std::string date_iso;  // from the tool result's "date" ("" when it has none)
+  int iso_weekday = 0;   // 1..7 from the result's date; 0 when unknown
 };
 
 // Throws std::invalid_argument naming what is wrong when the call text holds no parseable
 // <tool_call> (or bare {"name", "arguments"} JSON) or the result is not JSON.
-ToolCallExpectation toolcall_expectation(const std::string& tool_call_output, const std::string& tool_call_result);
+ToolCallExpectation toolcall_expectation(const std::string& tool_call_output,
+                                         const std::string& tool_call_result);
 
 bool toolcall_call_matches(const ToolCallExpectation& expected, const std::string& name,
                            const nlohmann::json& arguments);

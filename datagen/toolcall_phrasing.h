@@ -38,9 +38,9 @@ struct QuestionSpec {
   long long days = 0;            // kAddDays, kTodayAddDays, kFollowUp: the signed offset (never 0)
   bool repeats_weekday = false;  // kFollowUpSameAs: the previous turn asked for a weekday
   Politeness politeness = Politeness::kPolite;
-  bool hard_counts = false;      // say the count in weeks or words more often (training mixes)
-  bool hard_dates = false;       // spell the date in its rarer ways more often (training mixes)
-  bool stated_dates = false;     // now and then state the date in a clause of its own first
+  bool hard_counts = false;   // say the count in weeks or words more often (training mixes)
+  bool hard_dates = false;    // spell the date in its rarer ways more often (training mixes)
+  bool stated_dates = false;  // now and then state the date in a clause of its own first
 };
 
 // How the question came out, so the answer can fit it.

@@ -973,17 +973,21 @@ std::string follow_up_answer(const QuestionForm& form, const nlohmann::json& res
   }
 }
 
-// ---- Dates stated first (QuestionSpec::stated_dates) ---------------------------------------------
+// ---- Dates stated first (QuestionSpec::stated_dates)
+// ---------------------------------------------
 
 // "My flight is on", "I was born on": a clause that states the date before the question; a date
 // before 2026 takes a past-tense clause, one after it a future one.
 std::string stated_date_clause(const std::string& d, int year, SeededRandom& r) {
-  static const char* kFuture[] = {"My flight is on", "Our wedding is on", "The meeting is on",
-                                  "My exam is on",   "The deadline is",   "The concert is on",
-                                  "We move on",      "My interview is on", "Payday is",
+  static const char* kFuture[] = {"My flight is on",   "Our wedding is on",  "The meeting is on",
+                                  "My exam is on",     "The deadline is",    "The concert is on",
+                                  "We move on",        "My interview is on", "Payday is",
                                   "The trip starts on"};
-  static const char* kPast[] = {"I was born on", "The contract was signed on", "We met on",
-                                "My grandfather was born on", "The company was founded on",
+  static const char* kPast[] = {"I was born on",
+                                "The contract was signed on",
+                                "We met on",
+                                "My grandfather was born on",
+                                "The company was founded on",
                                 "We moved in on"};
   const bool past = year < 2026 || (year == 2026 && r.chance(50));
   return Words() << (past ? kPast[r.below(6)] : kFuture[r.below(10)]) << " " << d;
@@ -1032,9 +1036,9 @@ PhrasedQuestion stated_add_days_question(const QuestionSpec& s, SeededRandom& r)
                      << r.pick({"", " is what date", " is when", ", what date is that"});
       break;
     default:
-      body = Words() << "If " << r.pick({"I start", "we start", "you start", "it starts"})
-                     << " on " << d << " and " << (after ? "count forward " : "count back ") << c
-                     << ", " << r.pick({"where do I land", "what date is it", "which date is that"});
+      body = Words() << "If " << r.pick({"I start", "we start", "you start", "it starts"}) << " on "
+                     << d << " and " << (after ? "count forward " : "count back ") << c << ", "
+                     << r.pick({"where do I land", "what date is it", "which date is that"});
       break;
   }
   out.text = finish(body, question, s.politeness, r);

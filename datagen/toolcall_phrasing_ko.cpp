@@ -223,8 +223,8 @@ std::string korean_date_text(const CalendarDate& d, bool hard, SeededRandom& r) 
   const std::string y = std::to_string(d.year), m = std::to_string(d.month),
                     day = std::to_string(d.day);
   const std::string mm = two_digits(d.month), dd = two_digits(d.day);
-  const int spelling =
-      hard ? r.weighted({18, 6, 8, 14, 11, 11, 11, 7, 6}) : r.weighted({32, 5, 5, 18, 8, 6, 6, 3, 3});
+  const int spelling = hard ? r.weighted({18, 6, 8, 14, 11, 11, 11, 7, 6})
+                            : r.weighted({32, 5, 5, 18, 8, 6, 6, 3, 3});
   switch (spelling) {
     case 0:
       return y + "년 " + m + "월 " + day + "일";
@@ -1164,14 +1164,15 @@ std::string today_add_days_answer(const QuestionForm& form, const nlohmann::json
   }
 }
 
-// ---- Dates stated first (QuestionSpec::stated_dates) ---------------------------------------------
+// ---- Dates stated first (QuestionSpec::stated_dates)
+// ---------------------------------------------
 
 // "내 생일이 2026년 7월 14일인데", "결혼식이 2027년 10월 23일이에요.": the date in a clause
 // of its own, before the question about "그날".
 std::string stated_date_clause(const std::string& d, P p, SeededRandom& r) {
   // The first ten are scheduled ("…로 잡혔는데" fits them); birthdays are not.
-  static const char* kEvents[] = {"시험",   "결혼식", "회의",   "이사 날짜", "출국일",
-                                  "계약일", "면접",   "발표",   "여행 출발일", "마감일",
+  static const char* kEvents[] = {"시험",    "결혼식",    "회의",     "이사 날짜",   "출국일",
+                                  "계약일",  "면접",      "발표",     "여행 출발일", "마감일",
                                   "내 생일", "동생 생일", "엄마 생신"};
   const size_t pick = r.below(13);
   const std::string event = kEvents[pick];
@@ -1204,8 +1205,9 @@ PhrasedQuestion stated_add_days_question(const QuestionSpec& s, SeededRandom& r)
   out.form.in_weeks = count.in_weeks;
   if (r.chance(70)) {
     const std::string clause = stated_date_clause(d, p, r);
-    out.text = Words() << clause << " " << r.pick({"그로부터", "그날부터", "그날로부터", "그날 기준으로"})
-                       << " " << marked(offset_text(count.text, after, r), r) << " "
+    out.text = Words() << clause << " "
+                       << r.pick({"그로부터", "그날부터", "그날로부터", "그날 기준으로"}) << " "
+                       << marked(offset_text(count.text, after, r), r) << " "
                        << ask_is(when_word(r), p, r);
     return out;
   }

@@ -145,9 +145,9 @@ std::string ChatSession::set_adapter(const std::string& path) {
   std::shared_ptr<LoraAdapter> adapter = lora_load_peft(path, model_->config(), model_->weights());
   std::string warning;
   if (!adapter->template_hash.empty() && adapter->template_hash != template_->template_hash()) {
-    warning = "adapter " + path + " was trained with chat template hash " +
-              adapter->template_hash + " but the template in use ('" + template_->name() +
-              "') has hash " + template_->template_hash() +
+    warning = "adapter " + path + " was trained with chat template hash " + adapter->template_hash +
+              " but the template in use ('" + template_->name() + "') has hash " +
+              template_->template_hash() +
               "; answers may be poor (set [agent] template or --template)";
   }
   model_generator_->set_adapter(adapter);

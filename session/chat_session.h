@@ -22,10 +22,10 @@
 
 namespace tunedeck {
 
-class LlamaModel;   // core/llama_model.h
-class Tokenizer;    // core/tokenizer.h
-class Generator;    // core/generator.h
-struct LoraAdapter; // core/lora.h
+class LlamaModel;    // core/llama_model.h
+class Tokenizer;     // core/tokenizer.h
+class Generator;     // core/generator.h
+struct LoraAdapter;  // core/lora.h
 
 // The flags every chat front end takes; anything not given comes from the config.
 struct SessionFlags {

@@ -34,13 +34,17 @@ ScopedEnv::ScopedEnv(const std::string& name, const char* value) : name_(name) {
   const char* old = std::getenv(name.c_str());
   had_value_ = old != nullptr;
   if (had_value_) old_value_ = old;
-  if (value) setenv(name.c_str(), value, 1);
-  else unsetenv(name.c_str());
+  if (value)
+    setenv(name.c_str(), value, 1);
+  else
+    unsetenv(name.c_str());
 }
 
 ScopedEnv::~ScopedEnv() {
-  if (had_value_) setenv(name_.c_str(), old_value_.c_str(), 1);
-  else unsetenv(name_.c_str());
+  if (had_value_)
+    setenv(name_.c_str(), old_value_.c_str(), 1);
+  else
+    unsetenv(name_.c_str());
 }
 
 ScratchDir::ScratchDir() {
@@ -108,17 +112,22 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   bool out_open = true, err_open = true;
   char buf[65536];
   while (out_open || err_open) {
-    pollfd fds[3] = {{out_open ? out : -1, POLLIN, 0},
-                     {err_open ? err : -1, POLLIN, 0},
-                     {in, POLLOUT, 0}};
+    pollfd fds[3] = {
+        {out_open ? out : -1, POLLIN, 0}, {err_open ? err : -1, POLLIN, 0}, {in, POLLOUT, 0}};
     poll(fds, 3, 1000);
     if (fds[0].revents) {
       ssize_t n = read(out, buf, sizeof buf);
-      if (n <= 0) out_open = false; else result.out.append(buf, n);
+      if (n <= 0)
+        out_open = false;
+      else
+        result.out.append(buf, n);
     }
     if (fds[1].revents) {
       ssize_t n = read(err, buf, sizeof buf);
-      if (n <= 0) err_open = false; else result.err.append(buf, n);
+      if (n <= 0)
+        err_open = false;
+      else
+        result.err.append(buf, n);
     }
     if (in >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
       ssize_t n = write(in, input.data() + written, input.size() - written);

@@ -16,11 +16,11 @@
 
 namespace tunedeck::testing {
 
-std::string shared_dir();  // ../shared beside the checkout (TUNEDECK_SHARED_DIR)
-std::string source_dir();  // the repository root (TUNEDECK_SOURCE_DIR)
-std::string bin_dir();     // build/bin: tunedeck and its modules (TUNEDECK_BIN_DIR)
-std::string stories_dir(); // ../shared/models/stories260k: the tiny pretrained Llama
-std::string datebot_dir(); // etc/models/datebot: the shipped demo model
+std::string shared_dir();   // ../shared beside the checkout (TUNEDECK_SHARED_DIR)
+std::string source_dir();   // the repository root (TUNEDECK_SOURCE_DIR)
+std::string bin_dir();      // build/bin: tunedeck and its modules (TUNEDECK_BIN_DIR)
+std::string stories_dir();  // ../shared/models/stories260k: the tiny pretrained Llama
+std::string datebot_dir();  // etc/models/datebot: the shipped demo model
 
 // Sets (or, with nullptr, unsets) an environment variable for the object's lifetime; the old
 // value comes back afterwards.

@@ -45,8 +45,8 @@ void AdamW::step(double lr) {
     at::Tensor& p = params_[i];
     if (!p.grad().defined()) continue;
     at::Tensor g = p.grad().to(at::kFloat);
-    m_[i].mul_(b1).add_(g, 1.0 - b1);                 // m = b1 m + (1 - b1) g
-    v_[i].mul_(b2).addcmul_(g, g, 1.0 - b2);          // v = b2 v + (1 - b2) g^2
+    m_[i].mul_(b1).add_(g, 1.0 - b1);         // m = b1 m + (1 - b1) g
+    v_[i].mul_(b2).addcmul_(g, g, 1.0 - b2);  // v = b2 v + (1 - b2) g^2
     at::Tensor update = (m_[i] / bias1) / ((v_[i] / bias2).sqrt_().add_(settings_.eps));
     if (settings_.weight_decay != 0) p.mul_(1.0 - lr * settings_.weight_decay);
     p.sub_(update.to(p.scalar_type()), lr);
@@ -61,7 +61,8 @@ void AdamW::restore(long long steps_taken, const std::vector<at::Tensor>& exp_av
   at::NoGradGuard no_grad;
   for (size_t i = 0; i < params_.size(); ++i) {
     if (!exp_avg[i].sizes().equals(m_[i].sizes()) || !exp_avg_sq[i].sizes().equals(v_[i].sizes()))
-      throw std::runtime_error("optimizer state tensor " + std::to_string(i) + " has the wrong shape");
+      throw std::runtime_error("optimizer state tensor " + std::to_string(i) +
+                               " has the wrong shape");
     m_[i].copy_(exp_avg[i]);
     v_[i].copy_(exp_avg_sq[i]);
   }

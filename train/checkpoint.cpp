@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <mutex>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -50,7 +50,8 @@ void write_folder(const std::string& dir, const TrainerState& state, const AdamW
   fs::create_directories(dir);
   if (adapter) lora_save_peft(*adapter, dir);
   if (full_model) {
-    safetensors_write(dir + "/model.safetensors", full_model->weights().named(), {{"format", "pt"}});
+    safetensors_write(dir + "/model.safetensors", full_model->weights().named(),
+                      {{"format", "pt"}});
     atomic_file_write_string(dir + "/config.json", model_config_to_json(full_model->config()));
   }
   safetensors_write(dir + "/optimizer.safetensors", optimizer_tensors(optimizer));
@@ -79,10 +80,12 @@ std::string rng_state_capture() {
 }
 
 void rng_state_restore(const std::string& hexstate) {
-  if (hexstate.empty() || hexstate.size() % 2) throw std::runtime_error("checkpoint RNG state is malformed");
+  if (hexstate.empty() || hexstate.size() % 2)
+    throw std::runtime_error("checkpoint RNG state is malformed");
   at::Tensor state = at::empty({static_cast<int64_t>(hexstate.size() / 2)}, at::kByte);
   uint8_t* p = state.data_ptr<uint8_t>();
-  for (size_t i = 0; i < hexstate.size() / 2; ++i) p[i] = static_cast<uint8_t>(std::stoi(hexstate.substr(2 * i, 2), nullptr, 16));
+  for (size_t i = 0; i < hexstate.size() / 2; ++i)
+    p[i] = static_cast<uint8_t>(std::stoi(hexstate.substr(2 * i, 2), nullptr, 16));
   at::Generator generator = at::detail::getDefaultCPUGenerator();  // a handle to the shared one
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_state(state);
@@ -92,7 +95,8 @@ void checkpoint_save(const std::string& run_dir, const TrainerState& state, cons
                      const LoraAdapter* adapter, const LlamaModel* full_model) {
   const fs::path root = fs::path(run_dir) / "checkpoints";
   const fs::path final_dir = root / step_folder_name(state.step);
-  const fs::path tmp_dir = root / (step_folder_name(state.step) + ".tmp-" + std::to_string(getpid()));
+  const fs::path tmp_dir =
+      root / (step_folder_name(state.step) + ".tmp-" + std::to_string(getpid()));
   std::error_code ec;
   fs::remove_all(tmp_dir, ec);
   try {
@@ -102,8 +106,8 @@ void checkpoint_save(const std::string& run_dir, const TrainerState& state, cons
     atomic_file_write_string((root / "latest").string(), final_dir.filename().string() + "\n");
   } catch (const std::exception& e) {
     fs::remove_all(tmp_dir, ec);
-    throw std::runtime_error("checkpoint at step " + std::to_string(state.step) + " failed, the previous one is kept: " +
-                             e.what());
+    throw std::runtime_error("checkpoint at step " + std::to_string(state.step) +
+                             " failed, the previous one is kept: " + e.what());
   }
 }
 
@@ -113,11 +117,13 @@ std::optional<std::string> checkpoint_latest(const std::string& run_dir) {
   std::string name = read_text(pointer);
   while (!name.empty() && (name.back() == '\n' || name.back() == ' ')) name.pop_back();
   const fs::path dir = fs::path(run_dir) / "checkpoints" / name;
-  if (!fs::is_directory(dir)) throw std::runtime_error(pointer.string() + " names '" + name + "', which does not exist");
+  if (!fs::is_directory(dir))
+    throw std::runtime_error(pointer.string() + " names '" + name + "', which does not exist");
   return dir.string();
 }
 
-CheckpointData checkpoint_load(const std::string& dir, LoraAdapter* adapter, LlamaWeights* full_weights) {
+CheckpointData checkpoint_load(const std::string& dir, LoraAdapter* adapter,
+                               LlamaWeights* full_weights) {
   CheckpointData data;
   data.dir = dir;
   const json j = json::parse(read_text(fs::path(dir) / "trainer_state.json"));
@@ -135,7 +141,8 @@ CheckpointData checkpoint_load(const std::string& dir, LoraAdapter* adapter, Lla
         LoraPair& p = adapter->layers[i][t];
         if (!p.defined()) continue;
         const std::string base = "base_model.model.model.layers." + std::to_string(i) + "." +
-                                 ((t <= kLoraO) ? "self_attn." : "mlp.") + lora_target_name(static_cast<LoraTarget>(t));
+                                 ((t <= kLoraO) ? "self_attn." : "mlp.") +
+                                 lora_target_name(static_cast<LoraTarget>(t));
         p.a.copy_(file->tensor(base + ".lora_A.weight"));
         p.b.copy_(file->tensor(base + ".lora_B.weight"));
       }

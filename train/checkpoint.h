@@ -44,7 +44,7 @@ std::optional<std::string> checkpoint_latest(const std::string& run_dir);
 CheckpointData checkpoint_load(const std::string& checkpoint_dir, LoraAdapter* adapter,
                                LlamaWeights* full_weights);
 
-std::string rng_state_capture();              // default CPU generator -> hex
+std::string rng_state_capture();  // default CPU generator -> hex
 void rng_state_restore(const std::string& hex);
 
 }  // namespace tunedeck

@@ -17,7 +17,8 @@ double LrSchedule::lr_at(int step) const {
   if (warmup_steps > 0 && step <= warmup_steps) return peak_lr * step / warmup_steps;
   if (kind == "constant") return peak_lr;
   const int decay_steps = std::max(1, total_steps - warmup_steps);
-  const double progress = std::clamp(static_cast<double>(step - warmup_steps) / decay_steps, 0.0, 1.0);
+  const double progress =
+      std::clamp(static_cast<double>(step - warmup_steps) / decay_steps, 0.0, 1.0);
   const double floor = peak_lr * min_lr_ratio;
   if (kind == "linear") return floor + (peak_lr - floor) * (1.0 - progress);
   return floor + (peak_lr - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));  // cosine

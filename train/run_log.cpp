@@ -101,7 +101,6 @@ RunLog::RunLog(const std::string& path)
 
 RunLog RunLog::open(const std::string& path) { return RunLog(path); }
 
-
 // ---- Writing --------------------------------------------------------------------------------
 
 int64_t RunLog::start_run(const RunStart& start) {

@@ -98,9 +98,9 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
     o->read_double("grad_clip", c.grad_clip);
   }
   if (const auto r = top.table("run")) {
-    r->check_keys({"name", "output_dir", "batch_size", "grad_accum", "steps", "epochs",
-                   "log_every", "eval_every", "checkpoint_every", "seed", "threads",
-                   "group_by_length", "db", "min_loss_share"});
+    r->check_keys({"name", "output_dir", "batch_size", "grad_accum", "steps", "epochs", "log_every",
+                   "eval_every", "checkpoint_every", "seed", "threads", "group_by_length", "db",
+                   "min_loss_share"});
     r->read_string("name", c.name);
     r->read_string("output_dir", c.output_dir);
     r->read_int("batch_size", c.batch_size);
@@ -117,17 +117,24 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
     r->read_double("min_loss_share", c.min_loss_share);
   }
   auto fail = [&](const std::string& what) { return std::runtime_error(path + ": " + what); };
-  if (c.method != "lora" && c.method != "full") throw fail("[method] kind must be \"lora\" or \"full\"");
-  if (c.init != "pretrained" && c.init != "random") throw fail("[model] init must be \"pretrained\" or \"random\"");
-  if (c.init == "random" && c.method != "full") throw fail("[model] init = \"random\" needs [method] kind = \"full\"");
-  if (c.init == "random" && c.random_config.hidden_size <= 0) throw fail("[model] init = \"random\" needs a [model.config] table");
+  if (c.method != "lora" && c.method != "full")
+    throw fail("[method] kind must be \"lora\" or \"full\"");
+  if (c.init != "pretrained" && c.init != "random")
+    throw fail("[model] init must be \"pretrained\" or \"random\"");
+  if (c.init == "random" && c.method != "full")
+    throw fail("[model] init = \"random\" needs [method] kind = \"full\"");
+  if (c.init == "random" && c.random_config.hidden_size <= 0)
+    throw fail("[model] init = \"random\" needs a [model.config] table");
   if (c.model_path.empty() && c.init == "pretrained") throw fail("[model] path is required");
   if (c.train_file.empty()) throw fail("[data] train is required");
   if (c.output_dir.empty()) throw fail("[run] output_dir is required");
-  if (c.batch_size <= 0 || c.grad_accum <= 0) throw fail("[run] batch_size and grad_accum must be positive");
+  if (c.batch_size <= 0 || c.grad_accum <= 0)
+    throw fail("[run] batch_size and grad_accum must be positive");
   if (c.max_len < 8) throw fail("[data] max_len must be at least 8");
-  if (c.eval_fraction < 0 || c.eval_fraction >= 1) throw fail("[data] eval_fraction must be in [0, 1)");
-  if (c.autocast != "off" && c.autocast != "bf16") throw fail("[model] autocast must be \"off\" or \"bf16\"");
+  if (c.eval_fraction < 0 || c.eval_fraction >= 1)
+    throw fail("[data] eval_fraction must be in [0, 1)");
+  if (c.autocast != "off" && c.autocast != "bf16")
+    throw fail("[model] autocast must be \"off\" or \"bf16\"");
   try {
     lr_schedule_validate(c.schedule);
   } catch (const std::exception& e) {

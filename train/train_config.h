@@ -17,10 +17,10 @@ struct TrainConfig {
   std::string source_text;  // its content, saved with the run
 
   // [model]
-  std::string model_path;        // base model folder (init = "pretrained") / tokenizer source
+  std::string model_path;           // base model folder (init = "pretrained") / tokenizer source
   std::string init = "pretrained";  // "pretrained" | "random" (full training from scratch)
-  ModelConfig random_config;     // [model.config] when init = "random"
-  std::string tokenizer_path;    // default: <model_path>/tokenizer.model
+  ModelConfig random_config;        // [model.config] when init = "random"
+  std::string tokenizer_path;       // default: <model_path>/tokenizer.model
   std::string dtype = "f32";
   std::string device = "cpu";
   std::string autocast = "off";  // "off" | "bf16"
@@ -37,12 +37,12 @@ struct TrainConfig {
   bool strict = false;
 
   // [method] / [lora]
-  std::string method = "lora";   // "lora" | "full"
+  std::string method = "lora";  // "lora" | "full"
   LoraSettings lora;
 
   // [optim]
   AdamWSettings adamw;
-  LrSchedule schedule;           // peak_lr, warmup, kind, min_lr_ratio (total_steps is derived)
+  LrSchedule schedule;  // peak_lr, warmup, kind, min_lr_ratio (total_steps is derived)
   double grad_clip = 1.0;
 
   // [run]
@@ -50,11 +50,11 @@ struct TrainConfig {
   std::string output_dir;
   int batch_size = 4;
   int grad_accum = 1;
-  int steps = 0;                 // optimizer steps; 0 = derived from epochs
+  int steps = 0;  // optimizer steps; 0 = derived from epochs
   int epochs = 1;
   int log_every = 10;
-  int eval_every = 0;            // 0 = only at the end
-  int checkpoint_every = 0;      // 0 = only at the end
+  int eval_every = 0;        // 0 = only at the end
+  int checkpoint_every = 0;  // 0 = only at the end
   uint64_t seed = 0;
   int threads = 0;
   bool group_by_length = false;  // batch rows of similar length together (less padding)

@@ -43,8 +43,8 @@ using Clock = std::chrono::steady_clock;
 // ---- data: rows -> encoded examples -> padded batches ----------------------------------------
 
 struct Batch {
-  at::Tensor ids;      // [B, T] int64, padded with 0
-  LossPositions loss;  // the flattened positions with a target, and their targets
+  at::Tensor ids;             // [B, T] int64, padded with 0
+  LossPositions loss;         // the flattened positions with a target, and their targets
   long long tokens = 0;       // real (non-pad) tokens
   long long loss_tokens = 0;  // positions with a target
 };
@@ -75,7 +75,8 @@ Batch make_batch(const std::vector<const EncodedExample*>& examples, const at::D
   return batch;
 }
 
-// ---- set-up helpers -------------------------------------------------------------------------------
+// ---- set-up helpers
+// -------------------------------------------------------------------------------
 
 std::string fmt(double v, int precision = 4) {
   std::ostringstream s;
@@ -107,25 +108,30 @@ double free_memory_bytes(const at::Device& device) {
   return static_cast<double>(proc_stats_read_system().mem_available_bytes.value_or(0));
 }
 
-std::vector<EncodedExample> encode_rows(const std::vector<DatasetRow>& rows, const ChatTemplate& tmpl,
-                                        const nlohmann::json& tools, const Tokenizer& tokenizer, int max_len) {
+std::vector<EncodedExample> encode_rows(const std::vector<DatasetRow>& rows,
+                                        const ChatTemplate& tmpl, const nlohmann::json& tools,
+                                        const Tokenizer& tokenizer, int max_len) {
   std::vector<EncodedExample> out;
   out.reserve(rows.size());
   const auto specials = tmpl.special_texts();
   for (const auto& row : rows) {
-    EncodedExample e = encode_example(tmpl.render_segments(row.messages, tools, false), tokenizer, specials, max_len);
+    EncodedExample e = encode_example(tmpl.render_segments(row.messages, tools, false), tokenizer,
+                                      specials, max_len);
     e.source = row.source;
     out.push_back(std::move(e));
   }
   return out;
 }
 
-void copy_tokenizer_files(const std::string& from_dir, const std::string& tokenizer_path, const std::string& to_dir) {
+void copy_tokenizer_files(const std::string& from_dir, const std::string& tokenizer_path,
+                          const std::string& to_dir) {
   fs::create_directories(to_dir);
-  fs::copy_file(tokenizer_path, fs::path(to_dir) / "tokenizer.model", fs::copy_options::overwrite_existing);
+  fs::copy_file(tokenizer_path, fs::path(to_dir) / "tokenizer.model",
+                fs::copy_options::overwrite_existing);
   for (const char* f : {"tokenizer_config.json", "generation_config.json"}) {
     const fs::path src = fs::path(from_dir) / f;
-    if (!from_dir.empty() && fs::exists(src)) fs::copy_file(src, fs::path(to_dir) / f, fs::copy_options::overwrite_existing);
+    if (!from_dir.empty() && fs::exists(src))
+      fs::copy_file(src, fs::path(to_dir) / f, fs::copy_options::overwrite_existing);
   }
 }
 
@@ -172,10 +178,12 @@ class Run {
     if (hooks_.manage_threads) runtime_init(c_.threads);
     at::manual_seed(c_.seed);  // dropout draws from the default generator: same seed, same run
     device_ = parse_device(c_.device);
-    const std::string tokenizer_path =
-        !c_.tokenizer_path.empty() ? c_.tokenizer_path : (fs::path(c_.model_path) / "tokenizer.model").string();
-    tokenizer_ = c_.model_path.empty() || !c_.tokenizer_path.empty() ? tokenizer_load_file(tokenizer_path)
-                                                                      : tokenizer_load_dir(c_.model_path);
+    const std::string tokenizer_path = !c_.tokenizer_path.empty()
+                                           ? c_.tokenizer_path
+                                           : (fs::path(c_.model_path) / "tokenizer.model").string();
+    tokenizer_ = c_.model_path.empty() || !c_.tokenizer_path.empty()
+                     ? tokenizer_load_file(tokenizer_path)
+                     : tokenizer_load_dir(c_.model_path);
     tokenizer_path_ = tokenizer_path;
     template_ = chat_template_by_name(c_.chat_template);
     nlohmann::json tools = nlohmann::json::array();
@@ -236,7 +244,8 @@ class Run {
       if (mc.vocab_size < tokenizer_->vocab_size()) mc.vocab_size = tokenizer_->vocab_size();
       mc.bos_token_id = tokenizer_->special().bos_id;
       mc.eos_token_ids = {tokenizer_->special().eos_id};
-      owned_model_.emplace(LlamaModel::random(mc, c_.seed, 0.02, at::TensorOptions().dtype(dtype).device(device_)));
+      owned_model_.emplace(
+          LlamaModel::random(mc, c_.seed, 0.02, at::TensorOptions().dtype(dtype).device(device_)));
     } else if (hooks_.shared_base && c_.method == "lora") {
       model_ = hooks_.shared_base;
     } else {
@@ -244,8 +253,10 @@ class Run {
     }
     if (owned_model_) model_ = &*owned_model_;
     if (tokenizer_->vocab_size() > model_->config().vocab_size)
-      throw std::runtime_error(tokenizer_path_ + ": the tokenizer has " + std::to_string(tokenizer_->vocab_size()) +
-                               " pieces but the model's embedding has " + std::to_string(model_->config().vocab_size) + " rows");
+      throw std::runtime_error(tokenizer_path_ + ": the tokenizer has " +
+                               std::to_string(tokenizer_->vocab_size()) +
+                               " pieces but the model's embedding has " +
+                               std::to_string(model_->config().vocab_size) + " rows");
   }
 
   void make_trainable() {
@@ -265,7 +276,8 @@ class Run {
     lengths.reserve(train_.size());
     for (const auto& e : train_) lengths.push_back(e.ids.size());
     order_.emplace(std::move(lengths), c_.batch_size, c_.seed, c_.group_by_length);
-    const int steps_per_epoch = std::max(1, (order_->batches_per_epoch() + c_.grad_accum - 1) / c_.grad_accum);
+    const int steps_per_epoch =
+        std::max(1, (order_->batches_per_epoch() + c_.grad_accum - 1) / c_.grad_accum);
     total_steps_ = c_.steps > 0 ? c_.steps : steps_per_epoch * std::max(1, c_.epochs);
     schedule_ = c_.schedule;
     schedule_.total_steps = total_steps_;
@@ -275,33 +287,37 @@ class Run {
   void preflight() {
     PreflightReport& p = outcome_.preflight;
     const double share = p.tokens ? static_cast<double>(p.loss_tokens) / p.tokens : 0.0;
-    note("data: " + std::to_string(p.rows_used) + " rows used, " + std::to_string(p.rows_skipped) + " skipped, " +
-         std::to_string(p.rows_truncated) + " truncated at max_len " + std::to_string(c_.max_len) + "; " +
-         std::to_string(p.eval_rows) + " eval rows");
-    note("loss mask: " + std::to_string(p.loss_tokens) + " of " + std::to_string(p.tokens) + " tokens carry loss (" +
-         fmt(100 * share, 3) + "%)");
+    note("data: " + std::to_string(p.rows_used) + " rows used, " + std::to_string(p.rows_skipped) +
+         " skipped, " + std::to_string(p.rows_truncated) + " truncated at max_len " +
+         std::to_string(c_.max_len) + "; " + std::to_string(p.eval_rows) + " eval rows");
+    note("loss mask: " + std::to_string(p.loss_tokens) + " of " + std::to_string(p.tokens) +
+         " tokens carry loss (" + fmt(100 * share, 3) + "%)");
     note(p.examples_eos_unlabelled == 0
              ? "end of turn: every assistant turn's closing marker carries a label"
              : "end of turn: " + std::to_string(p.examples_eos_unlabelled) +
-                   " examples have an assistant turn whose closing marker carries no label (truncated?)");
+                   " examples have an assistant turn whose closing marker carries no label "
+                   "(truncated?)");
     note("template: " + p.template_name + " (hash " + p.template_hash + ")");
     const std::string blas = device_.is_cpu() ? machine_limits_blas() : "";
     if (!blas.empty()) note("blas: " + blas);
     const int length = std::min(c_.max_len, std::max(1, p.longest_example));
-    p.memory_needed_bytes =
-        estimate_memory(model_->config(), p.trainable_params, c_.batch_size, length,
-                        static_cast<double>(c_.batch_size) * p.most_loss_tokens, c_.method == "full");
+    p.memory_needed_bytes = estimate_memory(
+        model_->config(), p.trainable_params, c_.batch_size, length,
+        static_cast<double>(c_.batch_size) * p.most_loss_tokens, c_.method == "full");
     p.memory_free_bytes = free_memory_bytes(device_);
-    note("memory: ~" + gib(p.memory_needed_bytes) + " needed (" + std::to_string(p.trainable_params) +
-         " trainable params, activations for " + std::to_string(c_.batch_size) + " x " + std::to_string(length) +
-         " tokens, the head for up to " + std::to_string(c_.batch_size * p.most_loss_tokens) + " targets) of " +
-         gib(p.memory_free_bytes) + " free");
+    note("memory: ~" + gib(p.memory_needed_bytes) + " needed (" +
+         std::to_string(p.trainable_params) + " trainable params, activations for " +
+         std::to_string(c_.batch_size) + " x " + std::to_string(length) +
+         " tokens, the head for up to " + std::to_string(c_.batch_size * p.most_loss_tokens) +
+         " targets) of " + gib(p.memory_free_bytes) + " free");
     if (p.loss_tokens == 0 || share < c_.min_loss_share)
       throw std::runtime_error("only " + fmt(100 * share, 3) + "% of tokens carry loss (minimum " +
-                               fmt(100 * c_.min_loss_share, 3) + "%): the assistant turns are missing or masked; "
+                               fmt(100 * c_.min_loss_share, 3) +
+                               "%): the assistant turns are missing or masked; "
                                "check [data] format and template");
     if (p.memory_needed_bytes > p.memory_free_bytes)
-      throw std::runtime_error("the job needs ~" + gib(p.memory_needed_bytes) + " but only " + gib(p.memory_free_bytes) +
+      throw std::runtime_error("the job needs ~" + gib(p.memory_needed_bytes) + " but only " +
+                               gib(p.memory_free_bytes) +
                                " is free: lower [run] batch_size or [data] max_len");
   }
 
@@ -329,7 +345,8 @@ class Run {
       note("resume: no checkpoint in " + c_.output_dir + ", starting from step 0");
       return;
     }
-    CheckpointData data = checkpoint_load(*latest, adapter_.get(), adapter_ ? nullptr : &owned_model_->mutable_weights());
+    CheckpointData data = checkpoint_load(*latest, adapter_.get(),
+                                          adapter_ ? nullptr : &owned_model_->mutable_weights());
     optimizer_->restore(data.optimizer_steps, data.exp_avg, data.exp_avg_sq);
     rng_state_restore(data.state.rng_state);
     state_ = data.state;
@@ -357,7 +374,8 @@ class Run {
     std::vector<Batch> batches;
     for (int a = 0; a < c_.grad_accum; ++a) {
       std::vector<const EncodedExample*> examples;
-      for (size_t i : order_->batch(state_.epoch, state_.batch_in_epoch)) examples.push_back(&train_[i]);
+      for (size_t i : order_->batch(state_.epoch, state_.batch_in_epoch))
+        examples.push_back(&train_[i]);
       batches.push_back(make_batch(examples, device_));
       if (++state_.batch_in_epoch >= order_->batches_per_epoch()) {
         state_.batch_in_epoch = 0;
@@ -374,7 +392,8 @@ class Run {
     long long count = 0;
     for (size_t begin = 0; begin < eval_.size(); begin += c_.batch_size) {
       std::vector<const EncodedExample*> examples;
-      for (size_t i = begin; i < std::min(eval_.size(), begin + c_.batch_size); ++i) examples.push_back(&eval_[i]);
+      for (size_t i = begin; i < std::min(eval_.size(), begin + c_.batch_size); ++i)
+        examples.push_back(&eval_[i]);
       Batch b = make_batch(examples, device_);
       if (b.loss_tokens == 0) continue;
       ForwardOptions fo;
@@ -418,11 +437,13 @@ class Run {
       if (c_.eval_every > 0 && step % c_.eval_every == 0) eval_loss = evaluate();
       if (step % std::max(1, c_.log_every) == 0 || step == total_steps_ || eval_loss) {
         const double seconds = std::chrono::duration<double>(Clock::now() - log_start).count();
-        record(step, state_.last_loss, lr, grad_norm, seconds > 0 ? tokens_since_log / seconds : 0, eval_loss);
+        record(step, state_.last_loss, lr, grad_norm, seconds > 0 ? tokens_since_log / seconds : 0,
+               eval_loss);
         tokens_since_log = 0;
         log_start = Clock::now();
       }
-      if (c_.checkpoint_every > 0 && step % c_.checkpoint_every == 0 && step != total_steps_) save_checkpoint();
+      if (c_.checkpoint_every > 0 && step % c_.checkpoint_every == 0 && step != total_steps_)
+        save_checkpoint();
     }
   }
 
@@ -438,7 +459,8 @@ class Run {
     return model_->forward(ids, nullptr, 0, adapter_.get(), fo);
   }
 
-  void record(int step, double loss, double lr, double grad_norm, double tokens_per_s, std::optional<double> eval_loss) {
+  void record(int step, double loss, double lr, double grad_norm, double tokens_per_s,
+              std::optional<double> eval_loss) {
     progress_.step = step;
     progress_.epoch = state_.epoch;
     progress_.loss = loss;
@@ -465,7 +487,8 @@ class Run {
 
   void save_checkpoint() {
     state_.rng_state = rng_state_capture();
-    checkpoint_save(c_.output_dir, state_, *optimizer_, adapter_.get(), adapter_ ? nullptr : model_);
+    checkpoint_save(c_.output_dir, state_, *optimizer_, adapter_.get(),
+                    adapter_ ? nullptr : model_);
     publish("checkpoint: step " + std::to_string(state_.step));
   }
 
@@ -518,7 +541,8 @@ class Run {
         // the outcome already carries the status; a run log that fails now cannot be told more
       }
     }
-    publish(outcome_.error.empty() ? outcome_.status + ": " + outcome_.output : "error: " + outcome_.error);
+    publish(outcome_.error.empty() ? outcome_.status + ": " + outcome_.output
+                                   : "error: " + outcome_.error);
   }
 
   const TrainConfig& c_;

@@ -49,9 +49,9 @@ struct PreflightReport {
 
 struct TrainOutcome {
   long long run_id = 0;
-  std::string status;         // finished, failed, cancelled
+  std::string status;  // finished, failed, cancelled
   std::string error;
-  std::string output;         // the adapter folder (lora) or model folder (full)
+  std::string output;  // the adapter folder (lora) or model folder (full)
   double final_loss = 0;
   std::optional<double> final_eval_loss;
   int steps_done = 0;

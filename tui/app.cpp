@@ -61,16 +61,26 @@ std::vector<std::string> tool_names_of(const AppConfig& config) {
 // The bytes readline expects for a key ncurses decoded (ANSI sequences for the editing keys).
 std::string readline_bytes(int key) {
   switch (key) {
-    case KEY_UP: return "\033[A";
-    case KEY_DOWN: return "\033[B";
-    case KEY_RIGHT: return "\033[C";
-    case KEY_LEFT: return "\033[D";
-    case KEY_HOME: return "\033[H";
-    case KEY_END: return "\033[F";
-    case KEY_DC: return "\033[3~";
-    case KEY_BACKSPACE: return "\x7f";
-    case KEY_ENTER: return "\r";
-    default: break;
+    case KEY_UP:
+      return "\033[A";
+    case KEY_DOWN:
+      return "\033[B";
+    case KEY_RIGHT:
+      return "\033[C";
+    case KEY_LEFT:
+      return "\033[D";
+    case KEY_HOME:
+      return "\033[H";
+    case KEY_END:
+      return "\033[F";
+    case KEY_DC:
+      return "\033[3~";
+    case KEY_BACKSPACE:
+      return "\x7f";
+    case KEY_ENTER:
+      return "\r";
+    default:
+      break;
   }
   if (key >= 0 && key < 256) return std::string(1, static_cast<char>(key));
   return "";  // other function keys mean nothing to the line
@@ -139,7 +149,8 @@ void App::start_workers() {
   stats.nvml_library = config_.stats.nvml_library;
   sampler_ = std::make_unique<StatsSampler>(accounting_, stats);
   sampler_->set_allocator_provider(cuda_allocator_stats);  // available = false in CPU builds
-  sampler_->set_cpu_cache_provider(cpu_block_cache_stats);  // installed by the workers' runtime_init
+  sampler_->set_cpu_cache_provider(
+      cpu_block_cache_stats);  // installed by the workers' runtime_init
   sampler_->start();
   chat_ = std::make_unique<ChatWorker>(config_, session_name_, app_command_help(), events_,
                                        accounting_);
@@ -151,8 +162,9 @@ void App::start_workers() {
 }
 
 void App::welcome() {
-  state_.add_notice("tunedeck: type a question and press Enter, or /help for commands. Tab/F2 "
-                    "moves between panes, F5 zooms one, F10 quits.");
+  state_.add_notice(
+      "tunedeck: type a question and press Enter, or /help for commands. Tab/F2 "
+      "moves between panes, F5 zooms one, F10 quits.");
   if (config_.model.path.empty()) {
     const std::string user_file = app_config_user_file();
     state_.add_notice(
@@ -167,10 +179,10 @@ void App::welcome() {
 
 int App::run() {
   screen_ = std::make_unique<AppScreen>(app_log_path());
-  input_ = std::make_unique<InputLine>(
-      "> ", line_history_path(), [this](const std::string& before, const std::string& word) {
-        return app_command_complete(before, word, tool_names_);
-      });
+  input_ = std::make_unique<InputLine>("> ", line_history_path(),
+                                       [this](const std::string& before, const std::string& word) {
+                                         return app_command_complete(before, word, tool_names_);
+                                       });
   start_workers();
   welcome();
   screen_->relayout(state_, *input_);
@@ -184,8 +196,10 @@ int App::run() {
     for (int key = screen_->read_key(); key != -1 && !quit_; key = screen_->read_key())
       handle_key(key);
     for (const InputSubmission& line : input_->take_submissions()) {
-      if (line.eof) quit_ = true;
-      else handle_line(line.text);
+      if (line.eof)
+        quit_ = true;
+      else
+        handle_line(line.text);
     }
     const std::string candidates = input_->take_completion_list();
     if (!candidates.empty()) {
@@ -255,8 +269,10 @@ void App::handle_key(int key) {
   if (key == kEsc) {
     const int next = screen_->read_key();
     if (next == -1) {  // a lone Esc: stop the answer, or leave the pane for the input line
-      if (state_.status.generating) cancel_or_clear();
-      else if (state_.focus) move_focus(0);
+      if (state_.status.generating)
+        cancel_or_clear();
+      else if (state_.focus)
+        move_focus(0);
       return;
     }
     if (state_.focus) move_focus(0);
@@ -266,8 +282,10 @@ void App::handle_key(int key) {
   if (key == KEY_PPAGE || key == KEY_NPAGE) {
     const Pane pane = state_.focus.value_or(Pane::kConversation);
     const int page = std::max(1, screen_->last_draw(pane).view_lines - 1);
-    if (pane == Pane::kTrace) handle_pane_key(key);
-    else scroll_by(pane, key == KEY_PPAGE ? page : -page);
+    if (pane == Pane::kTrace)
+      handle_pane_key(key);
+    else
+      scroll_by(pane, key == KEY_PPAGE ? page : -page);
     return;
   }
   if (state_.focus && handle_pane_key(key)) return;
@@ -291,17 +309,32 @@ bool App::handle_pane_key(int key) {
     const int page = std::max(1, screen_->last_draw(pane).view_lines / 3);
     int next = current;
     switch (key) {
-      case KEY_UP: next = current - 1; break;
-      case KEY_DOWN: next = current + 1; break;
-      case KEY_PPAGE: next = current - page; break;
-      case KEY_NPAGE: next = current + page; break;
-      case KEY_HOME: next = 0; break;
-      case KEY_END: next = count; break;
-      case '\r': case '\n': case KEY_ENTER:
+      case KEY_UP:
+        next = current - 1;
+        break;
+      case KEY_DOWN:
+        next = current + 1;
+        break;
+      case KEY_PPAGE:
+        next = current - page;
+        break;
+      case KEY_NPAGE:
+        next = current + page;
+        break;
+      case KEY_HOME:
+        next = 0;
+        break;
+      case KEY_END:
+        next = count;
+        break;
+      case '\r':
+      case '\n':
+      case KEY_ENTER:
         state_.trace[current].expanded = !state_.trace[current].expanded;
         state_.dirty[static_cast<int>(pane)] = true;
         return true;
-      default: return false;
+      default:
+        return false;
     }
     selected = next >= count ? -1 : std::max(0, next);
     state_.dirty[static_cast<int>(pane)] = true;
@@ -310,11 +343,20 @@ bool App::handle_pane_key(int key) {
   // Conversation counts lines up from the newest; GPU and training lines down from the top.
   const int toward_older = pane == Pane::kConversation ? 1 : -1;
   switch (key) {
-    case KEY_UP: scroll_by(pane, toward_older); return true;
-    case KEY_DOWN: scroll_by(pane, -toward_older); return true;
-    case KEY_HOME: scroll_to_end(pane, true); return true;
-    case KEY_END: scroll_to_end(pane, false); return true;
-    default: return false;
+    case KEY_UP:
+      scroll_by(pane, toward_older);
+      return true;
+    case KEY_DOWN:
+      scroll_by(pane, -toward_older);
+      return true;
+    case KEY_HOME:
+      scroll_to_end(pane, true);
+      return true;
+    case KEY_END:
+      scroll_to_end(pane, false);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -331,8 +373,10 @@ void App::scroll_to_end(Pane pane, bool top) {
   int& scroll = state_.scroll[static_cast<int>(pane)];
   const bool from_bottom = pane == Pane::kConversation || pane == Pane::kTrace;
   // The conversation lays out only what it shows: a large offset, clamped after the next draw.
-  if (top == from_bottom) scroll = 1 << 20;
-  else scroll = 0;
+  if (top == from_bottom)
+    scroll = 1 << 20;
+  else
+    scroll = 0;
   state_.dirty[static_cast<int>(pane)] = true;
 }
 
@@ -376,8 +420,10 @@ void App::handle_line(const std::string& line) {
     return;
   }
   const AppCommand command = app_command_parse(line);
-  if (command.kind == AppCommandKind::kNone) chat_->command(line);
-  else handle_app_command(command);
+  if (command.kind == AppCommandKind::kNone)
+    chat_->command(line);
+  else
+    handle_app_command(command);
 }
 
 void App::handle_app_command(const AppCommand& command) {

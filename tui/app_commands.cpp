@@ -25,8 +25,8 @@ std::string rest_after(const std::string& line, const std::string& word) {
 }
 
 const std::vector<std::string> kAllCommands = {
-    "/help",    "/tools", "/tool", "/raw",     "/session", "/memory", "/set",
-    "/model",   "/adapter", "/train", "/quit",
+    "/help", "/tools", "/tool",    "/raw",   "/session", "/memory",
+    "/set",  "/model", "/adapter", "/train", "/quit",
 };
 
 }  // namespace
@@ -60,8 +60,9 @@ AppCommand app_command_parse(const std::string& line) {
       const long long id = std::strtoll(argument.c_str(), &end, 10);
       if (*end != '\0' || errno != 0 || id <= 0) {
         command.kind = AppCommandKind::kUsageError;
-        command.argument = "/train watch ID: the run id is a number (tunedeck runs lists them), got '" +
-                           argument + "'";
+        command.argument =
+            "/train watch ID: the run id is a number (tunedeck runs lists them), got '" + argument +
+            "'";
       } else {
         command.kind = AppCommandKind::kTrainWatch;
         command.run_id = id;
@@ -99,18 +100,26 @@ InputCompletion app_command_complete(const std::string& before, const std::strin
   }
   const std::string& command = previous[0];
   const size_t position = previous.size();  // index of the word being completed
-  if (command == "/tool" && position == 1) completion.words = tool_names;
-  else if (command == "/train" && position == 1) completion.words = {"start", "stop", "watch"};
-  else if (command == "/train" && position == 2 && previous[1] == "start") completion.paths = true;
-  else if (command == "/model" && position == 1) completion.paths = true;
+  if (command == "/tool" && position == 1)
+    completion.words = tool_names;
+  else if (command == "/train" && position == 1)
+    completion.words = {"start", "stop", "watch"};
+  else if (command == "/train" && position == 2 && previous[1] == "start")
+    completion.paths = true;
+  else if (command == "/model" && position == 1)
+    completion.paths = true;
   else if (command == "/adapter" && position == 1) {
-    if (!word.empty() && std::string("off").rfind(word, 0) == 0) completion.words = {"off"};
-    else completion.paths = true;
-  } else if (command == "/session" && position == 1) completion.words = {"list", "new", "open"};
-  else if (command == "/memory" && position == 1) completion.words = {"search"};
+    if (!word.empty() && std::string("off").rfind(word, 0) == 0)
+      completion.words = {"off"};
+    else
+      completion.paths = true;
+  } else if (command == "/session" && position == 1)
+    completion.words = {"list", "new", "open"};
+  else if (command == "/memory" && position == 1)
+    completion.words = {"search"};
   else if (command == "/set" && position == 1)
-    completion.words = {"temperature", "top_k", "top_p", "min_p", "repeat_penalty",
-                        "max_new_tokens", "seed", "max_steps"};
+    completion.words = {"temperature",    "top_k",          "top_p", "min_p",
+                        "repeat_penalty", "max_new_tokens", "seed",  "max_steps"};
   return completion;
 }
 

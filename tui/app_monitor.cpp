@@ -13,7 +13,8 @@ constexpr std::chrono::seconds kReopenDelay{5};  // between tries to open a brok
 std::string runs_key(const std::vector<RunInfo>& runs) {
   std::string key;
   for (const RunInfo& run : runs)
-    key += std::to_string(run.id) + run.status + std::to_string(run.last_step) + run.updated_at + ";";
+    key +=
+        std::to_string(run.id) + run.status + std::to_string(run.last_step) + run.updated_at + ";";
   return key;
 }
 
@@ -21,7 +22,10 @@ std::string runs_key(const std::vector<RunInfo>& runs) {
 
 AppMonitor::AppMonitor(StatsSampler& sampler, std::string run_log_path, AppEventQueue& events,
                        std::chrono::milliseconds interval)
-    : sampler_(sampler), events_(events), interval_(interval), run_log_path_(std::move(run_log_path)) {}
+    : sampler_(sampler),
+      events_(events),
+      interval_(interval),
+      run_log_path_(std::move(run_log_path)) {}
 
 AppMonitor::~AppMonitor() {
   {
@@ -32,7 +36,9 @@ AppMonitor::~AppMonitor() {
   if (thread_.joinable()) thread_.join();
 }
 
-void AppMonitor::start() { thread_ = std::thread([this] { run(); }); }
+void AppMonitor::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void AppMonitor::watch(int64_t run_id) {
   {

@@ -73,8 +73,9 @@ int redirect_stderr(const std::string& path) {
 
 AppScreen::AppScreen(const std::string& log_path) : log_path_(log_path) {
   if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-    throw std::runtime_error("the full-screen app needs a terminal (use tunedeck chat --plain "
-                             "in pipes and scripts)");
+    throw std::runtime_error(
+        "the full-screen app needs a terminal (use tunedeck chat --plain "
+        "in pipes and scripts)");
   const char* codeset = nl_langinfo(CODESET);
   unicode_ = codeset != nullptr && std::strcmp(codeset, "UTF-8") == 0;
   SCREEN* screen = newterm(nullptr, stdout, stdin);
@@ -168,10 +169,18 @@ void AppScreen::draw_pane(Pane pane, const AppState& state) {
   WINDOW* window = panes_[p];
   const bool border = layout_.left_border[p];
   switch (pane) {
-    case Pane::kConversation: results_[p] = pane_conversation_draw(window, state, border); break;
-    case Pane::kTrace: results_[p] = pane_trace_draw(window, state, border); break;
-    case Pane::kGpu: results_[p] = pane_gpu_draw(window, state, border); break;
-    case Pane::kTraining: results_[p] = pane_training_draw(window, state, border); break;
+    case Pane::kConversation:
+      results_[p] = pane_conversation_draw(window, state, border);
+      break;
+    case Pane::kTrace:
+      results_[p] = pane_trace_draw(window, state, border);
+      break;
+    case Pane::kGpu:
+      results_[p] = pane_gpu_draw(window, state, border);
+      break;
+    case Pane::kTraining:
+      results_[p] = pane_training_draw(window, state, border);
+      break;
   }
   wnoutrefresh(window);
 }

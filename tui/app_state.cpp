@@ -88,7 +88,8 @@ void AppState::fold(AppEvent event) {
       if (ConversationEntry* entry = streaming_entry()) {
         entry->streaming = false;
         while (!entry->text.empty() && entry->text.back() == '\n') entry->text.pop_back();
-        if (entry->text.empty()) conversation.erase(conversation.begin() + (entry - &conversation[0]));
+        if (entry->text.empty())
+          conversation.erase(conversation.begin() + (entry - &conversation[0]));
       }
       printer_.reset();
       status.generating = false;

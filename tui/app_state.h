@@ -25,8 +25,8 @@ struct ConversationEntry {
 };
 
 struct TraceEntry {
-  int turn = 0;  // the question it belongs to, from 1
-  int step = 0;  // the model step of that turn, from 1
+  int turn = 0;             // the question it belongs to, from 1
+  int step = 0;             // the model step of that turn, from 1
   std::string tool;         // "" when the call's name could not be read
   std::string arguments;    // JSON text
   std::string result;       // JSON text; "" while running or on error
@@ -41,7 +41,7 @@ struct TraceEntry {
 
 // The run the training pane shows: the one this process runs, or one watched in the run log.
 struct TrainingView {
-  bool shown = false;      // a run is shown
+  bool shown = false;       // a run is shown
   bool in_process = false;  // started by /train start in this app
   long long run_id = 0;
   std::string name, status, message;
@@ -91,7 +91,7 @@ struct AppState {
   int trace_selected = -1;  // the trace entry Enter opens; -1 = the newest
   // The training pane follows this app's own run (false after /train watch ID of another).
   bool follow_in_process_training = true;
-  bool unicode = true;      // UTF-8 terminal: block characters and arrows; false: ASCII only
+  bool unicode = true;  // UTF-8 terminal: block characters and arrows; false: ASCII only
 
   bool dirty[kPaneCount] = {};
   bool status_dirty = true;

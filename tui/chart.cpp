@@ -76,8 +76,10 @@ ChartRows chart_bars(const std::vector<ChartPoint>& line, const std::vector<Char
   }
   const int last_column = line.empty() ? -1 : column_of(line.back().x);
   for (int column = 0; column < width; column++) {
-    if (counts[column] > 0) means[column] = sums[column] / counts[column];
-    else if (column > 0 && column <= last_column) means[column] = means[column - 1];
+    if (counts[column] > 0)
+      means[column] = sums[column] / counts[column];
+    else if (column > 0 && column <= last_column)
+      means[column] = means[column - 1];
   }
   std::vector<int> mark_level(width, -1);
   for (const ChartPoint& p : marks) {

@@ -221,8 +221,10 @@ void ChatWorker::report_memory(const ChatSession& session) {
   memory_account_model(accounting_, *session.model());
   memory_account_kv_cache(accounting_, "chat", session.kv_cache_bytes());
   const auto adapter = session.adapter();
-  if (adapter) memory_account_lora(accounting_, "chat adapter", *adapter);
-  else accounting_.remove(MemoryCategory::kLora, "chat adapter");
+  if (adapter)
+    memory_account_lora(accounting_, "chat adapter", *adapter);
+  else
+    accounting_.remove(MemoryCategory::kLora, "chat adapter");
 }
 
 }  // namespace tunedeck

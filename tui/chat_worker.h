@@ -1,8 +1,8 @@
 // The app's generation thread: runs the ChatSession (questions through the agent loop, slash
 // commands, /model and /adapter) one job at a time and posts what happens as AppEvents. The UI
 // thread queues jobs and never waits for one; Esc cancels the running answer.
-// Not the session itself (session/chat_session.h) and not drawing. Thread rules: every public method
-// may be called from any thread; the engine lives and dies on the worker thread.
+// Not the session itself (session/chat_session.h) and not drawing. Thread rules: every public
+// method may be called from any thread; the engine lives and dies on the worker thread.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -12,13 +12,13 @@
 #include <string>
 #include <thread>
 
-#include "session/app_config.h"
 #include "core/stats/memory_accounting.h"
+#include "session/app_config.h"
 #include "tui/app_event_queue.h"
 
 namespace tunedeck {
 
-class LlamaModel;  // core/llama_model.h
+class LlamaModel;   // core/llama_model.h
 class ChatSession;  // session/chat_session.h
 
 // The model the chat holds, for a training job that may share its weights.
@@ -39,8 +39,8 @@ class ChatWorker {
   // Starts the thread: it opens the engine, then loads the configured model and adapter.
   void start();
 
-  void ask(const std::string& question);    // a turn of the agent loop
-  void command(const std::string& line);    // a ChatCommands line (/tools, /set, ...)
+  void ask(const std::string& question);  // a turn of the agent loop
+  void command(const std::string& line);  // a ChatCommands line (/tools, /set, ...)
   void load_model(const std::string& path);
   void set_adapter(const std::string& path);  // "" = off
   // Stops the answer being written and drops questions queued behind it.
@@ -62,7 +62,7 @@ class ChatWorker {
   void run_job(ChatSession& session, const Job& job);
   void ask_on_thread(ChatSession& session, const std::string& question);
   void load_on_thread(ChatSession& session, const std::string& path);
-  void publish_model(ChatSession& session);  // status bar and loaded_
+  void publish_model(ChatSession& session);        // status bar and loaded_
   void report_memory(const ChatSession& session);  // model, KV cache and adapter bytes
   void post_notice(const std::string& text, bool ok);
   void post_busy(const std::string& text);

@@ -51,7 +51,8 @@ InputLine::InputLine(std::string prompt, std::string history_file, InputComplete
   stifle_history(kHistoryLimit);
   if (!history_file_.empty()) {
     std::error_code ignored;
-    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(), ignored);
+    std::filesystem::create_directories(std::filesystem::path(history_file_).parent_path(),
+                                        ignored);
     read_history(history_file_.c_str());  // a missing file is an empty history
   }
   rl_callback_handler_install(prompt_.c_str(), on_line);
@@ -140,8 +141,10 @@ void InputLine::save_history(const std::string& line) {
   add_history(line.c_str());
   if (history_file_.empty()) return;
   // Appended at once, so a crash keeps what was typed; the file is created on the first line.
-  if (!std::filesystem::exists(history_file_)) write_history(history_file_.c_str());
-  else append_history(1, history_file_.c_str());
+  if (!std::filesystem::exists(history_file_))
+    write_history(history_file_.c_str());
+  else
+    append_history(1, history_file_.c_str());
   history_truncate_file(history_file_.c_str(), kHistoryLimit);
 }
 

@@ -17,10 +17,21 @@ void lay_out_entry(const ConversationEntry& entry, int width, bool unicode,
   std::string prefix;
   unsigned attributes = 0;
   switch (entry.kind) {
-    case Kind::kUser: prefix = "> "; attributes = A_BOLD; break;
-    case Kind::kAssistant: prefix = ""; break;
-    case Kind::kNotice: prefix = unicode ? "· " : "- "; attributes = A_DIM; break;
-    case Kind::kError: prefix = "! "; attributes = A_BOLD; break;
+    case Kind::kUser:
+      prefix = "> ";
+      attributes = A_BOLD;
+      break;
+    case Kind::kAssistant:
+      prefix = "";
+      break;
+    case Kind::kNotice:
+      prefix = unicode ? "· " : "- ";
+      attributes = A_DIM;
+      break;
+    case Kind::kError:
+      prefix = "! ";
+      attributes = A_BOLD;
+      break;
   }
   std::string text = entry.text;
   if (entry.streaming) text += unicode ? "▌" : "_";

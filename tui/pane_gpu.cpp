@@ -46,19 +46,19 @@ void lay_out_gpus(const AppState& state, int width, std::vector<PaneLine>& lines
     std::string power = or_na(gpu.power_draw_w, "%.0f");
     if (gpu.power_limit_w) power += "/" + or_na(gpu.power_limit_w, "%.0f");
     lines.push_back(PaneLine{"util " + or_na(gpu.utilization_percent, "%d%%") + "  " +
-                              or_na(gpu.temperature_c, "%dC") + "  " + power + " W"});
+                             or_na(gpu.temperature_c, "%dC") + "  " + power + " W"});
     if (gpu.process_memory_bytes)
       lines.push_back(PaneLine{"this process " + stats_format_bytes(*gpu.process_memory_bytes)});
   }
   const AllocatorStats& a = latest.allocator;
   if (a.available) {
     lines.push_back(PaneLine{"alloc " + stats_format_bytes(a.allocated_bytes) + "  resv " +
-                              stats_format_bytes(a.reserved_bytes) + "  peak " +
-                              stats_format_bytes(a.peak_allocated_bytes)});
+                             stats_format_bytes(a.reserved_bytes) + "  peak " +
+                             stats_format_bytes(a.peak_allocated_bytes)});
     if (a.ooms > 0 || a.alloc_retries > 0)
-      lines.push_back(PaneLine{"OOMs " + std::to_string(a.ooms) + "  retries " +
-                                    std::to_string(a.alloc_retries),
-                                A_BOLD | A_STANDOUT});
+      lines.push_back(PaneLine{
+          "OOMs " + std::to_string(a.ooms) + "  retries " + std::to_string(a.alloc_retries),
+          A_BOLD | A_STANDOUT});
   } else {
     lines.push_back(PaneLine{"allocator N/A (no CUDA allocator)", A_DIM});
   }
@@ -78,7 +78,7 @@ void lay_out_process(const AppState& state, int width, std::vector<PaneLine>& li
   const CpuBlockCacheStats& cache = latest.cpu_cache;
   if (cache.installed)
     lines.push_back(PaneLine{"blocks live " + stats_format_bytes(cache.live_bytes) + "  cached " +
-                              stats_format_bytes(cache.cached_bytes)});
+                             stats_format_bytes(cache.cached_bytes)});
 
   const MemoryAccountingStats& m = latest.accounting;
   std::string weights = "model " + stats_format_bytes(m.weights_bytes());
@@ -86,19 +86,19 @@ void lay_out_process(const AppState& state, int width, std::vector<PaneLine>& li
   lines.push_back(PaneLine{weights + "  KV " + stats_format_bytes(m.kv_cache_bytes)});
   if (m.lora_bytes > 0 || m.optimizer_bytes > 0)
     lines.push_back(PaneLine{"LoRA " + stats_format_bytes(m.lora_bytes) + "  optim " +
-                              stats_format_bytes(m.optimizer_bytes)});
+                             stats_format_bytes(m.optimizer_bytes)});
   const SystemMemoryStats& sys = latest.system;
   if (sys.mem_available_bytes && sys.mem_total_bytes)
     lines.push_back(PaneLine{"system " + stats_format_bytes(*sys.mem_available_bytes) +
-                                  " free of " + stats_format_bytes(*sys.mem_total_bytes),
-                              A_DIM});
+                                 " free of " + stats_format_bytes(*sys.mem_total_bytes),
+                             A_DIM});
 }
 
 }  // namespace
 
 PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_border) {
-  const PaneArea area = pane_frame_draw(
-      window, pane_frame_of(Pane::kGpu, state.focus, left_border, state.unicode));
+  const PaneArea area =
+      pane_frame_draw(window, pane_frame_of(Pane::kGpu, state.focus, left_border, state.unicode));
   if (area.height <= 0 || area.width <= 0) return PaneDrawResult{0, area.height};
 
   std::vector<PaneLine> lines;
@@ -113,7 +113,8 @@ PaneDrawResult pane_gpu_draw(WINDOW* window, const AppState& state, bool left_bo
       std::string reason = latest.gpu_status;
       if (reason.rfind("unavailable: ", 0) == 0) reason = reason.substr(13);
       const std::vector<std::string> wrapped = text_wrap("no GPU: " + reason, width);
-      for (size_t i = 0; i < wrapped.size() && i < 2; i++) lines.push_back(PaneLine{wrapped[i], A_DIM});
+      for (size_t i = 0; i < wrapped.size() && i < 2; i++)
+        lines.push_back(PaneLine{wrapped[i], A_DIM});
     }
     lay_out_process(state, area.width, lines);
     if (!latest.error.empty()) lines.push_back(PaneLine{"sampling: " + latest.error, A_BOLD});

@@ -4,10 +4,14 @@ namespace tunedeck {
 
 const char* pane_title(Pane pane) {
   switch (pane) {
-    case Pane::kConversation: return "Conversation";
-    case Pane::kTrace: return "Tool trace";
-    case Pane::kGpu: return "GPU / memory";
-    case Pane::kTraining: return "Training";
+    case Pane::kConversation:
+      return "Conversation";
+    case Pane::kTrace:
+      return "Tool trace";
+    case Pane::kGpu:
+      return "GPU / memory";
+    case Pane::kTraining:
+      return "Training";
   }
   return "?";
 }

@@ -18,17 +18,16 @@ struct ScreenRect {
   int top = 0, left = 0, height = 0, width = 0;
   bool empty() const { return height <= 0 || width <= 0; }
   bool operator==(const ScreenRect& other) const {
-    return top == other.top && left == other.left && height == other.height &&
-           width == other.width;
+    return top == other.top && left == other.left && height == other.height && width == other.width;
   }
 };
 
 struct ScreenLayout {
-  bool too_small = false;          // the screen is below kMinScreenColumns x kMinScreenRows
-  ScreenRect panes[kPaneCount];    // by Pane; empty when hidden (another pane is zoomed)
+  bool too_small = false;             // the screen is below kMinScreenColumns x kMinScreenRows
+  ScreenRect panes[kPaneCount];       // by Pane; empty when hidden (another pane is zoomed)
   bool left_border[kPaneCount] = {};  // the pane's first column is a separator line
-  ScreenRect status;               // one row
-  ScreenRect input;                // one row, the last
+  ScreenRect status;                  // one row
+  ScreenRect input;                   // one row, the last
   const ScreenRect& pane(Pane which) const { return panes[static_cast<int>(which)]; }
 };
 

@@ -28,7 +28,9 @@ void add_block(const std::string& label, const std::string& text, int width, uns
 void lay_out_entry(const TraceEntry& entry, bool selected, int width, bool unicode,
                    std::vector<PaneLine>& lines) {
   const bool failed = entry.done && !entry.error.empty();
-  const std::string mark = !entry.done ? "…" : failed ? (unicode ? "✗" : "x") : (unicode ? "✓" : "+");
+  const std::string mark = !entry.done ? "…"
+                           : failed    ? (unicode ? "✗" : "x")
+                                       : (unicode ? "✓" : "+");
   std::string header = "[" + std::to_string(entry.turn) + "." + std::to_string(entry.step) + "] " +
                        (unicode || entry.done ? mark : "...") + " " +
                        (entry.tool.empty() ? std::string("(unreadable call)") : entry.tool);

@@ -34,16 +34,17 @@ std::string run_row(const RunInfo& run) {
 }
 
 void lay_out_header(const TrainingView& view, std::vector<PaneLine>& lines) {
-  std::string title = (view.run_id > 0 ? "#" + std::to_string(view.run_id) + " " : "") +
-                      view.name + "  " + view.status;
+  std::string title = (view.run_id > 0 ? "#" + std::to_string(view.run_id) + " " : "") + view.name +
+                      "  " + view.status;
   if (view.in_process) title += " (here)";
   lines.push_back(PaneLine{title, status_attributes(view.status)});
-  std::string progress = "step " + std::to_string(view.step) + "/" + std::to_string(view.total_steps);
+  std::string progress =
+      "step " + std::to_string(view.step) + "/" + std::to_string(view.total_steps);
   if (view.step > 0) progress += "  loss " + number("%.4f", view.loss);
   if (view.eval_loss) progress += "  eval " + number("%.4f", *view.eval_loss);
   lines.push_back(PaneLine{progress});
-  std::string rates = "lr " + number("%.2e", view.lr) + "  " +
-                      number("%.0f", view.tokens_per_s) + " tok/s";
+  std::string rates =
+      "lr " + number("%.2e", view.lr) + "  " + number("%.0f", view.tokens_per_s) + " tok/s";
   if (view.status == "running" && view.eta_s > 0)
     rates += "  ETA " + run_time_text(view.eta_s);
   else if (view.elapsed_s > 0)
@@ -61,7 +62,8 @@ void lay_out_chart(const TrainingView& view, int width, int height, bool unicode
   for (int row = 0; row < height; row++) {
     std::string label(label_width, ' ');
     if (!view.loss_points.empty() && (row == 0 || row == height - 1)) {
-      label = text_pad(number("%.3f", row == 0 ? chart.y_high : chart.y_low), label_width - 1) + " ";
+      label =
+          text_pad(number("%.3f", row == 0 ? chart.y_high : chart.y_low), label_width - 1) + " ";
     }
     lines.push_back(PaneLine{label + chart.rows[row], 0});
   }
@@ -92,13 +94,15 @@ PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool le
   const int runs_wanted = view.recent.empty() ? 0 : 1 + static_cast<int>(view.recent.size());
   const int room = area.height - static_cast<int>(lines.size());
   const int chart_rows = view.shown ? std::max(0, std::min(room - std::min(runs_wanted, 3), 8)) : 0;
-  if (view.shown && chart_rows >= 2) lay_out_chart(view, area.width, chart_rows, state.unicode, lines);
+  if (view.shown && chart_rows >= 2)
+    lay_out_chart(view, area.width, chart_rows, state.unicode, lines);
   if (!view.recent.empty()) {
     lines.push_back(PaneLine{"recent runs:", A_DIM});
     for (const RunInfo& run : view.recent)
       lines.push_back(PaneLine{run_row(run), status_attributes(run.status) & ~A_STANDOUT});
   }
-  if (!view.run_log_error.empty()) lines.push_back(PaneLine{"run log: " + view.run_log_error, A_DIM});
+  if (!view.run_log_error.empty())
+    lines.push_back(PaneLine{"run log: " + view.run_log_error, A_DIM});
 
   return pane_put_scrolled(window, area, lines, state.scroll[static_cast<int>(Pane::kTraining)]);
 }

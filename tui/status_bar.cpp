@@ -42,8 +42,10 @@ std::string status_bar_text(const AppState& state) {
     std::snprintf(rate, sizeof rate, " | %.1f tok/s", s.last_tokens_per_s);
     text += rate;
   }
-  if (!s.busy.empty()) text += " | " + s.busy;
-  else if (s.generating) text += " | answering (Esc cancels)";
+  if (!s.busy.empty())
+    text += " | " + s.busy;
+  else if (s.generating)
+    text += " | answering (Esc cancels)";
   if (!s.training.empty()) text += " | " + s.training;
   return text;
 }

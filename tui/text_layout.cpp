@@ -77,7 +77,8 @@ std::vector<Glyph> glyphs_of(const std::string& text) {
       glyphs.push_back(Glyph{" ", 1, true, false});
     } else if (code_point == 0xFFFD && text.compare(start, 3, "\xEF\xBF\xBD") != 0) {
       glyphs.push_back(Glyph{"?", 1, false, false});
-    } else if (code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point < 0xA0)) {
+    } else if (code_point < 0x20 || code_point == 0x7F ||
+               (code_point >= 0x80 && code_point < 0xA0)) {
       continue;  // control characters would move the terminal's cursor
     } else if (ascii_only && code_point > 0x7F) {
       glyphs.push_back(Glyph{"?", 1, false, false});

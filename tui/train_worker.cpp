@@ -44,12 +44,13 @@ void TrainWorker::run(const TrainConfig& config, std::shared_ptr<const LlamaMode
     runtime_init(threads);  // this thread only: see App's thread split
     const TrainOutcome outcome = train_run(config, false, hooks);
     done.ok = outcome.status != "failed";
-    done.text = "training run " + std::to_string(outcome.run_id) + " " + outcome.status +
-                (outcome.error.empty() ? "" : ": " + outcome.error) +
-                (outcome.output.empty() || outcome.status != "finished" ? ""
-                 : config.method == "lora"
-                     ? "; adapter in " + outcome.output + " (try it: /adapter " + outcome.output + ")"
-                     : "; model in " + outcome.output + " (try it: /model " + outcome.output + ")");
+    done.text =
+        "training run " + std::to_string(outcome.run_id) + " " + outcome.status +
+        (outcome.error.empty() ? "" : ": " + outcome.error) +
+        (outcome.output.empty() || outcome.status != "finished" ? ""
+         : config.method == "lora"
+             ? "; adapter in " + outcome.output + " (try it: /adapter " + outcome.output + ")"
+             : "; model in " + outcome.output + " (try it: /model " + outcome.output + ")");
   } catch (const std::exception& e) {  // train_run reports failures itself; this is a backstop
     done.ok = false;
     done.text = std::string("training failed: ") + e.what();

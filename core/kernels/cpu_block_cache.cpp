@@ -106,7 +106,8 @@ class BlockCache {
     if (block == MAP_FAILED && release() > 0)  // cached blocks of other sizes may be in the way
       block = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (block == MAP_FAILED) return nullptr;
-    if (size >= kHugePageBytes) madvise(block, size, MADV_HUGEPAGE);  // a hint; fewer faults/TLB misses
+    if (size >= kHugePageBytes)
+      madvise(block, size, MADV_HUGEPAGE);  // a hint; fewer faults/TLB misses
     std::lock_guard<std::mutex> lock(mutex_);
     note_live(block, size);
     misses_++;
@@ -182,10 +183,11 @@ void BlockCache::free_any(void* block) {
 
 // libtorch 2.3 made Allocator::allocate non-const and added a pure copy_data; both shapes are
 // covered by picking the specialisation that matches this libtorch's declaration.
-constexpr bool kConstAllocate =
-    std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>;
+constexpr bool kConstAllocate = std::is_same_v<decltype(&c10::Allocator::allocate),
+                                               c10::DataPtr (c10::Allocator::*)(size_t) const>;
 
-// What both shapes share: the deleter, and copy_data (pure virtual from 2.3, a plain member before).
+// What both shapes share: the deleter, and copy_data (pure virtual from 2.3, a plain member
+// before).
 struct CacheAllocatorBase : c10::Allocator {
   c10::DeleterFnPtr raw_deleter() const override { return &BlockCache::free_any; }
   void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }

@@ -1,10 +1,10 @@
 // A caching allocator for libtorch's CPU tensors: blocks of 256 KiB and more are mapped once,
 // kept when their tensor dies and handed to the next tensor of the same size class (or one up
 // to 1.5x larger), as PyTorch's CUDA caching allocator does on the GPU; over its limit the
-// blocks freed longest ago go back to the system first. Without it, glibc unmaps every block over 32 MiB on
-// free, so each training step and prefill faulted its logits, activations and gradients in again
-// (a third of a llama-110m LoRA step here), and the heap's free lists cost 14% of datebot's
-// training in malloc (bench/RESULTS.md). Not for weights read from disk (those are mmap'd
+// blocks freed longest ago go back to the system first. Without it, glibc unmaps every block over
+// 32 MiB on free, so each training step and prefill faulted its logits, activations and gradients
+// in again (a third of a llama-110m LoRA step here), and the heap's free lists cost 14% of
+// datebot's training in malloc (bench/RESULTS.md). Not for weights read from disk (those are mmap'd
 // views, core/safetensors); small blocks stay with the allocator it replaces. Thread-safe.
 #pragma once
 #include <cstddef>

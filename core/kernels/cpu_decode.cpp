@@ -1,7 +1,5 @@
 #include "core/kernels/cpu_decode.h"
 
-#include "core/kernels/matvec_kernels.h"
-
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -16,6 +14,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "core/kernels/matvec_kernels.h"
 
 namespace tunedeck {
 namespace {
@@ -410,8 +410,8 @@ const char* cpu_decode_kernels() { return matvec_kernels().name; }
 
 bool cpu_head_applies(const at::Tensor& x, const at::Tensor& weight) {
   const bool grad = c10::GradMode::is_enabled();
-  if (!weight.defined() || !weight.device().is_cpu() || weight.dim() != 2 || !weight.is_contiguous() ||
-      (weight.requires_grad() && grad))
+  if (!weight.defined() || !weight.device().is_cpu() || weight.dim() != 2 ||
+      !weight.is_contiguous() || (weight.requires_grad() && grad))
     return false;
   if (weight.scalar_type() != at::kFloat && weight.scalar_type() != at::kBFloat16) return false;
   return x.defined() && x.device().is_cpu() && x.dim() >= 1 && x.numel() == weight.size(1) &&

@@ -40,7 +40,8 @@ void dropout_mask_fill(float* mask, int64_t numel, double p, uint64_t seed) {
 }
 
 at::Tensor dropout_fast(const at::Tensor& x, double p) {
-  if (!(p >= 0 && p < 1)) throw std::invalid_argument("dropout probability " + std::to_string(p) + " is not in [0, 1)");
+  if (!(p >= 0 && p < 1))
+    throw std::invalid_argument("dropout probability " + std::to_string(p) + " is not in [0, 1)");
   if (p == 0) return x;
   if (!x.device().is_cpu()) return at::dropout(x, p, /*train=*/true);
   at::Tensor mask = at::empty(x.sizes(), x.options().dtype(at::kFloat).requires_grad(false));

@@ -2,8 +2,8 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
-#include <torch/cuda.h>
 #include <dlfcn.h>
+#include <torch/cuda.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -59,13 +59,15 @@ struct FreeDeleter {
 
 double machine_limits_read_bandwidth(size_t buffer_bytes, int threads, int passes) {
   if (buffer_bytes < (1u << 20) || threads < 1 || passes < 1)
-    throw std::invalid_argument("machine_limits_read_bandwidth: buffer >= 1 MiB, threads and "
-                                "passes >= 1");
+    throw std::invalid_argument(
+        "machine_limits_read_bandwidth: buffer >= 1 MiB, threads and "
+        "passes >= 1");
   const size_t count = buffer_bytes / sizeof(Lanes);
   std::unique_ptr<Lanes, FreeDeleter> buffer(
       static_cast<Lanes*>(std::aligned_alloc(64, count * sizeof(Lanes))));
-  if (!buffer) throw std::runtime_error("cannot allocate " + std::to_string(buffer_bytes >> 20) +
-                                        " MiB for the bandwidth probe (use --bandwidth-mib)");
+  if (!buffer)
+    throw std::runtime_error("cannot allocate " + std::to_string(buffer_bytes >> 20) +
+                             " MiB for the bandwidth probe (use --bandwidth-mib)");
   // Thread t owns vectors [t*count/threads, (t+1)*count/threads): it writes them first (so on a
   // NUMA machine they sit near it), then reads them on every pass. This thread is thread 0, so
   // nothing else competes for a core while a pass is timed.
@@ -115,8 +117,9 @@ double machine_limits_read_bandwidth(size_t buffer_bytes, int threads, int passe
 double machine_limits_device_read_bandwidth(const c10::Device& device, size_t buffer_bytes,
                                             int passes) {
   if (!device.is_cuda() || buffer_bytes < (1u << 20) || passes < 1)
-    throw std::invalid_argument("machine_limits_device_read_bandwidth: a CUDA device, buffer >= "
-                                "1 MiB and passes >= 1");
+    throw std::invalid_argument(
+        "machine_limits_device_read_bandwidth: a CUDA device, buffer >= "
+        "1 MiB and passes >= 1");
   c10::InferenceMode inference;
   const auto count = static_cast<int64_t>(buffer_bytes / sizeof(float));
   const at::Tensor buffer = at::ones({count}, at::TensorOptions().device(device));
@@ -134,8 +137,8 @@ double machine_limits_device_read_bandwidth(const c10::Device& device, size_t bu
   return best;
 }
 
-double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes,
-                                    double budget_s, const c10::Device& device) {
+double machine_limits_matmul_gflops(c10::ScalarType dtype, int64_t n, int passes, double budget_s,
+                                    const c10::Device& device) {
   if (n < 1 || passes < 1)
     throw std::invalid_argument("machine_limits_matmul_gflops: n and passes must be >= 1");
   c10::InferenceMode inference;
@@ -182,14 +185,18 @@ std::string machine_limits_blas_text(const std::string& config, const std::strin
   const size_t second_space = config.find(' ', config.find(' ') + 1);
   std::string text = config.substr(0, second_space) + ", " + core + " kernels";
   std::string lower = core;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   const bool avx512_kernels = lower.find("skylakex") != std::string::npos ||
                               lower.find("cooperlake") != std::string::npos ||
                               lower.find("sapphire") != std::string::npos;
   if (!forced.empty()) text += " (OPENBLAS_CORETYPE=" + forced + ")";
   if (cpu_has_avx512 && !avx512_kernels)
-    text += "; this CPU has AVX-512 and these kernels do not use it: f32 matmul runs at about half "
-            "speed (" + std::string(forced.empty() ? "set OPENBLAS_CORETYPE=SkylakeX" : "unset OPENBLAS_CORETYPE") + ")";
+    text +=
+        "; this CPU has AVX-512 and these kernels do not use it: f32 matmul runs at about half "
+        "speed (" +
+        std::string(forced.empty() ? "set OPENBLAS_CORETYPE=SkylakeX" : "unset OPENBLAS_CORETYPE") +
+        ")";
   return text;
 }
 

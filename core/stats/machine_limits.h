@@ -1,8 +1,8 @@
 // The machine's limits that inference speed is judged against, measured in this process: memory
 // read bandwidth (every thread streaming its share of a buffer far larger than the caches) and
 // libtorch's dense matmul GFLOP/s per dtype; plus what the CPU is called. Not for timing a model
-// (cli/cmd_bench) nor for the model arithmetic (core/stats/roofline). A probe keeps all the threads it
-// is given busy while it runs: call from one thread, with no other torch work in flight.
+// (cli/cmd_bench) nor for the model arithmetic (core/stats/roofline). A probe keeps all the threads
+// it is given busy while it runs: call from one thread, with no other torch work in flight.
 #pragma once
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>

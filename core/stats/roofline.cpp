@@ -23,8 +23,8 @@ double roofline_prefill_flops(const ModelConfig& c, int64_t tokens) {
 
 DecodeBytes roofline_decode_bytes(const ModelConfig& c, size_t element_size, double positions) {
   const double C = c.hidden_size, V = c.vocab_size, bytes = static_cast<double>(element_size);
-  const double layer = layer_matmul_weights(c) + 2 * C;         // + the two norms
-  const double embed_row = c.tie_word_embeddings ? 0.0 : C;      // tied: the head reads it all
+  const double layer = layer_matmul_weights(c) + 2 * C;      // + the two norms
+  const double embed_row = c.tie_word_embeddings ? 0.0 : C;  // tied: the head reads it all
   DecodeBytes out;
   out.weights = (c.num_layers * layer + C + V * C + embed_row) * bytes;
   out.kv_cache = 2.0 * c.num_layers * c.num_kv_heads * c.head_dim * positions * bytes;

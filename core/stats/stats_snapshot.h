@@ -46,9 +46,9 @@ struct CpuBlockCacheStats {
   size_t live_bytes = 0;    // held by tensors now (size classes, so up to 12.5% over the request)
   size_t cached_bytes = 0;  // freed, kept mapped for reuse
   size_t peak_live_bytes = 0;
-  size_t limit_bytes = 0;   // cached_bytes stays at or under this
-  uint64_t hits = 0;        // allocations served from the cache
-  uint64_t misses = 0;      // allocations that mapped a new block
+  size_t limit_bytes = 0;  // cached_bytes stays at or under this
+  uint64_t hits = 0;       // allocations served from the cache
+  uint64_t misses = 0;     // allocations that mapped a new block
 };
 
 // This process, from /proc/self/status.

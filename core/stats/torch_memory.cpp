@@ -93,8 +93,8 @@ AllocatorStats cuda_allocator_stats() {
     if (!allocator_ready(device)) continue;
     // 1.13 returns CUDACachingAllocator::DeviceStats, 2.x c10::CachingDeviceAllocator's: same
     // fields; the device argument is int in 1.13 and c10::DeviceIndex in 2.x.
-    const auto device_stats = c10::cuda::CUDACachingAllocator::getDeviceStats(
-        static_cast<c10::DeviceIndex>(device));
+    const auto device_stats =
+        c10::cuda::CUDACachingAllocator::getDeviceStats(static_cast<c10::DeviceIndex>(device));
     stats.allocated_bytes += device_stats.allocated_bytes[kAggregate].current;
     stats.reserved_bytes += device_stats.reserved_bytes[kAggregate].current;
     stats.peak_allocated_bytes += device_stats.allocated_bytes[kAggregate].peak;

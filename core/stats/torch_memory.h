@@ -11,7 +11,7 @@
 
 namespace tunedeck {
 
-class LlamaModel;   // core/llama_model.h
+class LlamaModel;    // core/llama_model.h
 struct LoraAdapter;  // core/lora.h
 
 // Reports `model`'s weights: one kWeights entry per dtype ("f32", "bf16"), each the bytes of the

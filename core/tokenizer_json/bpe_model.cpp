@@ -43,7 +43,8 @@ BpeModel::BpeModel(const json& model) {
   const std::string unk = optional_string(model, "unk_token");
   if (!unk.empty()) {
     const auto it = vocab_.find(unk);
-    if (it == vocab_.end()) throw std::invalid_argument("model.unk_token '" + unk + "' is not in model.vocab");
+    if (it == vocab_.end())
+      throw std::invalid_argument("model.unk_token '" + unk + "' is not in model.vocab");
     unk_id_ = it->second;
   }
   for (int b = 0; b < 256; ++b) {
@@ -70,7 +71,8 @@ void BpeModel::read_merges(const json& merges) {
                                     "' is not two tokens separated by one space");
       left = text.substr(0, space);
       right = text.substr(space + 1);
-    } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() && merge[1].is_string()) {
+    } else if (merge.is_array() && merge.size() == 2 && merge[0].is_string() &&
+               merge[1].is_string()) {
       left = merge[0].get<std::string>();
       right = merge[1].get<std::string>();
     } else {
@@ -102,9 +104,11 @@ std::vector<int> BpeModel::initial_symbols(const std::string& word) const {
       last_was_unk = false;
     } else if (byte_fallback_) {
       bool all_bytes = true;
-      for (size_t k = 0; k < n; ++k) all_bytes &= byte_ids_[static_cast<unsigned char>(word[i + k])] >= 0;
+      for (size_t k = 0; k < n; ++k)
+        all_bytes &= byte_ids_[static_cast<unsigned char>(word[i + k])] >= 0;
       if (all_bytes) {
-        for (size_t k = 0; k < n; ++k) symbols.push_back(byte_ids_[static_cast<unsigned char>(word[i + k])]);
+        for (size_t k = 0; k < n; ++k)
+          symbols.push_back(byte_ids_[static_cast<unsigned char>(word[i + k])]);
         last_was_unk = false;
       } else {
         push_unk();
@@ -129,13 +133,16 @@ void BpeModel::apply_merges(std::vector<int>& symbols) const {
   }
   struct Candidate {
     int rank, left, right_id, left_id;
-    bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
+    bool operator>(const Candidate& o) const {
+      return rank != o.rank ? rank > o.rank : left > o.left;
+    }
   };
   std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> queue;
   auto consider = [&](int left) {
     if (left < 0 || next[left] < 0) return;
     const auto it = merges_.find(pair_key(symbols[left], symbols[next[left]]));
-    if (it != merges_.end()) queue.push({it->second.rank, left, symbols[next[left]], symbols[left]});
+    if (it != merges_.end())
+      queue.push({it->second.rank, left, symbols[next[left]], symbols[left]});
   };
   for (int i = 0; i + 1 < n; ++i) consider(i);
   std::vector<bool> gone(n, false);
@@ -144,7 +151,8 @@ void BpeModel::apply_merges(std::vector<int>& symbols) const {
     queue.pop();
     const int right = next[c.left];
     // Stale: one side merged away or changed since the candidate was queued.
-    if (gone[c.left] || right < 0 || symbols[c.left] != c.left_id || symbols[right] != c.right_id) continue;
+    if (gone[c.left] || right < 0 || symbols[c.left] != c.left_id || symbols[right] != c.right_id)
+      continue;
     symbols[c.left] = merges_.at(pair_key(c.left_id, c.right_id)).merged_id;
     gone[right] = true;
     next[c.left] = next[right];

@@ -32,7 +32,8 @@ class BpeModel {
     int merged_id;
   };
   static uint64_t pair_key(int left, int right) {
-    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
+    return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) |
+           static_cast<uint32_t>(right);
   }
   void read_merges(const nlohmann::json& merges);
   // The word's characters as symbols (byte pieces or unk where the vocabulary lacks one).

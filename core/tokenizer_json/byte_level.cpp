@@ -16,7 +16,8 @@ struct Alphabet {
   Alphabet() {
     int extra = 0;
     for (int b = 0; b < 256; ++b) {
-      const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+      const bool printable =
+          (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
       char_of_byte[b] = utf8_encode(printable ? b : 256 + extra++);
       byte_of_char.emplace(char_of_byte[b], static_cast<unsigned char>(b));
     }

@@ -113,7 +113,8 @@ std::vector<std::string> Decoder::apply(std::vector<std::string> tokens) const {
   }
   if (type_ == "Strip") {
     for (std::string& token : tokens) {
-      for (int i = 0; i < strip_start_ && starts_with(token, content_); ++i) token.erase(0, content_.size());
+      for (int i = 0; i < strip_start_ && starts_with(token, content_); ++i)
+        token.erase(0, content_.size());
       for (int i = 0; i < strip_stop_ && token.size() >= content_.size() &&
                       token.compare(token.size() - content_.size(), content_.size(), content_) == 0;
            ++i)

@@ -22,11 +22,11 @@ class Decoder {
   std::vector<std::string> byte_fallback(const std::vector<std::string>& tokens) const;
 
   std::string type_;
-  std::vector<Decoder> steps_;        // Sequence
-  std::string pattern_, content_;     // Replace; Strip's content; Metaspace's replacement
+  std::vector<Decoder> steps_;     // Sequence
+  std::string pattern_, content_;  // Replace; Strip's content; Metaspace's replacement
   std::shared_ptr<const Regex> regex_;
   int strip_start_ = 0, strip_stop_ = 0;
-  bool prepend_ = true;               // Metaspace: strip the space it prepended to the first token
+  bool prepend_ = true;  // Metaspace: strip the space it prepended to the first token
 };
 
 }  // namespace tunedeck::tokenizer_json

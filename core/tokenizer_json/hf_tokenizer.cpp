@@ -72,9 +72,10 @@ void HfTokenizer::read_added_tokens(const json& added) {
     if (!entry.is_object() || !entry.contains("content") || !entry["content"].is_string() ||
         entry["content"].get<std::string>().empty())
       throw std::invalid_argument(where + ".content is missing or empty");
-    if (!entry.contains("id") || !entry["id"].is_number_integer() || entry["id"].get<int64_t>() < 0 ||
-        entry["id"].get<int64_t>() >= limit)
-      throw std::invalid_argument(where + ".id is missing, negative or far beyond the vocabulary (" +
+    if (!entry.contains("id") || !entry["id"].is_number_integer() ||
+        entry["id"].get<int64_t>() < 0 || entry["id"].get<int64_t>() >= limit)
+      throw std::invalid_argument(where +
+                                  ".id is missing, negative or far beyond the vocabulary (" +
                                   std::to_string(model_->vocab().size()) + " tokens)");
     AddedToken token;
     token.content = entry["content"].get<std::string>();
@@ -109,8 +110,9 @@ void HfTokenizer::read_post_processor(const json& spec) {
   }
   if (type == "ByteLevel") return;  // offsets only
   if (type != "TemplateProcessing")
-    throw std::invalid_argument("post_processor type '" + type +
-                                "' is not supported (known: TemplateProcessing, ByteLevel, Sequence)");
+    throw std::invalid_argument(
+        "post_processor type '" + type +
+        "' is not supported (known: TemplateProcessing, ByteLevel, Sequence)");
   const json specials = spec.value("special_tokens", json::object());
   bool after_sequence = false;
   for (const json& item : spec.value("single", json::array())) {
@@ -120,11 +122,14 @@ void HfTokenizer::read_post_processor(const json& spec) {
     }
     if (!item.contains("SpecialToken")) continue;
     const std::string name = item["SpecialToken"].value("id", std::string());
-    if (!specials.contains(name) || !specials[name].contains("ids") || !specials[name]["ids"].is_array())
+    if (!specials.contains(name) || !specials[name].contains("ids") ||
+        !specials[name]["ids"].is_array())
       throw std::invalid_argument("post_processor.special_tokens lacks '" + name + "'");
     for (const json& id : specials[name]["ids"]) {
-      if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() >= static_cast<int64_t>(pieces_.size()))
-        throw std::invalid_argument("post_processor.special_tokens['" + name + "'] has an id outside the vocabulary");
+      if (!id.is_number_integer() || id.get<int64_t>() < 0 ||
+          id.get<int64_t>() >= static_cast<int64_t>(pieces_.size()))
+        throw std::invalid_argument("post_processor.special_tokens['" + name +
+                                    "'] has an id outside the vocabulary");
       (after_sequence ? suffix_ids_ : prefix_ids_).push_back(id.get<int>());
     }
   }
@@ -143,13 +148,15 @@ int HfTokenizer::match_added(const std::string& text, size_t at, size_t& end) co
   }
   if (best >= 0 && added_[best].single_word) {
     const bool word_before = at > 0 && is_word_char(static_cast<unsigned char>(text[at - 1]));
-    const bool word_after = end < text.size() && is_word_char(static_cast<unsigned char>(text[end]));
+    const bool word_after =
+        end < text.size() && is_word_char(static_cast<unsigned char>(text[end]));
     if (word_before || word_after) return -1;
   }
   return best;
 }
 
-void HfTokenizer::encode_segment(const std::string& text, bool at_text_start, std::vector<int>& ids) const {
+void HfTokenizer::encode_segment(const std::string& text, bool at_text_start,
+                                 std::vector<int>& ids) const {
   if (text.empty()) return;
   for (const PreToken& word : pre_tokenizer_.apply({{normalizer_.apply(text), at_text_start}}))
     model_->encode_word(word.text, ids);

@@ -1,9 +1,9 @@
 #include "core/tokenizer_json/normalizer.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <stdexcept>
-
-#include <utf8proc.h>
 
 #include "core/tokenizer_json/utf8.h"
 
@@ -18,7 +18,9 @@ std::string string_field(const json& spec, const char* key, const std::string& w
   return spec[key].get<std::string>();
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 }  // namespace
 
@@ -34,7 +36,8 @@ void read_pattern(const json& pattern, const std::string& where, std::string& li
       throw std::invalid_argument(where + ".pattern: " + e.what());
     }
   } else {
-    throw std::invalid_argument(where + ".pattern is neither {\"String\": ...} nor {\"Regex\": ...}");
+    throw std::invalid_argument(where +
+                                ".pattern is neither {\"String\": ...} nor {\"Regex\": ...}");
   }
 }
 
@@ -103,8 +106,10 @@ std::string Normalizer::apply(const std::string& text) const {
   }
   if (type_ == "Strip") {
     size_t begin = 0, end = text.size();
-    if (strip_left_) while (begin < end && is_space(text[begin])) ++begin;
-    if (strip_right_) while (end > begin && is_space(text[end - 1])) --end;
+    if (strip_left_)
+      while (begin < end && is_space(text[begin])) ++begin;
+    if (strip_right_)
+      while (end > begin && is_space(text[end - 1])) --end;
     return text.substr(begin, end - begin);
   }
   return utf8_normalize(text, type_);

@@ -20,8 +20,8 @@ class Normalizer {
 
  private:
   std::string type_;
-  std::vector<Normalizer> steps_;     // Sequence
-  std::string pattern_, content_;     // Replace (string pattern) / Prepend (content_)
+  std::vector<Normalizer> steps_;       // Sequence
+  std::string pattern_, content_;       // Replace (string pattern) / Prepend (content_)
   std::shared_ptr<const Regex> regex_;  // Replace with a regex
   bool strip_left_ = false, strip_right_ = false;
 };

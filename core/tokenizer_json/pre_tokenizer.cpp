@@ -20,7 +20,8 @@ struct Span {
 };
 
 // The text as alternating spans of matches and the gaps between them.
-std::vector<Span> spans_of(const std::string& text, const std::vector<std::pair<size_t, size_t>>& matches) {
+std::vector<Span> spans_of(const std::string& text,
+                           const std::vector<std::pair<size_t, size_t>>& matches) {
   std::vector<Span> spans;
   size_t last = 0;
   for (const auto& [begin, end] : matches) {
@@ -32,9 +33,11 @@ std::vector<Span> spans_of(const std::string& text, const std::vector<std::pair<
   return spans;
 }
 
-std::vector<std::pair<size_t, size_t>> literal_matches(const std::string& text, const std::string& literal) {
+std::vector<std::pair<size_t, size_t>> literal_matches(const std::string& text,
+                                                       const std::string& literal) {
   std::vector<std::pair<size_t, size_t>> matches;
-  for (size_t at = text.find(literal); at != std::string::npos; at = text.find(literal, at + literal.size()))
+  for (size_t at = text.find(literal); at != std::string::npos;
+       at = text.find(literal, at + literal.size()))
     matches.emplace_back(at, at + literal.size());
   return matches;
 }
@@ -54,12 +57,18 @@ PreTokenizer::PreTokenizer(const json& spec) {
   } else if (type_ == "Split") {
     read_pattern(spec.value("pattern", json()), where, literal_, regex_);
     const std::string behavior = spec.value("behavior", std::string("Isolated"));
-    if (behavior == "Removed") behavior_ = Behavior::kRemoved;
-    else if (behavior == "Isolated") behavior_ = Behavior::kIsolated;
-    else if (behavior == "MergedWithPrevious") behavior_ = Behavior::kMergedWithPrevious;
-    else if (behavior == "MergedWithNext") behavior_ = Behavior::kMergedWithNext;
-    else if (behavior == "Contiguous") behavior_ = Behavior::kContiguous;
-    else throw std::invalid_argument(where + ": unknown behavior '" + behavior + "'");
+    if (behavior == "Removed")
+      behavior_ = Behavior::kRemoved;
+    else if (behavior == "Isolated")
+      behavior_ = Behavior::kIsolated;
+    else if (behavior == "MergedWithPrevious")
+      behavior_ = Behavior::kMergedWithPrevious;
+    else if (behavior == "MergedWithNext")
+      behavior_ = Behavior::kMergedWithNext;
+    else if (behavior == "Contiguous")
+      behavior_ = Behavior::kContiguous;
+    else
+      throw std::invalid_argument(where + ": unknown behavior '" + behavior + "'");
     invert_ = spec.value("invert", false);
   } else if (type_ == "ByteLevel") {
     add_prefix_space_ = spec.value("add_prefix_space", false);
@@ -104,8 +113,10 @@ std::vector<PreToken> PreTokenizer::split(const std::vector<PreToken>& words, Be
     for (const Span& s : spans) {
       const std::string text = word.text.substr(s.begin, s.end - s.begin);
       if (!s.is_match) {
-        if (pending_next) pieces.back() += text;
-        else pieces.push_back(text);
+        if (pending_next)
+          pieces.back() += text;
+        else
+          pieces.push_back(text);
         pending_next = false;
       } else if (behavior == Behavior::kRemoved) {
         pending_next = false;
@@ -113,18 +124,23 @@ std::vector<PreToken> PreTokenizer::split(const std::vector<PreToken>& words, Be
         pieces.push_back(text);
         pending_next = false;
       } else if (behavior == Behavior::kContiguous) {
-        if (last_was_match && !pieces.empty()) pieces.back() += text;
-        else pieces.push_back(text);
+        if (last_was_match && !pieces.empty())
+          pieces.back() += text;
+        else
+          pieces.push_back(text);
       } else if (behavior == Behavior::kMergedWithPrevious) {
-        if (!pieces.empty() && !last_was_match) pieces.back() += text;
-        else pieces.push_back(text);
+        if (!pieces.empty() && !last_was_match)
+          pieces.back() += text;
+        else
+          pieces.push_back(text);
       } else {  // kMergedWithNext: a match joins the gap after it, never another match
         pieces.push_back(text);
         pending_next = true;
       }
       last_was_match = s.is_match;
     }
-    for (size_t i = 0; i < pieces.size(); ++i) out.push_back({pieces[i], word.at_text_start && i == 0});
+    for (size_t i = 0; i < pieces.size(); ++i)
+      out.push_back({pieces[i], word.at_text_start && i == 0});
   }
   return out;
 }
@@ -134,7 +150,8 @@ std::vector<PreToken> PreTokenizer::metaspace(const std::vector<PreToken>& words
   for (const PreToken& word : words) {
     if (word.text.empty()) continue;
     std::string text = replace_all(word.text, " ", nullptr, literal_);
-    const bool prepend = prepend_scheme_ == "always" || (prepend_scheme_ == "first" && word.at_text_start);
+    const bool prepend =
+        prepend_scheme_ == "always" || (prepend_scheme_ == "first" && word.at_text_start);
     if (prepend && text.compare(0, literal_.size(), literal_) != 0) text = literal_ + text;
     replaced.push_back({text, word.at_text_start});
   }
@@ -143,7 +160,8 @@ std::vector<PreToken> PreTokenizer::metaspace(const std::vector<PreToken>& words
   for (const PreToken& word : replaced) {
     std::vector<std::string> pieces;
     size_t start = 0;
-    for (size_t at = word.text.find(literal_, 1); at != std::string::npos; at = word.text.find(literal_, at + literal_.size())) {
+    for (size_t at = word.text.find(literal_, 1); at != std::string::npos;
+         at = word.text.find(literal_, at + literal_.size())) {
       pieces.push_back(word.text.substr(start, at - start));
       start = at;
     }

@@ -27,7 +27,8 @@ class PreTokenizer {
 
  private:
   enum class Behavior { kRemoved, kIsolated, kMergedWithPrevious, kMergedWithNext, kContiguous };
-  std::vector<PreToken> split(const std::vector<PreToken>& words, Behavior behavior, bool invert) const;
+  std::vector<PreToken> split(const std::vector<PreToken>& words, Behavior behavior,
+                              bool invert) const;
   std::vector<PreToken> metaspace(const std::vector<PreToken>& words) const;
 
   std::string type_;
@@ -36,11 +37,11 @@ class PreTokenizer {
   std::shared_ptr<const Regex> regex_;
   Behavior behavior_ = Behavior::kIsolated;
   bool invert_ = false;
-  bool add_prefix_space_ = false;    // ByteLevel
-  bool use_regex_ = false;           // ByteLevel
-  std::string prepend_scheme_;       // Metaspace: "always", "first", "never"
-  bool metaspace_split_ = true;      // Metaspace
-  bool individual_digits_ = false;   // Digits
+  bool add_prefix_space_ = false;   // ByteLevel
+  bool use_regex_ = false;          // ByteLevel
+  std::string prepend_scheme_;      // Metaspace: "always", "first", "never"
+  bool metaspace_split_ = true;     // Metaspace
+  bool individual_digits_ = false;  // Digits
 };
 
 }  // namespace tunedeck::tokenizer_json

@@ -48,7 +48,8 @@ std::vector<std::pair<size_t, size_t>> Regex::find_all(const std::string& text) 
     if (rc < 0) {
       PCRE2_UCHAR message[256];
       pcre2_get_error_message(rc, message, sizeof(message));
-      throw std::runtime_error(std::string("regex match failed: ") + reinterpret_cast<char*>(message));
+      throw std::runtime_error(std::string("regex match failed: ") +
+                               reinterpret_cast<char*>(message));
     }
     const PCRE2_SIZE* span = pcre2_get_ovector_pointer(data.get());
     if (span[1] > span[0]) {

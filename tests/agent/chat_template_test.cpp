@@ -467,10 +467,10 @@ TEST(ChatTemplateDetect, RejectsTextThatIsNotJson) {
   }
 }
 
-
 TEST(ChatTemplateDetect, WhatTokenizerTrainWritesDetectsAsTheSameFamily) {
   for (const std::string& name : chat_template_names()) {
-    EXPECT_EQ(chat_template_detect(config_with(chat_template_for_tokenizer_config(name)).dump()), name);
+    EXPECT_EQ(chat_template_detect(config_with(chat_template_for_tokenizer_config(name)).dump()),
+              name);
   }
   EXPECT_THROW(chat_template_for_tokenizer_config("alpaca"), std::invalid_argument);
 }
@@ -484,7 +484,8 @@ std::string render_jinja_with_python(const ChatMessages& messages, const nlohman
                           {"add_generation_prompt", add_generation_prompt},
                           {"tools", tools.empty() ? nlohmann::json(nullptr) : tools}};
   input["messages"] = nlohmann::json::array();
-  for (const auto& m : messages) input["messages"].push_back({{"role", m.role}, {"content", m.content}});
+  for (const auto& m : messages)
+    input["messages"].push_back({{"role", m.role}, {"content", m.content}});
   const char* script =
       "import json, sys\n"
       "try:\n"
@@ -493,9 +494,11 @@ std::string render_jinja_with_python(const ChatMessages& messages, const nlohman
       "    sys.exit(3)\n"
       "d = json.load(sys.stdin)\n"
       "env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)\n"
-      "sys.stdout.write(env.from_string(d['template']).render(messages=d['messages'], tools=d['tools'],"
+      "sys.stdout.write(env.from_string(d['template']).render(messages=d['messages'], "
+      "tools=d['tools'],"
       " add_generation_prompt=d['add_generation_prompt']))\n";
-  testing::CommandResult r = testing::run_command({"/usr/bin/env", "python3", "-c", script}, input.dump());
+  testing::CommandResult r =
+      testing::run_command({"/usr/bin/env", "python3", "-c", script}, input.dump());
   if (r.exit_code == 3 || r.exit_code == 127) return "";
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;
@@ -510,18 +513,22 @@ TEST(ChatTemplateJinja, RendersExactlyAsTunedeckDoes) {
       "name": "add_days", "parameters": {"type": "object",
       "properties": {"days": {"type": "integer"}, "date": {"type": "string"}, "zone": {}},
       "required": ["date", "days"]}}})"));
-  struct Case { ChatMessages messages; nlohmann::json tools; bool generation_prompt; };
+  struct Case {
+    ChatMessages messages;
+    nlohmann::json tools;
+    bool generation_prompt;
+  };
   const std::vector<Case> cases = {
-      {date_conversation(), weekday_tools(), false},
-      {date_conversation(), two_tools, true},
-      {date_conversation(), nlohmann::json::array(), true},
-      {without_system, weekday_tools(), true},
+      {date_conversation(), weekday_tools(), false},        {date_conversation(), two_tools, true},
+      {date_conversation(), nlohmann::json::array(), true}, {without_system, weekday_tools(), true},
       {without_system, nlohmann::json::array(), false},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
-    const std::string jinja = render_jinja_with_python(cases[i].messages, cases[i].tools, cases[i].generation_prompt);
+    const std::string jinja =
+        render_jinja_with_python(cases[i].messages, cases[i].tools, cases[i].generation_prompt);
     if (jinja.empty() && i == 0) GTEST_SKIP() << "python3 with jinja2 is not installed";
-    EXPECT_EQ(jinja, tmpl.render(cases[i].messages, cases[i].tools, cases[i].generation_prompt)) << "case " << i;
+    EXPECT_EQ(jinja, tmpl.render(cases[i].messages, cases[i].tools, cases[i].generation_prompt))
+        << "case " << i;
   }
 }
 

@@ -19,10 +19,10 @@ using testing::stories_dir;
 
 // A quick bench: 16 + 8 tokens, 2 runs, a 64 MiB bandwidth buffer, 256x256 matmuls.
 testing::CommandResult bench(const std::string& model_dir, const std::vector<std::string>& extra) {
-  std::vector<std::string> argv = {"tunedeck",         "bench",       "--model", model_dir,
-                                   "--prompt-tokens",  "16",          "--new-tokens", "8",
-                                   "--runs",           "2",           "--bandwidth-mib", "64",
-                                   "--matmul-size",    "256"};
+  std::vector<std::string> argv = {"tunedeck",        "bench", "--model",         model_dir,
+                                   "--prompt-tokens", "16",    "--new-tokens",    "8",
+                                   "--runs",          "2",     "--bandwidth-mib", "64",
+                                   "--matmul-size",   "256"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return run_command(argv);
 }
@@ -160,9 +160,11 @@ TEST(BenchCli, MissingModelFolderIsAClearError) {
 
 TEST(BenchCli, BadFlagsAreUsageErrors) {
   EXPECT_EQ(run_command({"tunedeck", "bench"}).exit_code, 2);  // no --model
-  for (const auto& extra : std::vector<std::vector<std::string>>{
-           {"--new-tokens", "1"}, {"--runs", "0"}, {"--dtype", "f16"}, {"--bandwith-mib", "8"},
-           {"--decode-path", "gpu"}}) {
+  for (const auto& extra : std::vector<std::vector<std::string>>{{"--new-tokens", "1"},
+                                                                 {"--runs", "0"},
+                                                                 {"--dtype", "f16"},
+                                                                 {"--bandwith-mib", "8"},
+                                                                 {"--decode-path", "gpu"}}) {
     std::vector<std::string> argv = {"tunedeck", "bench", "--model", stories_dir()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     auto r = run_command(argv);
@@ -193,9 +195,9 @@ TEST(BenchCli, UnusableDeviceIsAClearErrorBeforeAnyWork) {
 TEST(BenchCli, HelpDescribesEveryFlag) {
   auto r = run_command({"tunedeck", "bench", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--model", "--dtype", "--device", "--prompt-tokens", "--new-tokens", "--runs",
-                           "--threads", "--decode-path", "--bandwidth-mib", "--matmul-size",
-                           "--json"})
+  for (const char* flag :
+       {"--model", "--dtype", "--device", "--prompt-tokens", "--new-tokens", "--runs", "--threads",
+        "--decode-path", "--bandwidth-mib", "--matmul-size", "--json"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   auto overview = run_command({"tunedeck", "--help"});
   EXPECT_NE(overview.out.find("bench"), std::string::npos);

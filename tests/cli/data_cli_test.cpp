@@ -27,7 +27,8 @@ class DataCli : public ::testing::Test {
   std::pair<std::string, std::string> usual_and(const std::string& flag) {
     const std::string usual = dir_.file("usual.jsonl"), mixed = dir_.file("mixed.jsonl");
     const std::vector<std::string> common = {"--n", "300", "--seed", "4", "--lang", "en"};
-    std::vector<std::string> plain = {"toolcalls", "--out", usual}, with = {"toolcalls", "--out", mixed, flag};
+    std::vector<std::string> plain = {"toolcalls", "--out", usual},
+                             with = {"toolcalls", "--out", mixed, flag};
     plain.insert(plain.end(), common.begin(), common.end());
     with.insert(with.end(), common.begin(), common.end());
     const CommandResult a = tunedeck(plain), b = tunedeck(with);
@@ -39,7 +40,8 @@ class DataCli : public ::testing::Test {
 };
 
 long matches(const std::string& text, const std::regex& form) {
-  return std::distance(std::sregex_iterator(text.begin(), text.end(), form), std::sregex_iterator());
+  return std::distance(std::sregex_iterator(text.begin(), text.end(), form),
+                       std::sregex_iterator());
 }
 
 size_t count_lines(const std::string& text) {

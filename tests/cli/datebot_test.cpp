@@ -16,15 +16,15 @@ namespace {
 using nlohmann::json;
 using testing::CommandResult;
 
-
 // Runs tunedeck with the shipped config only (no per-user files) and a scratch database.
 class Datebot : public ::testing::Test {
  protected:
   CommandResult tunedeck(std::vector<std::string> args) {
     args.insert(args.begin(), "tunedeck");
-    return testing::run_command(args, "",
-                                {"XDG_CONFIG_HOME=" + dir_.file("config"), "XDG_DATA_HOME=" + dir_.file("data"),
-                                 "TUNEDECK_TODAY=2026-11-28"});
+    return testing::run_command(
+        args, "",
+        {"XDG_CONFIG_HOME=" + dir_.file("config"), "XDG_DATA_HOME=" + dir_.file("data"),
+         "TUNEDECK_TODAY=2026-11-28"});
   }
   json ask(const std::string& question) {
     const CommandResult r = tunedeck({"ask", "--json", "--db", dir_.file("m.db"), question});
@@ -37,7 +37,8 @@ class Datebot : public ::testing::Test {
 TEST_F(Datebot, IsTheDefaultModel) {
   const json out = ask("What day of the week is 2026-11-28?");
   EXPECT_EQ(out["model"]["template"], "tunedeck");
-  EXPECT_NE(out["model"]["dir"].get<std::string>().find("etc/models/datebot"), std::string::npos) << out.dump();
+  EXPECT_NE(out["model"]["dir"].get<std::string>().find("etc/models/datebot"), std::string::npos)
+      << out.dump();
 }
 
 TEST_F(Datebot, KoreanWeekdayQuestionCallsWeekdayWithTheDate) {
@@ -69,8 +70,8 @@ TEST_F(Datebot, EnglishAddDaysQuestionCallsAddDaysWithDateAndCount) {
 
 TEST_F(Datebot, HoldsItsMeasuredAccuracyOnAFreshSample) {
   const std::string data = dir_.file("fresh.jsonl");
-  const CommandResult made =
-      tunedeck({"data", "toolcalls", "--out", data, "--n", "150", "--seed", "20261128", "--format", "jsonl"});
+  const CommandResult made = tunedeck({"data", "toolcalls", "--out", data, "--n", "150", "--seed",
+                                       "20261128", "--format", "jsonl"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const CommandResult r = tunedeck({"eval", "toolcalls", "--data", data, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -42,21 +42,24 @@ TEST(GenerateCli, JsonMatchesTheStories260kGolden) {
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(out["top_logits"][i]["id"], c["first_step_top5"][i]["id"]);
     EXPECT_EQ(out["top_logits"][i]["piece"], c["first_step_top5"][i]["piece"]);
-    EXPECT_NEAR(out["top_logits"][i]["logit"].get<double>(), c["first_step_top5"][i]["logit"].get<double>(), 1e-4);
+    EXPECT_NEAR(out["top_logits"][i]["logit"].get<double>(),
+                c["first_step_top5"][i]["logit"].get<double>(), 1e-4);
   }
 }
 
 TEST(GenerateCli, PlainModeStreamsTheTextToStdout) {
-  auto r = generate({"--model", stories_dir(), "--prompt", "Once upon a time", "--max-new-tokens", "10"});
+  auto r = generate(
+      {"--model", stories_dir(), "--prompt", "Once upon a time", "--max-new-tokens", "10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, ", there was a little girl named Lily\n");  // the golden's first 10 ids
   EXPECT_NE(r.err.find("tok/s"), std::string::npos);
 }
 
 TEST(GenerateCli, SeededSamplingIsReproducible) {
-  std::vector<std::string> args = {"--model", stories_dir(), "--prompt", "The little dog", "--json",
-                                   "--temperature", "0.9", "--top-k", "40", "--top-p", "0.95",
-                                   "--seed", "11", "--max-new-tokens", "40"};
+  std::vector<std::string> args = {"--model", stories_dir(),      "--prompt", "The little dog",
+                                   "--json",  "--temperature",    "0.9",      "--top-k",
+                                   "40",      "--top-p",          "0.95",     "--seed",
+                                   "11",      "--max-new-tokens", "40"};
   auto a = generate(args), b = generate(args);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   EXPECT_EQ(json::parse(a.out)["output_ids"], json::parse(b.out)["output_ids"]);
@@ -89,9 +92,9 @@ TEST(GenerateCli, Bf16GreedyTextStaysCloseToF32) {
 TEST(GenerateCli, HelpDescribesEveryFlag) {
   auto r = run_command({"tunedeck", "generate", "--help"});
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--model", "--prompt", "--max-new-tokens", "--temperature", "--top-k", "--top-p",
-                           "--min-p", "--repeat-penalty", "--seed", "--device", "--dtype", "--threads",
-                           "--top-logits", "--json"})
+  for (const char* flag :
+       {"--model", "--prompt", "--max-new-tokens", "--temperature", "--top-k", "--top-p", "--min-p",
+        "--repeat-penalty", "--seed", "--device", "--dtype", "--threads", "--top-logits", "--json"})
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   auto overview = run_command({"tunedeck", "--help"});
   EXPECT_EQ(overview.exit_code, 0);
@@ -109,8 +112,8 @@ TEST(GenerateCli, UnknownFlagIsAUsageError) {
 class BrokenModel : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* f : {"config.json", "generation_config.json", "tokenizer_config.json", "tokenizer.model",
-                          "model.safetensors"})
+    for (const char* f : {"config.json", "generation_config.json", "tokenizer_config.json",
+                          "tokenizer.model", "model.safetensors"})
       fs::copy_file(stories_dir() + "/" + f, dir_.file(f));
   }
   std::string weights() const { return dir_.file("model.safetensors"); }
@@ -135,10 +138,12 @@ class BrokenModel : public ::testing::Test {
   }
   // Runs generate and checks: exit 1, exactly one line on stderr, containing every `needle`.
   void expect_one_line_error(const std::vector<std::string>& needles) {
-    auto r = generate({"--model", dir_.path(), "--prompt", "Once upon a time", "--max-new-tokens", "4"});
+    auto r =
+        generate({"--model", dir_.path(), "--prompt", "Once upon a time", "--max-new-tokens", "4"});
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const auto& n : needles) EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
+    for (const auto& n : needles)
+      EXPECT_NE(r.err.find(n), std::string::npos) << "missing '" << n << "' in: " << r.err;
     EXPECT_TRUE(r.out.empty());
   }
   testing::ScratchDir dir_;
@@ -159,35 +164,39 @@ TEST_F(BrokenModel, HeaderLengthPastTheEnd) {
 
 TEST_F(BrokenModel, OffsetsOutOfRange) {
   edit_header([](json& h) { h["model.norm.weight"]["data_offsets"] = {2000000, 2000256}; });
-  expect_one_line_error({"model.safetensors", "tensor 'model.norm.weight'", "past the end of the data"});
+  expect_one_line_error(
+      {"model.safetensors", "tensor 'model.norm.weight'", "past the end of the data"});
 }
 
 TEST_F(BrokenModel, OverlappingTensors) {
   edit_header([](json& h) {
-    h["model.layers.1.input_layernorm.weight"]["data_offsets"] = h["model.layers.0.input_layernorm.weight"]["data_offsets"];
+    h["model.layers.1.input_layernorm.weight"]["data_offsets"] =
+        h["model.layers.0.input_layernorm.weight"]["data_offsets"];
   });
   expect_one_line_error({"model.safetensors", "overlap", "model.layers.1.input_layernorm.weight"});
 }
 
 TEST_F(BrokenModel, UnknownDtype) {
   edit_header([](json& h) { h["model.layers.0.mlp.up_proj.weight"]["dtype"] = "Q4_K"; });
-  expect_one_line_error({"model.safetensors", "tensor 'model.layers.0.mlp.up_proj.weight'", "unknown dtype 'Q4_K'"});
+  expect_one_line_error(
+      {"model.safetensors", "tensor 'model.layers.0.mlp.up_proj.weight'", "unknown dtype 'Q4_K'"});
 }
 
 TEST_F(BrokenModel, MissingTensor) {
   edit_header([](json& h) { h.erase("model.layers.2.self_attn.v_proj.weight"); });
-  expect_one_line_error({"model.safetensors", "missing tensor 'model.layers.2.self_attn.v_proj.weight'"});
+  expect_one_line_error(
+      {"model.safetensors", "missing tensor 'model.layers.2.self_attn.v_proj.weight'"});
 }
 
 TEST_F(BrokenModel, ShapeDisagreesWithConfig) {
   edit_config([](json& c) { c["intermediate_size"] = 180; });
-  expect_one_line_error({"model.safetensors", "tensor 'model.layers.0.mlp.gate_proj.weight'", "[172, 64]",
-                         "config.json implies [180, 64]"});
+  expect_one_line_error({"model.safetensors", "tensor 'model.layers.0.mlp.gate_proj.weight'",
+                         "[172, 64]", "config.json implies [180, 64]"});
 }
 
 TEST_F(BrokenModel, TokenizerWithMorePiecesThanEmbeddingRows) {
-  fs::copy_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model", dir_.file("tokenizer.model"),
-                fs::copy_options::overwrite_existing);
+  fs::copy_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model",
+                dir_.file("tokenizer.model"), fs::copy_options::overwrite_existing);
   expect_one_line_error({"tokenizer.model", "32000 pieces", "512 rows"});
 }
 
@@ -217,8 +226,14 @@ TEST_F(BrokenModel, NotAModelFolderAtAll) {
 testing::CommandResult generate_with_clean_openmp_env(const std::vector<std::string>& env_args) {
   std::vector<std::string> argv = {"/usr/bin/env", "-u", "GOMP_SPINCOUNT", "-u", "OMP_WAIT_POLICY"};
   argv.insert(argv.end(), env_args.begin(), env_args.end());
-  const std::vector<std::string> command = {testing::bin_dir() + "/tunedeck", "generate", "--model",
-                                            stories_dir(), "--prompt", "Once", "--max-new-tokens", "4"};
+  const std::vector<std::string> command = {testing::bin_dir() + "/tunedeck",
+                                            "generate",
+                                            "--model",
+                                            stories_dir(),
+                                            "--prompt",
+                                            "Once",
+                                            "--max-new-tokens",
+                                            "4"};
   argv.insert(argv.end(), command.begin(), command.end());
   return run_command(argv);
 }

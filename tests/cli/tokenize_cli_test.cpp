@@ -11,7 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string family_dir(const std::string& family) { return testing::shared_dir() + "/tokenizers/" + family; }
+std::string family_dir(const std::string& family) {
+  return testing::shared_dir() + "/tokenizers/" + family;
+}
 
 testing::CommandResult tokenize(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"tunedeck", "tokenize"};

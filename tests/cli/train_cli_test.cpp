@@ -26,12 +26,15 @@ const char kChat[] =
 std::string write_config(const testing::ScratchDir& dir, const std::string& name) {
   testing::write_file(dir.file("chat.jsonl"), kChat);
   const std::string path = dir.file(name + ".toml");
-  testing::write_file(path, "[model]\npath = \"" + testing::stories_dir() + "\"\n"
-                            "[data]\ntrain = \"chat.jsonl\"\nmax_len = 64\n"
-                            "[lora]\nrank = 4\nalpha = 8\ndropout = 0.1\n"
-                            "[optim]\nlr = 5e-3\nwarmup_steps = 3\n"
-                            "[run]\noutput_dir = \"" + name + "\"\nbatch_size = 2\nsteps = 30\nlog_every = 1\n"
-                            "checkpoint_every = 10\nseed = 7\nthreads = 1\ndb = \"runs.db\"\n");
+  testing::write_file(path, "[model]\npath = \"" + testing::stories_dir() +
+                                "\"\n"
+                                "[data]\ntrain = \"chat.jsonl\"\nmax_len = 64\n"
+                                "[lora]\nrank = 4\nalpha = 8\ndropout = 0.1\n"
+                                "[optim]\nlr = 5e-3\nwarmup_steps = 3\n"
+                                "[run]\noutput_dir = \"" +
+                                name +
+                                "\"\nbatch_size = 2\nsteps = 30\nlog_every = 1\n"
+                                "checkpoint_every = 10\nseed = 7\nthreads = 1\ndb = \"runs.db\"\n");
   return path;
 }
 
@@ -53,7 +56,8 @@ std::map<int, double> step_losses(const std::string& jsonl) { return step_values
 json outcome_of(const std::string& jsonl) {
   const size_t end = jsonl.find_last_not_of('\n');
   const size_t start = jsonl.rfind('\n', end);
-  return json::parse(jsonl.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start + 1)));
+  return json::parse(
+      jsonl.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start + 1)));
 }
 
 // Starts `tunedeck train CONFIG --json`, reads its stdout until `marker` appears in a line and
@@ -89,7 +93,8 @@ TEST(TrainCli, KilledAndResumedRunMatchesAnUninterruptedOne) {
     ASSERT_TRUE(expected.count(step));
     EXPECT_EQ(loss, expected.at(step)) << "step " << step;  // exact: same math, same order
   }
-  for (const auto& [step, loss] : before_kill) EXPECT_EQ(loss, expected.at(step)) << "step " << step;
+  for (const auto& [step, loss] : before_kill)
+    EXPECT_EQ(loss, expected.at(step)) << "step " << step;
 }
 
 // Training in stages, as datebot was: --steps N stops at N with a schedule that spans N; --resume
@@ -112,7 +117,8 @@ TEST(TrainCli, StepsOverrideTrainsInStagesThatResume) {
   ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
   const auto second_lr = step_values(second.out, "lr");
   ASSERT_EQ(second_lr.size(), 20u);  // steps 11..30
-  for (const auto& [step, lr] : second_lr) EXPECT_DOUBLE_EQ(lr, whole_lr.at(step)) << "step " << step;
+  for (const auto& [step, lr] : second_lr)
+    EXPECT_DOUBLE_EQ(lr, whole_lr.at(step)) << "step " << step;
   EXPECT_EQ(outcome_of(second.out)["steps"], 30);
 
   auto zero = testing::run_command({"tunedeck", "train", config, "--steps", "0"});
@@ -122,15 +128,21 @@ TEST(TrainCli, StepsOverrideTrainsInStagesThatResume) {
 
 TEST(TrainCli, PreflightStopsWhenTooFewTokensCarryLoss) {
   testing::ScratchDir dir;
-  testing::write_file(dir.file("short_answers.jsonl"),
-                      R"({"messages": [{"role": "user", "content": "a long question that is mostly prompt text"}, {"role": "assistant", "content": "ok"}]})" "\n");
-  testing::write_file(dir.file("job.toml"), "[model]\npath = \"" + testing::stories_dir() + "\"\n"
-                      "[data]\ntrain = \"short_answers.jsonl\"\n"
-                      "[run]\noutput_dir = \"o\"\nsteps = 2\ndb = \"runs.db\"\nmin_loss_share = 0.9\n");
+  testing::write_file(
+      dir.file("short_answers.jsonl"),
+      R"({"messages": [{"role": "user", "content": "a long question that is mostly prompt text"}, {"role": "assistant", "content": "ok"}]})"
+      "\n");
+  testing::write_file(
+      dir.file("job.toml"),
+      "[model]\npath = \"" + testing::stories_dir() +
+          "\"\n"
+          "[data]\ntrain = \"short_answers.jsonl\"\n"
+          "[run]\noutput_dir = \"o\"\nsteps = 2\ndb = \"runs.db\"\nmin_loss_share = 0.9\n");
   auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("of tokens carry loss (minimum 90%)"), std::string::npos) << r.err;
-  EXPECT_NE(r.out.find("loss mask:"), std::string::npos) << r.out;  // the pre-flight was printed first
+  EXPECT_NE(r.out.find("loss mask:"), std::string::npos)
+      << r.out;  // the pre-flight was printed first
 }
 
 TEST(TrainCli, UnknownKeyNamesTheSection) {
@@ -148,7 +160,8 @@ TEST(TrainCli, BadTomlNamesFileAndLine) {
   auto r = testing::run_command({"tunedeck", "train", dir.file("job.toml")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("job.toml"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find(" 2 | steps = \"many\""), std::string::npos) << r.err;  // toml11 shows the line
+  EXPECT_NE(r.err.find(" 2 | steps = \"many\""), std::string::npos)
+      << r.err;  // toml11 shows the line
   EXPECT_NE(r.err.find("job.toml:2: [run] steps must be an integer, got a string"),
             std::string::npos)
       << r.err;

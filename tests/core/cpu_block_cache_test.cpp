@@ -1,5 +1,5 @@
-// core/kernels/cpu_block_cache: libtorch's CPU tensors of 256 KiB and more reuse freed blocks of their
-// size class without page faults, small ones keep the replaced allocator, release() gives the
+// core/kernels/cpu_block_cache: libtorch's CPU tensors of 256 KiB and more reuse freed blocks of
+// their size class without page faults, small ones keep the replaced allocator, release() gives the
 // freed blocks back to the system, and tensors stay correct across threads.
 #include "core/kernels/cpu_block_cache.h"
 

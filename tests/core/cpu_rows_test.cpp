@@ -1,5 +1,5 @@
-// core/kernels/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and bf16,
-// over widths that leave each remainder of the 16-value steps, and RoPE into heads (a whole
+// core/kernels/cpu_rows against libtorch's own ops (LlamaModel's RMSNorm and SwiGLU) in float32 and
+// bf16, over widths that leave each remainder of the 16-value steps, and RoPE into heads (a whole
 // model: tests/core/forward_paths_test). Skipped without AVX-512.
 #include "core/kernels/cpu_rows.h"
 
@@ -43,7 +43,8 @@ TEST(CpuRows, RmsNormMatchesLibtorchInFloatAndBf16) {
       ASSERT_EQ(got.sizes(), x.sizes());
       ASSERT_EQ(got.scalar_type(), dtype);
       // float32: a different summation order; bf16: that can move one rounding by one place
-      EXPECT_LE(ulps_apart(got, libtorch_rms_norm(x, weight, 1e-5)), dtype == at::kFloat ? 64 : 2.01)
+      EXPECT_LE(ulps_apart(got, libtorch_rms_norm(x, weight, 1e-5)),
+                dtype == at::kFloat ? 64 : 2.01)
           << "K=" << K << " " << c10::toString(dtype);
     }
 }
@@ -61,7 +62,8 @@ TEST(CpuRows, SwigluMatchesLibtorchInFloatAndBf16) {
       EXPECT_TRUE(at::isfinite(got.to(at::kFloat)).all().item<bool>());
       EXPECT_LT(got[0][0][0].item<double>(), 1e-30);
       // past the -100: our e^x against libtorch's (Sleef), then the same roundings
-      EXPECT_LE(ulps_apart(got.narrow(2, 1, K - 1), want.narrow(2, 1, K - 1)), dtype == at::kFloat ? 64 : 2.01)
+      EXPECT_LE(ulps_apart(got.narrow(2, 1, K - 1), want.narrow(2, 1, K - 1)),
+                dtype == at::kFloat ? 64 : 2.01)
           << "K=" << K << " " << c10::toString(dtype);
     }
 }
@@ -78,7 +80,8 @@ TEST(CpuRows, RopeIntoHeadsMatchesLibtorchsRotateHalf) {
       const RopeTables table = rope_rows(c, 5, T, at::TensorOptions().dtype(dtype));
       const at::Tensor rows = randn({B, T, heads * D}, 400 + D, dtype);
       const at::Tensor got = rope_rows_to_heads(rows, heads, table.cos, table.sin);
-      const at::Tensor want = rope_apply(rows.view({B, T, heads, D}).transpose(1, 2), table.cos, table.sin);
+      const at::Tensor want =
+          rope_apply(rows.view({B, T, heads, D}).transpose(1, 2), table.cos, table.sin);
       ASSERT_EQ(got.sizes(), (std::vector<int64_t>{B, heads, T, D}));
       EXPECT_TRUE(got.is_contiguous());
       EXPECT_LT((got.to(at::kFloat) - want.to(at::kFloat)).abs().max().item<double>(),
@@ -93,7 +96,9 @@ TEST(CpuRows, NanStaysNanInBf16) {
   if (!runs_here()) GTEST_SKIP() << "no AVX-512 here";
   at::Tensor x = at::ones({1, 16}, at::kBFloat16);
   x.index_put_({0, 3}, std::numeric_limits<float>::quiet_NaN());
-  EXPECT_TRUE(at::isnan(rms_norm_rows(x, at::ones({16}, at::kBFloat16), 1e-5).to(at::kFloat)).all().item<bool>());
+  EXPECT_TRUE(at::isnan(rms_norm_rows(x, at::ones({16}, at::kBFloat16), 1e-5).to(at::kFloat))
+                  .all()
+                  .item<bool>());
 }
 
 TEST(CpuRows, AppliesOnlyWithoutGradientToFloatAndBf16) {
@@ -102,7 +107,8 @@ TEST(CpuRows, AppliesOnlyWithoutGradientToFloatAndBf16) {
   EXPECT_FALSE(cpu_rows_apply(at::zeros({2, 3}, at::kDouble)));
   EXPECT_FALSE(cpu_rows_apply(at::zeros({2, 3}).set_requires_grad(true)));
   EXPECT_THROW(rms_norm_rows(at::zeros({2, 3}), at::ones({4}), 1e-5), std::logic_error);
-  EXPECT_THROW(rms_norm_rows(at::zeros({2, 3}), at::ones({3}, at::kBFloat16), 1e-5), std::logic_error);
+  EXPECT_THROW(rms_norm_rows(at::zeros({2, 3}), at::ones({3}, at::kBFloat16), 1e-5),
+               std::logic_error);
   EXPECT_THROW(swiglu_rows(at::zeros({2, 3}), at::zeros({2, 4})), std::logic_error);
 }
 

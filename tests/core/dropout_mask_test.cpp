@@ -40,7 +40,8 @@ TEST(DropoutMask, RepeatsForASeedAndDiffersAcrossSeeds) {
   const std::vector<float> a = mask_of(n, 0.5, 42), b = mask_of(n, 0.5, 43);
   int64_t differ = 0;
   for (int64_t i = 0; i < n; ++i) differ += a[i] != b[i];
-  EXPECT_NEAR(static_cast<double>(differ) / n, 0.5, 0.02);  // independent masks disagree half the time
+  EXPECT_NEAR(static_cast<double>(differ) / n, 0.5,
+              0.02);  // independent masks disagree half the time
 }
 
 TEST(DropoutMask, NeighbouringElementsAreIndependent) {

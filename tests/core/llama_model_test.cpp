@@ -53,7 +53,8 @@ TEST(LlamaModel, Stories260kMatchesGoldenGreedyIdsAndFirstStepLogits) {
   }
 }
 
-// True when `address` lies in a region of this process mapped from a file whose path contains `file`.
+// True when `address` lies in a region of this process mapped from a file whose path contains
+// `file`.
 bool address_is_mapped_from(const void* address, const std::string& file) {
   std::istringstream maps(testing::read_file("/proc/self/maps"));
   const auto a = reinterpret_cast<uintptr_t>(address);
@@ -67,12 +68,15 @@ bool address_is_mapped_from(const void* address, const std::string& file) {
 
 TEST(LlamaModel, SameDtypeWeightsAreZeroCopyViewsOfTheMappedFile) {
   LlamaModel model = LlamaModel::load(stories_dir(), {});
-  EXPECT_TRUE(address_is_mapped_from(model.weights().embed.data_ptr(), "stories260k/model.safetensors"));
-  EXPECT_TRUE(address_is_mapped_from(model.weights().layers[4].w_down.data_ptr(), "stories260k/model.safetensors"));
+  EXPECT_TRUE(
+      address_is_mapped_from(model.weights().embed.data_ptr(), "stories260k/model.safetensors"));
+  EXPECT_TRUE(address_is_mapped_from(model.weights().layers[4].w_down.data_ptr(),
+                                     "stories260k/model.safetensors"));
   EXPECT_TRUE(model.weights().lm_head.is_same(model.weights().embed));  // tied head
   EXPECT_EQ(model.weight_bytes(), 260032u * 4);
   LlamaModel bf16 = LlamaModel::load(stories_dir(), {"cpu", "bf16"});  // converted: a real copy
-  EXPECT_FALSE(address_is_mapped_from(bf16.weights().embed.data_ptr(), "stories260k/model.safetensors"));
+  EXPECT_FALSE(
+      address_is_mapped_from(bf16.weights().embed.data_ptr(), "stories260k/model.safetensors"));
 }
 
 // A random model on disk: testing::gqa_model_config() with token ids, split over two shards with
@@ -90,9 +94,11 @@ void write_sharded_checkpoint(const LlamaModel& model, const std::string& dir) {
   json index;
   index["metadata"] = {{"total_size", model.weight_bytes()}};
   for (const auto& [name, t] : model.weights().named()) {
-    const bool first = name.find("layers.0.") != std::string::npos || name == "model.embed_tokens.weight";
+    const bool first =
+        name.find("layers.0.") != std::string::npos || name == "model.embed_tokens.weight";
     (first ? shard1 : shard2).emplace_back(name, t);
-    index["weight_map"][name] = first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
+    index["weight_map"][name] =
+        first ? "model-00001-of-00002.safetensors" : "model-00002-of-00002.safetensors";
   }
   safetensors_write(dir + "/model-00001-of-00002.safetensors", shard1, {{"format", "pt"}});
   safetensors_write(dir + "/model-00002-of-00002.safetensors", shard2, {{"format", "pt"}});
@@ -103,12 +109,14 @@ void write_sharded_checkpoint(const LlamaModel& model, const std::string& dir) {
 std::pair<double, double> cached_vs_recompute(const LlamaModel& model, int prefill_tokens) {
   c10::InferenceMode guard;
   const int64_t T = 24;
-  at::Tensor tokens = at::randint(3, model.config().vocab_size, {1, T}, at::TensorOptions().dtype(at::kLong));
+  at::Tensor tokens =
+      at::randint(3, model.config().vocab_size, {1, T}, at::TensorOptions().dtype(at::kLong));
   at::Tensor full = model.forward(tokens, nullptr, 0);  // [1, T, V]
   KvCache cache = model.make_cache(1, T);
   std::vector<at::Tensor> rows;
   rows.push_back(model.forward(tokens.narrow(1, 0, prefill_tokens), &cache, 0));
-  for (int64_t t = prefill_tokens; t < T; ++t) rows.push_back(model.forward(tokens.narrow(1, t, 1), &cache, t));
+  for (int64_t t = prefill_tokens; t < T; ++t)
+    rows.push_back(model.forward(tokens.narrow(1, t, 1), &cache, t));
   at::Tensor cached = at::cat(rows, 1);
   return {(cached - full).abs().max().item<double>(), full.abs().max().item<double>()};
 }
@@ -122,7 +130,8 @@ TEST(LlamaModel, LongBatchAttentionSlicesEqualEachSequenceAlone) {
   LlamaModel model = LlamaModel::random(c, 5, 0.2, at::TensorOptions().dtype(at::kFloat));
   model.mutable_weights().layers[1].wq.set_requires_grad(true);
   at::Generator token_gen = at::detail::createCPUGenerator(11);
-  at::Tensor tokens = at::randint(3, c.vocab_size, {B, T}, token_gen, at::TensorOptions().dtype(at::kLong));
+  at::Tensor tokens =
+      at::randint(3, c.vocab_size, {B, T}, token_gen, at::TensorOptions().dtype(at::kLong));
   at::Tensor batch = model.forward(tokens, nullptr, 0);
   // float32 rounding differs between a batched and a single GEMM (BLAS blocks them differently):
   // tolerate 1e-5 of the logits' scale; a slicing mistake is of the order of the logits.
@@ -133,26 +142,29 @@ TEST(LlamaModel, LongBatchAttentionSlicesEqualEachSequenceAlone) {
   at::Tensor alone_sum;
   for (int64_t b = 0; b < B; ++b) {
     at::Tensor alone = model.forward(tokens.narrow(0, b, 1), nullptr, 0);
-    EXPECT_LT((alone - batch.narrow(0, b, 1)).abs().max().item<double>(), tolerance) << "sequence " << b;
+    EXPECT_LT((alone - batch.narrow(0, b, 1)).abs().max().item<double>(), tolerance)
+        << "sequence " << b;
     alone_sum = alone_sum.defined() ? alone_sum + alone.pow(2).sum() : alone.pow(2).sum();
   }
   (alone_sum / batch.numel()).backward();
   at::Tensor alone_grad = model.weights().layers[1].wq.grad();
-  EXPECT_LT((alone_grad - batch_grad).abs().max().item<double>(), 1e-5 * (1 + batch_grad.abs().max().item<double>()));
+  EXPECT_LT((alone_grad - batch_grad).abs().max().item<double>(),
+            1e-5 * (1 + batch_grad.abs().max().item<double>()));
 }
 
 TEST(LlamaModel, CachedDecodeEqualsFullRecomputeOnShardedGqaModel) {
   at::manual_seed(7);
   testing::ScratchDir dir;
-  LlamaModel original = LlamaModel::random(random_config(), 1234, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel original =
+      LlamaModel::random(random_config(), 1234, 0.2, at::TensorOptions().dtype(at::kFloat));
   write_sharded_checkpoint(original, dir.path());
 
   LlamaModel f32 = LlamaModel::load(dir.path(), {"cpu", "f32"});
   EXPECT_FALSE(f32.weights().lm_head.is_same(f32.weights().embed));
   EXPECT_TRUE(at::equal(f32.weights().layers[2].w_down, original.weights().layers[2].w_down));
   auto [f32_diff, f32_scale] = cached_vs_recompute(f32, 5);
-  EXPECT_GT(f32_scale, 0.5);   // logits are not trivially small
-  EXPECT_LT(f32_diff, 1e-4);   // f32: same math, different order (measured ~1e-5)
+  EXPECT_GT(f32_scale, 0.5);  // logits are not trivially small
+  EXPECT_LT(f32_diff, 1e-4);  // f32: same math, different order (measured ~1e-5)
 
   LlamaModel bf16 = LlamaModel::load(dir.path(), {"cpu", "bf16"});
   EXPECT_EQ(bf16.weights().embed.scalar_type(), at::kBFloat16);
@@ -166,7 +178,8 @@ TEST(LlamaModel, CachedDecodeEqualsFullRecomputeOnShardedGqaModel) {
 }
 
 TEST(LlamaModel, RecomputeAgreesWhenPrefillCoversEverything) {
-  LlamaModel model = LlamaModel::random(random_config(), 99, 0.2, at::TensorOptions().dtype(at::kFloat));
+  LlamaModel model =
+      LlamaModel::random(random_config(), 99, 0.2, at::TensorOptions().dtype(at::kFloat));
   auto [diff, scale] = cached_vs_recompute(model, 24);
   EXPECT_LT(diff, 1e-5);
 }
@@ -231,11 +244,12 @@ TEST(Generator, CancelStopsWithCancelledAndKeepsWhatWasMade) {
   GenerateOptions options;
   options.max_new_tokens = 64;
   int pieces = 0;
-  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options,
-                                            [&](const std::string&) {
-                                              if (++pieces == 5) cancel = true;
-                                            },
-                                            &cancel);
+  GenerateResult r = generator.generate_ids(
+      tokenizer->encode_prompt("Once upon a time"), options,
+      [&](const std::string&) {
+        if (++pieces == 5) cancel = true;
+      },
+      &cancel);
   EXPECT_EQ(r.stop_reason, StopReason::kCancelled);
   EXPECT_GE(r.output_ids.size(), 5u);
   EXPECT_LT(r.output_ids.size(), 64u);
@@ -248,7 +262,8 @@ TEST(Generator, StopStringEndsGenerationAndIsNotInTheText) {
   GenerateOptions options;
   options.max_new_tokens = 64;
   options.stop_strings = {"Lily"};
-  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options, nullptr, nullptr);
+  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options,
+                                            nullptr, nullptr);
   EXPECT_EQ(r.stop_reason, StopReason::kStopString);
   EXPECT_EQ(r.text, ", there was a little girl named ");
 }
@@ -259,7 +274,8 @@ TEST(Generator, ContextFullStopsCleanly) {
   Generator generator(model, *tokenizer, /*context=*/10);
   GenerateOptions options;
   options.max_new_tokens = 64;
-  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options, nullptr, nullptr);
+  GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options,
+                                            nullptr, nullptr);
   EXPECT_EQ(r.stop_reason, StopReason::kContextFull);
   EXPECT_EQ(r.prompt_ids.size() + r.output_ids.size(), 11u);  // 10 in the cache + the last sampled
 }

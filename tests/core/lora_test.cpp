@@ -24,7 +24,8 @@ LlamaModel small_model() {
 }
 
 // An adapter with non-zero B so that it changes the output.
-std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model, std::vector<LoraTarget> targets) {
+std::shared_ptr<LoraAdapter> trained_looking_adapter(const LlamaModel& model,
+                                                     std::vector<LoraTarget> targets) {
   LoraSettings s;
   s.rank = 4;
   s.alpha = 8;
@@ -62,7 +63,8 @@ TEST(Lora, FreshAdapterIsTheIdentity) {
   auto adapter = lora_create(model.config(), model.weights(), s, 0);
   c10::InferenceMode guard;
   at::Tensor tokens = at::arange(10, at::kLong).unsqueeze(0);
-  EXPECT_TRUE(at::allclose(model.forward(tokens, nullptr, 0), model.forward(tokens, nullptr, 0, adapter.get())));
+  EXPECT_TRUE(at::allclose(model.forward(tokens, nullptr, 0),
+                           model.forward(tokens, nullptr, 0, adapter.get())));
   EXPECT_EQ(adapter->targets().size(), 7u);
   EXPECT_DOUBLE_EQ(adapter->scale(), 2.0);  // alpha 32 / r 16
 }
@@ -84,8 +86,9 @@ TEST(Lora, SavesInPeftLayoutAndLoadsBack) {
   EXPECT_EQ(config["target_modules"], json({"q_proj", "v_proj", "down_proj"}));
   auto file = SafetensorsFile::open(dir.file("adapter_model.safetensors"));
   EXPECT_EQ(file->tensors().size(), 12u);  // 2 layers x 3 targets x (A, B)
-  EXPECT_EQ(file->tensors().at("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").shape,
-            (std::vector<int64_t>{4, 32}));
+  EXPECT_EQ(
+      file->tensors().at("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight").shape,
+      (std::vector<int64_t>{4, 32}));
   EXPECT_EQ(file->tensors().at("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight").shape,
             (std::vector<int64_t>{32, 4}));
 
@@ -98,7 +101,8 @@ TEST(Lora, SavesInPeftLayoutAndLoadsBack) {
 
 TEST(Lora, MergedAndUnmergedAgree) {
   LlamaModel model = small_model();
-  auto adapter = trained_looking_adapter(model, {kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown});
+  auto adapter = trained_looking_adapter(
+      model, {kLoraQ, kLoraK, kLoraV, kLoraO, kLoraGate, kLoraUp, kLoraDown});
   LlamaModel merged(model.config(), merged_weights(model.weights(), *adapter));
   c10::InferenceMode guard;
   at::Tensor tokens = at::arange(12, at::kLong).unsqueeze(0);

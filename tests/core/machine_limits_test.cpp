@@ -7,11 +7,14 @@
 namespace tunedeck {
 namespace {
 
-const char* const kConfig = "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY USE_OPENMP Haswell MAX_THREADS=64";
+const char* const kConfig =
+    "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY USE_OPENMP Haswell MAX_THREADS=64";
 
 TEST(MachineLimitsBlas, NamesVersionAndKernels) {
-  EXPECT_EQ(machine_limits_blas_text(kConfig, "Cooperlake", "", true), "OpenBLAS 0.3.21, Cooperlake kernels");
-  EXPECT_EQ(machine_limits_blas_text(kConfig, "Haswell", "", false), "OpenBLAS 0.3.21, Haswell kernels");
+  EXPECT_EQ(machine_limits_blas_text(kConfig, "Cooperlake", "", true),
+            "OpenBLAS 0.3.21, Cooperlake kernels");
+  EXPECT_EQ(machine_limits_blas_text(kConfig, "Haswell", "", false),
+            "OpenBLAS 0.3.21, Haswell kernels");
 }
 
 TEST(MachineLimitsBlas, WarnsWhenAForcedCoreLeavesOutAvx512) {

@@ -1,5 +1,5 @@
-// core/stats/roofline against hand-computed counts on a tiny config, and against the parameter count
-// from core/model_config (an independent sum of the same weights).
+// core/stats/roofline against hand-computed counts on a tiny config, and against the parameter
+// count from core/model_config (an independent sum of the same weights).
 #include "core/stats/roofline.h"
 
 #include <gtest/gtest.h>

@@ -17,7 +17,8 @@ namespace {
 using nlohmann::json;
 
 // Builds a file from a header object and a data section, exactly as given (for corrupt cases).
-std::string raw_file(const json& header, const std::string& data, int64_t header_len_override = -1) {
+std::string raw_file(const json& header, const std::string& data,
+                     int64_t header_len_override = -1) {
   std::string h = header.dump();
   uint64_t len = header_len_override >= 0 ? static_cast<uint64_t>(header_len_override) : h.size();
   std::string out(8, '\0');
@@ -58,7 +59,8 @@ TEST(Safetensors, InPlaceWritesToAViewNeverReachTheFile) {
     at::Tensor view = f->tensor("a");
     view.fill_(5.0f);  // copy-on-write private mapping: no segfault, no change on disk
   }
-  EXPECT_TRUE(at::equal(SafetensorsFile::open(dir.file("m.safetensors"))->tensor("a"), at::zeros({4})));
+  EXPECT_TRUE(
+      at::equal(SafetensorsFile::open(dir.file("m.safetensors"))->tensor("a"), at::zeros({4})));
 }
 
 TEST(Safetensors, FailedWriteLeavesThePreviousFileIntact) {
@@ -149,7 +151,8 @@ TEST(SafetensorsCheckpoint, IndexNamingAMissingShardIsAnError) {
     SafetensorsCheckpoint::open_dir(dir.path());
     FAIL();
   } catch (const std::exception& e) {
-    EXPECT_NE(std::string(e.what()).find("shard 'model-00001-of-00002.safetensors'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("shard 'model-00001-of-00002.safetensors'"),
+              std::string::npos);
   }
 }
 

@@ -134,8 +134,8 @@ TEST(Sampler, TemperatureSharpensTheDistribution) {
   hot.temperature = 2.0f;
   std::vector<float> l = {1.0f, 0.0f};
   auto c = histogram(cold, l, 2000), h = histogram(hot, l, 2000);
-  EXPECT_GT(c[0], 1950);            // p0 = 1/(1+e^-5) ~ 0.993
-  EXPECT_LT(h[0], 1400);            // p0 = 1/(1+e^-0.5) ~ 0.62
+  EXPECT_GT(c[0], 1950);  // p0 = 1/(1+e^-5) ~ 0.993
+  EXPECT_LT(h[0], 1400);  // p0 = 1/(1+e^-0.5) ~ 0.62
   EXPECT_GT(h[0], 1100);
 }
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "core/tokenizer.h"
 #include "core/token_streamer.h"
+#include "core/tokenizer.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -17,7 +17,9 @@ namespace {
 using nlohmann::json;
 using testing::ScratchDir;
 
-std::string family_dir(const std::string& family) { return testing::shared_dir() + "/tokenizers/" + family; }
+std::string family_dir(const std::string& family) {
+  return testing::shared_dir() + "/tokenizers/" + family;
+}
 
 const Tokenizer& loaded(const std::string& family) {
   static std::map<std::string, std::unique_ptr<Tokenizer>> cache;  // gemma's file is 33 MB
@@ -34,7 +36,8 @@ TEST_P(Golden, EveryStringEncodesAndDecodesExactly) {
   int checked = 0;
   for (const json& c : golden["cases"]) {
     const std::string text = c["text"];
-    EXPECT_EQ(tokenizer.encode(text), c["ids"].get<std::vector<int>>()) << GetParam() << ": " << text;
+    EXPECT_EQ(tokenizer.encode(text), c["ids"].get<std::vector<int>>())
+        << GetParam() << ": " << text;
     EXPECT_EQ(tokenizer.decode(c["ids"].get<std::vector<int>>()), c["decoded"].get<std::string>())
         << GetParam() << ": " << text;
     ++checked;
@@ -44,8 +47,8 @@ TEST_P(Golden, EveryStringEncodesAndDecodesExactly) {
 
 TEST_P(Golden, SpecialTokensAreAddedAsTheFileSays) {
   const Tokenizer& tokenizer = loaded(GetParam());
-  const json example =
-      json::parse(testing::read_file(family_dir(GetParam()) + "/golden.json"))["add_special_tokens_example"];
+  const json example = json::parse(
+      testing::read_file(family_dir(GetParam()) + "/golden.json"))["add_special_tokens_example"];
   EXPECT_EQ(tokenizer.encode_prompt(example["text"]), example["ids"].get<std::vector<int>>());
 }
 
@@ -114,7 +117,8 @@ TEST(TokenizerJson, TinyFileEncodesWithMergesAndAddedTokens) {
 TEST(TokenizerJson, MalformedFilesSayWhatIsWrong) {
   ScratchDir dir;
   const std::string full = tiny_byte_level().dump();
-  EXPECT_NE(load_error(dir, full.substr(0, full.size() / 2)).find("not valid JSON"), std::string::npos);
+  EXPECT_NE(load_error(dir, full.substr(0, full.size() / 2)).find("not valid JSON"),
+            std::string::npos);
 
   json unknown_model = tiny_byte_level();
   unknown_model["model"]["type"] = "Unigram";
@@ -122,10 +126,12 @@ TEST(TokenizerJson, MalformedFilesSayWhatIsWrong) {
 
   json bad_merge = tiny_byte_level();
   bad_merge["model"]["merges"].push_back("a zz");
-  EXPECT_NE(load_error(dir, bad_merge.dump()).find("names a token model.vocab lacks"), std::string::npos);
+  EXPECT_NE(load_error(dir, bad_merge.dump()).find("names a token model.vocab lacks"),
+            std::string::npos);
 
   json bad_regex = tiny_byte_level();
-  bad_regex["pre_tokenizer"] = json::parse(R"({"type": "Split", "pattern": {"Regex": "(?<=a+)b"}, "behavior": "Isolated"})");
+  bad_regex["pre_tokenizer"] =
+      json::parse(R"({"type": "Split", "pattern": {"Regex": "(?<=a+)b"}, "behavior": "Isolated"})");
   EXPECT_NE(load_error(dir, bad_regex.dump()).find("does not compile"), std::string::npos);
 
   json far_id = tiny_byte_level();
@@ -134,9 +140,11 @@ TEST(TokenizerJson, MalformedFilesSayWhatIsWrong) {
 
   json unknown_step = tiny_byte_level();
   unknown_step["normalizer"] = json::parse(R"({"type": "BertNormalizer"})");
-  EXPECT_NE(load_error(dir, unknown_step.dump()).find("normalizer type 'BertNormalizer'"), std::string::npos);
+  EXPECT_NE(load_error(dir, unknown_step.dump()).find("normalizer type 'BertNormalizer'"),
+            std::string::npos);
 
-  EXPECT_NE(load_error(dir, unknown_step.dump()).find(dir.file("tokenizer.json")), std::string::npos);
+  EXPECT_NE(load_error(dir, unknown_step.dump()).find(dir.file("tokenizer.json")),
+            std::string::npos);
 }
 
 TEST(TokenizerJson, InvalidUtf8InputIsAnError) {

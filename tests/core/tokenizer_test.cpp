@@ -39,7 +39,8 @@ TEST(Tokenizer, MatchesLlama2GoldenIdsPiecesAndRoundTrips) {
 }
 
 TEST(Tokenizer, KoreanFallsBackToBytesAndRoundTrips) {
-  auto tokenizer = tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
+  auto tokenizer =
+      tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
   const std::string text = "2026년 2월 20일은 무슨 요일이야?";
   std::vector<int> ids = tokenizer->encode(text);
   int bytes = 0;
@@ -49,7 +50,8 @@ TEST(Tokenizer, KoreanFallsBackToBytesAndRoundTrips) {
 }
 
 TEST(Tokenizer, LiteralSpecialTokenTextIsNotSpecial) {
-  auto tokenizer = tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
+  auto tokenizer =
+      tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
   for (int id : tokenizer->encode("<s> and </s>")) {
     EXPECT_NE(id, 1);
     EXPECT_NE(id, 2);
@@ -64,7 +66,8 @@ TEST(Tokenizer, ModelFolderSpecialTokensComeFromItsJsonFiles) {
   EXPECT_TRUE(s.add_bos);
   EXPECT_FALSE(s.add_eos);
   EXPECT_EQ(s.stop_ids, (std::vector<int>{2, 1}));  // generation_config.json's list
-  EXPECT_EQ(tokenizer->encode_prompt("Once upon a time"), (std::vector<int>{1, 403, 407, 261, 378}));
+  EXPECT_EQ(tokenizer->encode_prompt("Once upon a time"),
+            (std::vector<int>{1, 403, 407, 261, 378}));
 }
 
 TEST(Tokenizer, MissingTokenizerModelNamesThePath) {
@@ -73,7 +76,8 @@ TEST(Tokenizer, MissingTokenizerModelNamesThePath) {
     tokenizer_load_dir(dir.path());
     FAIL() << "expected an error";
   } catch (const std::exception& e) {
-    EXPECT_NE(std::string(e.what()).find(dir.path() + "/tokenizer.model"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(dir.path() + "/tokenizer.model"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -84,7 +88,8 @@ TEST(Tokenizer, CorruptTokenizerModelIsAnErrorNotACrash) {
 }
 
 TEST(TokenStreamer, StreamsWholeCharactersAndEqualsBatchDecode) {
-  auto tokenizer = tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
+  auto tokenizer =
+      tokenizer_load_file(testing::shared_dir() + "/tokenizers/llama2/tokenizer.model");
   const std::string text = "오늘은 2026년 11월 28일, 토요일 🙂 done";
   std::vector<int> ids = tokenizer->encode(text);
   TokenStreamer streamer(*tokenizer);
@@ -102,7 +107,8 @@ TEST(TokenStreamer, StreamsWholeCharactersAndEqualsBatchDecode) {
 TEST(StopStringFilter, HoldsBackPossibleStopAndCutsAtIt) {
   StopStringFilter filter({"</tool_call>", "<|end|>"});
   std::string shown;
-  for (const std::string piece : {"Hello ", "wor", "ld<", "|e", "nd|>", "never shown"}) shown += filter.feed(piece);
+  for (const std::string piece : {"Hello ", "wor", "ld<", "|e", "nd|>", "never shown"})
+    shown += filter.feed(piece);
   EXPECT_TRUE(filter.stopped());
   EXPECT_EQ(shown, "Hello world");
   EXPECT_EQ(filter.text(), "Hello world");

@@ -404,8 +404,8 @@ TEST_F(ToolcallData, HardCountsMixAsksTheHardCasesMoreOftenAndStaysRight) {
   const CountForms hard = count_forms(hard_mix);
   EXPECT_GT(hard.weeks, 1.5 * usual.weeks) << usual.weeks << " -> " << hard.weeks;
   EXPECT_GT(hard.words, 1.5 * usual.words) << usual.words << " -> " << hard.words;
-  EXPECT_GT(hard.follow_ups, 1.2 * usual.follow_ups) << usual.follow_ups << " -> "
-                                                     << hard.follow_ups;
+  EXPECT_GT(hard.follow_ups, 1.2 * usual.follow_ups)
+      << usual.follow_ups << " -> " << hard.follow_ups;
   // Other odds, same correctness: every call reproduces its result, every answer names it.
   for (size_t i = 0; i < 400; i++) {
     for (const ToolcallTurn& turn : hard_mix[i].turns) {
@@ -435,10 +435,12 @@ double share_matching(const std::vector<ToolcallConversation>& conversations,
 
 TEST_F(ToolcallData, HardDatesMixSpellsDatesTheRarerWaysMoreOftenAndStaysRight) {
   const std::regex month_day_year(R"(\b\d{1,2}/\d{1,2}/\d{4}\b)");
-  const std::regex lower_month(R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d)");
+  const std::regex lower_month(
+      R"(\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d)");
   const std::vector<ToolcallConversation> usual_en = generate(17, 3000, false, "en");
   const std::vector<ToolcallConversation> hard_en = generate(17, 3000, false, "en", false, true);
-  EXPECT_GT(share_matching(hard_en, month_day_year), 1.5 * share_matching(usual_en, month_day_year));
+  EXPECT_GT(share_matching(hard_en, month_day_year),
+            1.5 * share_matching(usual_en, month_day_year));
   EXPECT_GT(share_matching(hard_en, lower_month), 1.5 * share_matching(usual_en, lower_month));
   // Korean: the spaced-dot and slashed spellings ("1993. 2. 28.", "1993/02/28").
   const std::regex korean_rare(R"(\d{4}(\. \d{1,2}\. \d{1,2}|/\d{1,2}/\d{1,2}))");
@@ -466,14 +468,17 @@ TEST_F(ToolcallData, StatedDatesMixStatesTheDateFirstAndAsksAboutThatDay) {
                             R"(Which day of the week)[^.]* (that|it)\b)");
   const std::regex plus_minus(R"(\d (plus|minus) )");  // "2026-03-01 plus 100 days"
   const std::vector<ToolcallConversation> usual_en = generate(19, 2000, false, "en");
-  const std::vector<ToolcallConversation> stated_en = generate(19, 2000, false, "en", false, false, true);
+  const std::vector<ToolcallConversation> stated_en =
+      generate(19, 2000, false, "en", false, false, true);
   EXPECT_GT(share_matching(stated_en, that_day), 5 * share_matching(usual_en, that_day) + 0.02);
   EXPECT_GT(share_matching(stated_en, plus_minus), 2 * share_matching(usual_en, plus_minus));
   // Korean: "결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?"
   const std::regex stated_ko(R"((인데|잡혔는데|\.) ?(그날|그 날))");
   const std::vector<ToolcallConversation> usual_ko = generate(19, 2000, false, "ko");
-  const std::vector<ToolcallConversation> stated_ko_mix = generate(19, 2000, false, "ko", false, false, true);
-  EXPECT_GT(share_matching(stated_ko_mix, stated_ko), 3 * share_matching(usual_ko, stated_ko) + 0.02);
+  const std::vector<ToolcallConversation> stated_ko_mix =
+      generate(19, 2000, false, "ko", false, false, true);
+  EXPECT_GT(share_matching(stated_ko_mix, stated_ko),
+            3 * share_matching(usual_ko, stated_ko) + 0.02);
   // The call is still the date the question states: every first turn of a stated weekday
   // question names its date's year, and the calls reproduce their results.
   for (const auto* mix : {&stated_en, &stated_ko_mix}) {
@@ -482,7 +487,8 @@ TEST_F(ToolcallData, StatedDatesMixStatesTheDateFirstAndAsksAboutThatDay) {
       for (const ToolcallStep& step : turn.steps) EXPECT_EQ(rerun(step), step.result_text);
       if (turn.intent == ToolcallIntent::kWeekday || turn.intent == ToolcallIntent::kAddDays) {
         const std::string date = turn.steps[0].arguments.at("date").get<std::string>();
-        EXPECT_NE(turn.user.find(date.substr(0, 4)), std::string::npos) << turn.user << " / " << date;
+        EXPECT_NE(turn.user.find(date.substr(0, 4)), std::string::npos)
+            << turn.user << " / " << date;
       }
       EXPECT_TRUE(names_date(turn.answer, CalendarDate::parse(turn.answer_date)) ||
                   names_weekday(turn.answer, CalendarDate::parse(turn.answer_date)))

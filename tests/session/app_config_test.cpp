@@ -4,9 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <toml.hpp>
-
 #include <filesystem>
+#include <toml.hpp>
 
 #include "tests/test_support.h"
 

@@ -83,7 +83,8 @@ TEST(BatchOrder, GroupingByLengthCutsPaddingAtLeastInHalf) {
   const size_t real = std::accumulate(lengths.begin(), lengths.end(), size_t{0});
   const size_t plain_pad = padded_tokens(plain, lengths, 0) - real;
   const size_t grouped_pad = padded_tokens(grouped, lengths, 0) - real;
-  EXPECT_LT(grouped_pad * 2, plain_pad) << "plain padding " << plain_pad << ", grouped " << grouped_pad;
+  EXPECT_LT(grouped_pad * 2, plain_pad)
+      << "plain padding " << plain_pad << ", grouped " << grouped_pad;
 }
 
 TEST(BatchOrder, RefusesANonPositiveBatchSize) {

@@ -41,9 +41,11 @@ TEST(AdamW, FirstTwoStepsMatchTheEquations) {
   const double p0 = p[0].item<float>();
   p.mutable_grad() = at::tensor({0.25f, 0.0f});
   opt.step(0.01);
-  const double m = 0.9 * 0.05 + 0.1 * 0.25, v = 0.999 * 0.00025 + 0.001 * 0.0625;  // m = .9*(.1*.5)+.1*.25
+  const double m = 0.9 * 0.05 + 0.1 * 0.25,
+               v = 0.999 * 0.00025 + 0.001 * 0.0625;  // m = .9*(.1*.5)+.1*.25
   const double m_hat = m / (1 - 0.81), v_hat = v / (1 - 0.998001);
-  EXPECT_NEAR(p[0].item<float>(), p0 * (1 - 0.001) - 0.01 * m_hat / (std::sqrt(v_hat) + 1e-8), 1e-6);
+  EXPECT_NEAR(p[0].item<float>(), p0 * (1 - 0.001) - 0.01 * m_hat / (std::sqrt(v_hat) + 1e-8),
+              1e-6);
   EXPECT_EQ(opt.steps_taken(), 2);
 }
 

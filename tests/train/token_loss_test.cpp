@@ -36,7 +36,8 @@ TEST(TokenLoss, NllSumIsMinusTheLogProbabilityOfEachTarget) {
   const at::Tensor logits = at::tensor(std::vector<float>{0, 0, 0, 0, 1, 2, 3, 4}).view({2, 4});
   const at::Tensor targets = at::tensor(std::vector<int64_t>{1, 3}, at::kLong);
   const double expected =
-      std::log(4.0) + (std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0) + std::exp(4.0)) - 4.0);
+      std::log(4.0) +
+      (std::log(std::exp(1.0) + std::exp(2.0) + std::exp(3.0) + std::exp(4.0)) - 4.0);
   EXPECT_NEAR(token_nll_sum(logits, targets).item<double>(), expected, 1e-5);
 }
 
@@ -92,7 +93,8 @@ TEST(TokenLoss, HeadOnTheLossRowsGivesTheLossAndGradientsOfTheWholeHead) {
     const double scale = whole_grads[i].abs().max().item<double>();
     EXPECT_GT(scale, 0) << "parameter " << i;
     const double difference = (rows_grads[i] - whole_grads[i]).abs().max().item<double>();
-    EXPECT_LE(difference, 1e-4 * scale) << "parameter " << i << ": " << difference << " of " << scale;
+    EXPECT_LE(difference, 1e-4 * scale)
+        << "parameter " << i << ": " << difference << " of " << scale;
   }
 }
 

@@ -36,17 +36,19 @@ const char kChat[] =
 TrainConfig lora_config(const testing::ScratchDir& dir, int steps) {
   testing::write_file(dir.file("chat.jsonl"), kChat);
   TrainConfig c = train_config_parse(
-      "[model]\npath = \"" + stories_dir() + "\"\n"
-      "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 96\n"
-      "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
-      "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
-      "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " + std::to_string(steps) +
-          "\nlog_every = 1\nseed = 1\nthreads = 1\ndb = \"runs.db\"\n",
+      "[model]\npath = \"" + stories_dir() +
+          "\"\n"
+          "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 96\n"
+          "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
+          "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
+          "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " +
+          std::to_string(steps) + "\nlog_every = 1\nseed = 1\nthreads = 1\ndb = \"runs.db\"\n",
       dir.file("job.toml"));
   return c;
 }
 
-std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer, const std::string& question) {
+std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer,
+                          const std::string& question) {
   auto tmpl = chat_template_by_name("tunedeck");
   const std::string prompt = tmpl->render({{"user", question, ""}}, nlohmann::json::array(), true);
   GenerateOptions options;
@@ -57,7 +59,8 @@ std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer, cons
 
 double checksum(const LlamaModel& model) {
   double sum = 0;
-  for (const auto& [name, t] : model.weights().named()) sum += t.to(at::kDouble).abs().sum().item<double>();
+  for (const auto& [name, t] : model.weights().named())
+    sum += t.to(at::kDouble).abs().sum().item<double>();
   return sum;
 }
 
@@ -70,13 +73,15 @@ TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
   TrainHooks hooks;
   hooks.shared_base = &base;
   hooks.on_progress = [&](const TrainProgress& p) {
-    if (p.message.empty() && p.status == "running" && (losses.empty() || p.step > static_cast<int>(losses.size())))
+    if (p.message.empty() && p.status == "running" &&
+        (losses.empty() || p.step > static_cast<int>(losses.size())))
       losses.push_back(p.loss);
   };
   TrainOutcome outcome = train_run(config, false, hooks);
   ASSERT_EQ(outcome.status, "finished") << outcome.error;
   ASSERT_EQ(losses.size(), 120u);
-  EXPECT_LT(losses.back(), losses.front() / 2) << "first " << losses.front() << " last " << losses.back();
+  EXPECT_LT(losses.back(), losses.front() / 2)
+      << "first " << losses.front() << " last " << losses.back();
   EXPECT_EQ(checksum(base), base_sum) << "LoRA training changed the base weights";
   EXPECT_GT(outcome.preflight.loss_tokens, 0);
   EXPECT_EQ(outcome.preflight.examples_eos_unlabelled, 0);
@@ -102,7 +107,8 @@ TEST(Trainer, FailedCheckpointWriteFailsTheRunAndKeepsTheLastGoodOne) {
   config.checkpoint_every = 4;
   TrainHooks hooks;
   hooks.on_progress = [&](const TrainProgress& p) {
-    if (p.message == "checkpoint: step 4") atomic_file_inject_failure_after(0);  // the disk "fills up"
+    if (p.message == "checkpoint: step 4")
+      atomic_file_inject_failure_after(0);  // the disk "fills up"
   };
   TrainOutcome outcome = train_run(config, false, hooks);
   atomic_file_inject_failure_after(-1);
@@ -113,7 +119,8 @@ TEST(Trainer, FailedCheckpointWriteFailsTheRunAndKeepsTheLastGoodOne) {
   ASSERT_TRUE(latest.has_value());
   EXPECT_EQ(fs::path(*latest).filename(), "step-000004");
   for (auto& e : fs::directory_iterator(dir.file("out/checkpoints")))
-    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << "left a temp folder " << e.path();
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos)
+        << "left a temp folder " << e.path();
   LlamaModel base = LlamaModel::load(stories_dir(), {});
   EXPECT_NO_THROW(lora_load_peft(*latest, base.config(), base.weights()));
 }
@@ -209,20 +216,24 @@ TEST(Trainer, FullTrainingFromRandomInitSavesALoadableModel) {
   testing::ScratchDir dir;
   testing::write_file(dir.file("chat.jsonl"), kChat);
   TrainConfig config = train_config_parse(
-      "[model]\npath = \"" + stories_dir() + "\"\ninit = \"random\"\n"
-      "[model.config]\nhidden_size = 32\nnum_hidden_layers = 2\nnum_attention_heads = 4\n"
-      "num_key_value_heads = 2\nintermediate_size = 64\nvocab_size = 512\nmax_position_embeddings = 128\n"
-      "tie_word_embeddings = true\n"
-      "[data]\ntrain = \"chat.jsonl\"\nmax_len = 96\n"
-      "[method]\nkind = \"full\"\n"
-      "[optim]\nlr = 1e-2\nwarmup_steps = 5\n"
-      "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = 60\nlog_every = 1\nseed = 3\nthreads = 1\n"
-      "db = \"runs.db\"\n",
+      "[model]\npath = \"" + stories_dir() +
+          "\"\ninit = \"random\"\n"
+          "[model.config]\nhidden_size = 32\nnum_hidden_layers = 2\nnum_attention_heads = 4\n"
+          "num_key_value_heads = 2\nintermediate_size = 64\nvocab_size = "
+          "512\nmax_position_embeddings = 128\n"
+          "tie_word_embeddings = true\n"
+          "[data]\ntrain = \"chat.jsonl\"\nmax_len = 96\n"
+          "[method]\nkind = \"full\"\n"
+          "[optim]\nlr = 1e-2\nwarmup_steps = 5\n"
+          "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = 60\nlog_every = 1\nseed = "
+          "3\nthreads = 1\n"
+          "db = \"runs.db\"\n",
       dir.file("job.toml"));
   std::vector<double> losses;
   TrainHooks hooks;
   hooks.on_progress = [&](const TrainProgress& p) {
-    if (p.message.empty() && p.status == "running" && p.step > static_cast<int>(losses.size())) losses.push_back(p.loss);
+    if (p.message.empty() && p.status == "running" && p.step > static_cast<int>(losses.size()))
+      losses.push_back(p.loss);
   };
   TrainOutcome outcome = train_run(config, false, hooks);
   ASSERT_EQ(outcome.status, "finished") << outcome.error;
@@ -238,7 +249,9 @@ TEST(Trainer, FullTrainingFromRandomInitSavesALoadableModel) {
   GenerateOptions options;
   options.max_new_tokens = 8;
   options.sampling.min_new_tokens = 8;  // a barely trained model may well say EOS early
-  EXPECT_EQ(generator.generate_ids(tokenizer->encode_prompt("Who"), options, nullptr, nullptr).output_ids.size(), 8u);
+  EXPECT_EQ(generator.generate_ids(tokenizer->encode_prompt("Who"), options, nullptr, nullptr)
+                .output_ids.size(),
+            8u);
 }
 
 }  // namespace
@@ -267,7 +280,8 @@ TEST(Trainer, GradientAccumulationMatchesTheBigBatch) {
   const auto big = run(4, 1), accumulated = run(2, 2);
   ASSERT_EQ(big.size(), 6u);
   ASSERT_EQ(accumulated.size(), 6u);
-  for (size_t i = 0; i < big.size(); ++i) EXPECT_NEAR(big[i], accumulated[i], 1e-4) << "step " << i + 1;
+  for (size_t i = 0; i < big.size(); ++i)
+    EXPECT_NEAR(big[i], accumulated[i], 1e-4) << "step " << i + 1;
 }
 
 }  // namespace
@@ -287,7 +301,8 @@ TEST(Trainer, FullFineTuneOfAPretrainedModelLeavesItsFilesAlone) {
   TrainOutcome outcome = train_run(config, false, {});
   ASSERT_EQ(outcome.status, "finished") << outcome.error;
   EXPECT_EQ(outcome.preflight.trainable_params, 260032);
-  EXPECT_TRUE(testing::read_file(weights) == before) << "full training wrote into the base checkpoint";
+  EXPECT_TRUE(testing::read_file(weights) == before)
+      << "full training wrote into the base checkpoint";
   LlamaModel base = LlamaModel::load(stories_dir(), {});
   LlamaModel tuned = LlamaModel::load(outcome.output, {});
   EXPECT_FALSE(at::equal(base.weights().layers[0].wq, tuned.weights().layers[0].wq));

@@ -76,8 +76,8 @@ TEST(AppCommands, CompletesPathsWhereAPathGoes) {
 
 TEST(AppCommands, HelpNamesTheAppCommandsAndKeys) {
   const std::string& help = app_command_help();
-  for (const char* part : {"/model PATH", "/adapter PATH|off", "/train start CONFIG",
-                           "/train stop", "/train watch ID", "F5", "F10", "Esc"})
+  for (const char* part : {"/model PATH", "/adapter PATH|off", "/train start CONFIG", "/train stop",
+                           "/train watch ID", "F5", "F10", "Esc"})
     EXPECT_NE(help.find(part), std::string::npos) << part;
 }
 

@@ -89,10 +89,11 @@ TEST(AppState, StreamsTheAnswerWithoutToolCallMarkup) {
   ASSERT_EQ(state.conversation.size(), 2u);
   const ConversationEntry& answer = state.conversation[1];
   EXPECT_FALSE(answer.streaming);
-  EXPECT_EQ(answer.text,
-            "Let me check. \n"
-            "→ add_days {\"date\":\"2026-02-20\",\"days\":100} = {\"date\":\"2026-05-31\"}  0.2 ms\n"
-            "It is 2026-05-31.");
+  EXPECT_EQ(
+      answer.text,
+      "Let me check. \n"
+      "→ add_days {\"date\":\"2026-02-20\",\"days\":100} = {\"date\":\"2026-05-31\"}  0.2 ms\n"
+      "It is 2026-05-31.");
   EXPECT_EQ(answer.text.find("<tool_call>"), std::string::npos);
   EXPECT_FALSE(state.status.generating);
   EXPECT_DOUBLE_EQ(state.status.last_tokens_per_s, 812.5);
@@ -122,8 +123,8 @@ TEST(AppState, AParseFailureKeepsTheRawTextAndWhy) {
   state.fold(agent_event(AgentEventKind::kStepStarted, 1));
   state.fold(agent_event(AgentEventKind::kModelOutput, 1, "<tool_call>{\"name\": </tool_call>"));
   clear_dirty(state);
-  state.fold(agent_event(AgentEventKind::kParseError, 1, "not JSON: unexpected end",
-                         "{\"name\": "));
+  state.fold(
+      agent_event(AgentEventKind::kParseError, 1, "not JSON: unexpected end", "{\"name\": "));
   EXPECT_TRUE(dirty(state, Pane::kTrace));
   state.fold(tool_event(AgentEventKind::kToolResult, 1, "", nullptr, nullptr,
                         "the call is not valid JSON", 0));
@@ -141,8 +142,8 @@ TEST(AppState, AParseFailureKeepsTheRawTextAndWhy) {
 TEST(AppState, AToolErrorIsKeptAsTheError) {
   AppState state;
   state.fold(simple(AppEventKind::kTurnStarted, "q"));
-  state.fold(tool_event(AgentEventKind::kToolCallParsed, 1, "weekdays", {{"date", "x"}}, nullptr,
-                        "", 0));
+  state.fold(
+      tool_event(AgentEventKind::kToolCallParsed, 1, "weekdays", {{"date", "x"}}, nullptr, "", 0));
   state.fold(tool_event(AgentEventKind::kToolResult, 1, "weekdays", {{"date", "x"}}, nullptr,
                         "unknown tool 'weekdays'", 0.1));
   ASSERT_EQ(state.trace.size(), 1u);
@@ -306,7 +307,7 @@ TEST(AppState, TheInProcessRunKeepsItsOwnStatusOverTheRunLog) {
   logged.run.total_steps = 150;
   state.fold(std::move(logged));
   EXPECT_TRUE(state.training.in_process);
-  EXPECT_EQ(state.training.step, 30);  // the trainer's newer progress
+  EXPECT_EQ(state.training.step, 30);                // the trainer's newer progress
   ASSERT_EQ(state.training.loss_points.size(), 1u);  // rows older than the progress point
 }
 

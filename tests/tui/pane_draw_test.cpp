@@ -102,20 +102,20 @@ TEST_F(PaneDraw, TraceShowsEachCallWithArgumentsResultAndTime) {
   AppState state;
   state.trace = {ok_entry()};
   pane_trace_draw(window(8, 50), state, false);
-  EXPECT_EQ(rows(), (Rows{" Tool trace ────────────────────────────── 1 call",
-                          "[1.1] ✓ add_days  0.2 ms",
-                          "  args {\"date\":\"2026-02-20\",\"days\":100}",
-                          "  = {\"date\":\"2026-05-31\"}", "", "", "", ""}));
+  EXPECT_EQ(rows(),
+            (Rows{" Tool trace ────────────────────────────── 1 call", "[1.1] ✓ add_days  0.2 ms",
+                  "  args {\"date\":\"2026-02-20\",\"days\":100}", "  = {\"date\":\"2026-05-31\"}",
+                  "", "", "", ""}));
 }
 
 TEST_F(PaneDraw, AFailedParseShowsTheRawTextAndWhy) {
   AppState state;
   state.trace = {parse_failure()};
   pane_trace_draw(window(7, 50), state, false);
-  EXPECT_EQ(rows(), (Rows{" Tool trace ────────────────────────────── 1 call",
-                          "[2.1] ✗ (unreadable call)  0.0 ms",
-                          "  error: the call is not valid JSON", "  parse: not JSON",
-                          "  raw: {\"name\":", "", ""}));
+  EXPECT_EQ(rows(),
+            (Rows{" Tool trace ────────────────────────────── 1 call",
+                  "[2.1] ✗ (unreadable call)  0.0 ms", "  error: the call is not valid JSON",
+                  "  parse: not JSON", "  raw: {\"name\":", "", ""}));
 }
 
 TEST_F(PaneDraw, AnOpenedEntryShowsTheRawModelText) {
@@ -150,8 +150,8 @@ TEST_F(PaneDraw, TraceInAsciiWithoutUnicode) {
 TEST_F(PaneDraw, ConversationWrapsKoreanAndScrolls) {
   AppState state;
   state.add_user_line("2026년 2월 20일에서 100일 후는 무슨 요일이야?");
-  state.conversation.push_back(
-      ConversationEntry{ConversationEntry::Kind::kAssistant, "2026년 5월 31일 일요일입니다.", true});
+  state.conversation.push_back(ConversationEntry{ConversationEntry::Kind::kAssistant,
+                                                 "2026년 5월 31일 일요일입니다.", true});
   state.add_notice("cancelled");
   const PaneDrawResult drawn = pane_conversation_draw(window(6, 24), state, false);
   // The newest five lines; the question's first line is above them.
@@ -215,7 +215,8 @@ TEST_F(PaneDraw, GpuPaneOnACpuBoxSaysWhyAndShowsAbsentFieldsAsNA) {
   EXPECT_EQ(rows()[2], "RSS N/A");
   EXPECT_EQ(rows()[3], "model 0 B  KV 0 B");
 
-  state.stats[0].cpu_cache.installed = true;  // tunedeck's CPU allocator (core/kernels/cpu_block_cache)
+  state.stats[0].cpu_cache.installed =
+      true;  // tunedeck's CPU allocator (core/kernels/cpu_block_cache)
   state.stats[0].cpu_cache.live_bytes = 402653184;
   state.stats[0].cpu_cache.cached_bytes = 100663296;
   pane_gpu_draw(window(6, 44), state, false);

@@ -6,7 +6,9 @@
 namespace tunedeck {
 namespace {
 
-ScreenRect rect(int top, int left, int height, int width) { return ScreenRect{top, left, height, width}; }
+ScreenRect rect(int top, int left, int height, int width) {
+  return ScreenRect{top, left, height, width};
+}
 
 TEST(PaneLayout, PlacesFourPanesAt80x24) {
   const ScreenLayout layout = screen_layout(24, 80);

@@ -24,7 +24,7 @@ TEST_F(TextLayout, WidthCountsHangulAndEmojiAsTwoCells) {
 }
 
 TEST_F(TextLayout, CombiningMarksTakeNoCell) {
-  EXPECT_EQ(text_width("e\xCC\x81"), 1);         // e + COMBINING ACUTE ACCENT
+  EXPECT_EQ(text_width("e\xCC\x81"), 1);                             // e + COMBINING ACUTE ACCENT
   EXPECT_EQ(text_width("\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB"), 2);  // 한 as conjoining jamo
   EXPECT_EQ(text_char_width(0x0301), 0);
   EXPECT_EQ(text_char_width(0xAC00), 2);
@@ -33,8 +33,13 @@ TEST_F(TextLayout, CombiningMarksTakeNoCell) {
 }
 
 TEST_F(TextLayout, InvalidBytesAreOneCellAndShowAsQuestionMarks) {
-  EXPECT_EQ(text_width("a\xFF" "b"), 3);
-  EXPECT_EQ(text_wrap("a\xFF" "b", 10), Lines{"a?b"});
+  EXPECT_EQ(text_width("a\xFF"
+                       "b"),
+            3);
+  EXPECT_EQ(text_wrap("a\xFF"
+                      "b",
+                      10),
+            Lines{"a?b"});
   EXPECT_EQ(text_wrap("\xE3\x81", 10), Lines{"??"});  // a truncated sequence
 }
 

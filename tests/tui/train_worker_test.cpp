@@ -34,11 +34,12 @@ TEST(TrainWorker, TheLedgerShowsTheRunWhileItRunsAndNotAfter) {
   testing::ScratchDir dir;
   testing::write_file(dir.file("chat.jsonl"), kChat);
   TrainConfig config = train_config_parse(
-      "[model]\npath = \"" + testing::stories_dir() + "\"\n"
-      "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 64\n"
-      "[lora]\nrank = 4\n"
-      "[run]\noutput_dir = \"out\"\nbatch_size = 2\nsteps = 5000\nthreads = 1\n"
-      "db = \"runs.db\"\n",
+      "[model]\npath = \"" + testing::stories_dir() +
+          "\"\n"
+          "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 64\n"
+          "[lora]\nrank = 4\n"
+          "[run]\noutput_dir = \"out\"\nbatch_size = 2\nsteps = 5000\nthreads = 1\n"
+          "db = \"runs.db\"\n",
       dir.file("job.toml"));
   AppEventQueue events;
   MemoryAccounting ledger;

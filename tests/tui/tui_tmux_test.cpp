@@ -3,8 +3,8 @@
 // server (-L) and scratch HOME/XDG folders, killed and removed in teardown. Waits poll the
 // screen with a generous limit; nothing asserts on time.
 #include <gtest/gtest.h>
-#include <stdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,9 +73,7 @@ class AppSession {
   }
 
   // tmux key names (Enter, F10, Escape, BSpace, ...).
-  void keys(const std::string& names) const {
-    shell("tmux -L " + socket_ + " send-keys " + names);
-  }
+  void keys(const std::string& names) const { shell("tmux -L " + socket_ + " send-keys " + names); }
   // Literal text, byte for byte.
   void type(const std::string& text) const {
     shell("tmux -L " + socket_ + " send-keys -l " + shell_quote(text));
@@ -273,7 +271,8 @@ TEST_F(TuiTmux, KoreanInputRoundTrip) {
   app.keys("Enter");
   screen = app.wait_for("no model loaded");
   bool echoed = false;
-  for (const std::string& row : rows_of(screen)) echoed = echoed || row.rfind("> 가나 며칠이야?", 0) == 0;
+  for (const std::string& row : rows_of(screen))
+    echoed = echoed || row.rfind("> 가나 며칠이야?", 0) == 0;
   EXPECT_TRUE(echoed) << screen;
   app.keys("F10");
   app.wait_for("EXITED 0");
@@ -326,15 +325,17 @@ TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {
 TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
   AppSession app("--model " + testing::stories_dir() + " --max-new-tokens 60");
   app.wait_for(kLoaded);
-  testing::write_file(app.file("chat.jsonl"),
-                      R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
+  testing::write_file(
+      app.file("chat.jsonl"),
+      R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
 {"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
 )");
   testing::write_file(app.file("lora.toml"),
-                      "[model]\npath = \"" + testing::stories_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
-                      "max_len = 64\n[lora]\nrank = 4\nalpha = 8\n[optim]\nlr = 5e-3\n"
-                      "warmup_steps = 2\n[run]\nname = \"tmux-lora\"\noutput_dir = \"out\"\n"
-                      "batch_size = 2\nsteps = 400\nlog_every = 1\n");
+                      "[model]\npath = \"" + testing::stories_dir() +
+                          "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+                          "max_len = 64\n[lora]\nrank = 4\nalpha = 8\n[optim]\nlr = 5e-3\n"
+                          "warmup_steps = 2\n[run]\nname = \"tmux-lora\"\noutput_dir = \"out\"\n"
+                          "batch_size = 2\nsteps = 400\nlog_every = 1\n");
   app.type("/train start " + app.file("lora.toml"));
   app.keys("Enter");
   std::string screen = app.wait_for("tmux-lora  running");
@@ -360,13 +361,16 @@ TEST_F(TuiTmux, TrainsInTheBackgroundWhileAQuestionIsAnswered) {
 TEST_F(TuiTmux, WatchesARunStartedByAnotherProcess) {
   AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
-  testing::write_file(app.file("chat.jsonl"),
-                      R"({"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy."}]}
+  testing::write_file(
+      app.file("chat.jsonl"),
+      R"({"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy."}]}
 )");
-  testing::write_file(app.file("watch.toml"),
-                      "[model]\npath = \"" + testing::stories_dir() + "\"\n[data]\ntrain = \"chat.jsonl\"\n"
-                      "max_len = 128\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
-                      "output_dir = \"watched\"\nbatch_size = 1\nsteps = 12\nlog_every = 1\n");
+  testing::write_file(
+      app.file("watch.toml"),
+      "[model]\npath = \"" + testing::stories_dir() +
+          "\"\n[data]\ntrain = \"chat.jsonl\"\n"
+          "max_len = 128\n[lora]\nrank = 2\nalpha = 4\n[run]\nname = \"elsewhere\"\n"
+          "output_dir = \"watched\"\nbatch_size = 1\nsteps = 12\nlog_every = 1\n");
   // `tunedeck train` in its own process, writing the same run log (the default one).
   const std::string train = "env XDG_DATA_HOME=" + app.file("data") + " HOME=" + app.file("") +
                             " " + testing::bin_dir() + "/tunedeck train " + app.file("watch.toml") +
@@ -387,9 +391,9 @@ TEST_F(TuiTmux, ACrashRestoresTheTerminal) {
   AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
   const std::string shell_pid = shell("tmux -L " + app.socket() + " display -p '#{pane_pid}'");
-  const std::string children = testing::read_file("/proc/" + std::to_string(std::stoi(shell_pid)) +
-                                                  "/task/" + std::to_string(std::stoi(shell_pid)) +
-                                                  "/children");
+  const std::string children =
+      testing::read_file("/proc/" + std::to_string(std::stoi(shell_pid)) + "/task/" +
+                         std::to_string(std::stoi(shell_pid)) + "/children");
   const int app_pid = std::stoi(children);
   ASSERT_EQ(kill(app_pid, SIGSEGV), 0);
   const std::string screen = app.wait_for("EXITED 139");
