@@ -16,8 +16,8 @@
 #include <random>
 #include <thread>
 
-#include "core/kernels/cpu_decode.h"
 #include "core/generator.h"
+#include "core/kernels/cpu_decode.h"
 #include "core/llama_model.h"
 #include "core/stats/machine_limits.h"
 #include "core/stats/page_cache.h"
@@ -211,19 +211,19 @@ std::vector<std::string> safetensors_files(const std::string& dir) {
   return files;
 }
 
-GenerateOptions greedy_exactly(int new_tokens, bool fast_cpu_decode = true) {
+GenerateOptions greedy_exactly(int new_tokens, CpuKernels cpu_kernels = CpuKernels::kTunedeck) {
   GenerateOptions options;
   options.max_new_tokens = new_tokens;
   options.sampling.min_new_tokens = new_tokens;  // masks the stop ids: every run is full length
-  options.fast_cpu_decode = fast_cpu_decode;
+  options.cpu_kernels = cpu_kernels;
   return options;
 }
 
 // One timed run of `prompt` + `new_tokens`; throws when it is not comparable with the others.
 GenerateResult timed_run(Generator& generator, const std::vector<int>& prompt, int new_tokens,
-                         bool fast_cpu_decode, int run) {
+                         CpuKernels cpu_kernels, int run) {
   GenerateResult g =
-      generator.generate_ids(prompt, greedy_exactly(new_tokens, fast_cpu_decode), {}, nullptr);
+      generator.generate_ids(prompt, greedy_exactly(new_tokens, cpu_kernels), {}, nullptr);
   if (g.reused_prompt_tokens != 0 || static_cast<int>(g.output_ids.size()) != new_tokens)
     throw std::runtime_error("run " + std::to_string(run + 1) + " reused " +
                              std::to_string(g.reused_prompt_tokens) + " cached prompt tokens "
@@ -244,7 +244,9 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   BenchReport r;
   r.settings = settings;
   const int P = settings.prompt_tokens, N = settings.new_tokens;
-  const bool fast = settings.decode_path != "torch", both = settings.decode_path == "both";
+  const CpuKernels kernels =
+      settings.decode_path == "torch" ? CpuKernels::kLibtorch : CpuKernels::kTunedeck;
+  const bool both = settings.decode_path == "both";
   ModelLoadOptions load;
   load.dtype = settings.dtype;
   load.device = settings.device;
@@ -300,15 +302,16 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     std::vector<int> prompt = random_prompt(vocab, P, kPromptSeed + 1, -1);
     const int warmup_tokens = std::min(N, kWarmupNewTokens);
     GenerateResult warmup =
-        generator.generate_ids(prompt, greedy_exactly(warmup_tokens, fast), {}, nullptr);
+        generator.generate_ids(prompt, greedy_exactly(warmup_tokens, kernels), {}, nullptr);
     r.warm_first_token_ms = r.warm_load_ms + warmup.prefill_ms;
     if (both)
-      torch_generator->generate_ids(prompt, greedy_exactly(warmup_tokens, false), {}, nullptr);
+      torch_generator->generate_ids(prompt, greedy_exactly(warmup_tokens, CpuKernels::kLibtorch),
+                                    {}, nullptr);
     for (int run = 0; run < settings.runs; ++run) {
       prompt = random_prompt(vocab, P, kPromptSeed + 2 + run, prompt[0]);
-      GenerateResult g = timed_run(generator, prompt, N, fast, run);
+      GenerateResult g = timed_run(generator, prompt, N, kernels, run);
       if (both) {
-        GenerateResult t = timed_run(*torch_generator, prompt, N, false, run);
+        GenerateResult t = timed_run(*torch_generator, prompt, N, CpuKernels::kLibtorch, run);
         r.torch_decode_tok_s.push_back(per_second(t.decode_steps, t.decode_ms));
       }
       r.prefill_tok_s.push_back(per_second(P, g.prefill_ms));

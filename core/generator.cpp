@@ -26,6 +26,14 @@ std::vector<TopLogit> best_logits(const std::vector<float>& logits, int k, const
   return out;
 }
 
+// The options of every forward of a generate_ids call.
+ForwardOptions forward_options(const GenerateOptions& options) {
+  ForwardOptions forward;
+  forward.last_logits_only = true;
+  forward.cpu_kernels = options.cpu_kernels;
+  return forward;
+}
+
 }  // namespace
 
 void check_tokenizer_fits_model(const Tokenizer& tokenizer, const LlamaModel& model) {
@@ -104,9 +112,7 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
     if (!shown.empty() && on_text) on_text(shown);
   };
 
-  ForwardOptions forward;
-  forward.last_logits_only = true;
-  forward.fast_cpu_decode = options.fast_cpu_decode;
+  const ForwardOptions forward = forward_options(options);
 
   const auto prefill_start = Clock::now();
   prefill(prompt_ids, forward, result);

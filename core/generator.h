@@ -32,7 +32,7 @@ struct GenerateOptions {
   std::vector<int> stop_ids;  // empty: the tokenizer's (generation_config.json eos list)
   int top_logits = 0;         // record the K best logits at the first generated position
   LogitMask logit_mask;
-  bool fast_cpu_decode = true;  // ForwardOptions::fast_cpu_decode for every step of this call
+  CpuKernels cpu_kernels = CpuKernels::kTunedeck;  // for every forward of this call
 };
 
 struct GenerateResult {
