@@ -3,7 +3,8 @@
 // that matter: decode vs the bandwidth-bound ceiling, prefill vs matmul peak. Thin: the probes
 // are core/stats/machine_limits, the model arithmetic core/stats/roofline, page-cache control core/stats/page_cache.
 // --decode-path both times the fast CPU decode step (core/kernels/cpu_decode) and libtorch's path in
-// alternating runs, so a busy machine slows both alike.
+// alternating runs, so a busy machine slows both alike. The prefill's kernels are named as
+// core/kernels/forward_kernels chose them.
 // Collecting fills a BenchReport; the table and the JSON are printed from it.
 #include <algorithm>
 #include <chrono>
@@ -18,6 +19,7 @@
 
 #include "core/generator.h"
 #include "core/kernels/cpu_decode.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/stats/machine_limits.h"
 #include "core/stats/page_cache.h"
@@ -53,7 +55,8 @@ const char kUsage[] =
     "  --threads N           threads for the model and the probes (default: all cores)\n"
     "  --decode-path fast|torch|both\n"
     "                        decode steps through the fast CPU step (default), libtorch's\n"
-    "                        ops, or both in alternating runs on the same prompts\n"
+    "                        ops (the prefill too), or both in alternating runs on the same\n"
+    "                        prompts\n"
     "  --bandwidth-mib N     bandwidth probe buffer; keep it far above the last-level cache\n"
     "                        (default 1024)\n"
     "  --matmul-size N       square matrices of the matmul probe (default 2048)\n"
@@ -100,6 +103,7 @@ struct BenchReport {
   std::vector<double> torch_decode_tok_s;  // "both": libtorch's path, each after a fast run
   int decode_parallel_width = 1;           // threads its products really run on
   std::string decode_kernels;              // core/kernels/cpu_decode's dot products, "avx2+fma"
+  std::string prefill_kernels;             // forward_kernels_describe of the prefill's plan
   int decode_steps = 0;      // forward passes after the prefill, per run
   int generated_tokens = 0;  // per run (every run generated exactly this many)
   // Memory.
@@ -325,6 +329,8 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     r.weight_bytes = model.weight_bytes();
     r.decode_kernels = cpu_decode_kernels();
     r.decode_parallel_width = cpu_decode_parallel_width();
+    r.prefill_kernels =
+        forward_kernels_describe(generator.prefill_kernels(P, greedy_exactly(N, kernels)));
   }  // freed before the probes, whose buffers would otherwise compete with it
 
   // Decode step k (1..N-1) attends P + k positions: the mean is P + N/2.
@@ -411,7 +417,8 @@ void print_table(const BenchReport& r) {
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
       << threads_text(s.threads) << "\n";
-  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n\n";
+  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n";
+  out << "prefill path    " << r.prefill_kernels << "\n\n";
 
   out << pad("", 16) << pad("measured", 18) << pad("limit", 34) << "share\n";
   out << pad("prefill", 16) << pad(number(f.prefill_tok_s) + " tok/s", 18)
@@ -481,7 +488,8 @@ nlohmann::json report_json(const BenchReport& r) {
                {"cold_first_token_ms", r.cold_first_token_ms},
                {"warm_ms", r.warm_load_ms},
                {"warm_first_token_ms", r.warm_first_token_ms}};
-  j["prefill"] = {{"tok_s", f.prefill_tok_s},
+  j["prefill"] = {{"kernels", r.prefill_kernels},
+                  {"tok_s", f.prefill_tok_s},
                   {"runs_tok_s", r.prefill_tok_s},
                   {"flops", r.prefill_flops},
                   {"gflops", f.prefill_gflops},

@@ -57,6 +57,15 @@ void Generator::set_adapter(std::shared_ptr<const LoraAdapter> adapter) {
   if (cache_) cache_->reset();
 }
 
+ForwardKernels Generator::prefill_kernels(int prompt_tokens, const GenerateOptions& options) const {
+  c10::InferenceMode inference;  // as generate_ids
+  const at::Tensor tokens = at::zeros({1, prompt_tokens}, model_.options().dtype(at::kLong));
+  std::optional<KvCache> fresh;  // before the first generation: one like it
+  if (!cache_) fresh.emplace(model_.make_cache(1, context_));
+  return forward_kernels_choose(model_, tokens, cache_ ? &*cache_ : &*fresh, adapter_.get(),
+                                forward_options(options));
+}
+
 at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start,
                                   const ForwardOptions& forward) {
   std::vector<int64_t> ids64(ids.begin(), ids.end());

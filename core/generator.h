@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kernels/forward_kernels.h"
 #include "core/kv_cache.h"
 #include "core/llama_model.h"
 #include "core/sampler.h"
@@ -63,6 +64,10 @@ class Generator : public TextGenerator {
 
   GenerateResult generate_ids(const std::vector<int>& prompt_ids, const GenerateOptions& options,
                               const TextCallback& on_text, const std::atomic<bool>* cancel);
+
+  // The kernels generate_ids' prefill of `prompt_tokens` new ids runs
+  // (core/kernels/forward_kernels), for the bench to name them.
+  ForwardKernels prefill_kernels(int prompt_tokens, const GenerateOptions& options) const;
 
   // TextGenerator
   TextGenerationResult generate(const TextGenerationRequest& request, const TextCallback& on_text,
