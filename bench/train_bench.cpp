@@ -16,6 +16,7 @@
 #include <iostream>
 
 #include "bench/model_shapes.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/stats/machine_limits.h"
@@ -86,6 +87,7 @@ struct MethodResult {
   std::string method;
   double tokens_per_s = 0, step_ms = 0, gflops = 0, loss_first = 0, loss_last = 0;
   StepCost cost;
+  std::string kernels;  // forward_kernels_describe of the step's forward
 };
 
 // A model whose weights are trainable leaves (full) or frozen (LoRA), f32.
@@ -105,14 +107,30 @@ std::vector<at::Tensor> all_weights(const LlamaModel& model) {
   return out;
 }
 
-at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const at::Tensor& head_rows,
-                   const LoraAdapter* adapter, const std::string& autocast) {
+ForwardOptions training_forward(const at::Tensor& head_rows) {
   ForwardOptions fo;
   fo.training = true;
   fo.logit_rows = head_rows;
+  return fo;
+}
+
+at::Tensor forward(const LlamaModel& model, const at::Tensor& ids, const at::Tensor& head_rows,
+                   const LoraAdapter* adapter, const std::string& autocast) {
+  const ForwardOptions fo = training_forward(head_rows);
   if (autocast != "bf16") return model.forward(ids, nullptr, 0, adapter, fo);
   const CpuBf16Autocast bf16;
   return model.forward(ids, nullptr, 0, adapter, fo);
+}
+
+// The kernels that forward() runs, in words (core/kernels/forward_kernels).
+std::string forward_kernels_text(const LlamaModel& model, const at::Tensor& ids,
+                                 const at::Tensor& head_rows, const LoraAdapter* adapter,
+                                 const std::string& autocast) {
+  const ForwardOptions fo = training_forward(head_rows);
+  if (autocast != "bf16")
+    return forward_kernels_describe(forward_kernels_choose(model, ids, nullptr, adapter, fo));
+  const CpuBf16Autocast bf16;
+  return forward_kernels_describe(forward_kernels_choose(model, ids, nullptr, adapter, fo));
 }
 
 MethodResult run_method(const BenchSettings& s, const std::string& method) {
@@ -147,6 +165,7 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
   r.method = method;
   r.cost = step_cost(model.config(), s.seq, method, lora_params,
                      static_cast<double>(head_rows.size(0)) / (s.batch * s.seq));
+  r.kernels = forward_kernels_text(model, inputs, head_rows, adapter.get(), s.autocast);
   double timed_s = 0;
   for (int step = 0; step < s.warmup + s.steps; ++step) {
     const auto t0 = Clock::now();
@@ -187,6 +206,8 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak, cons
   for (const auto& r : rs)
     std::printf("%-6s %12lld %10.1f %11.1f %12.2f %9.1f%%  %.3f -> %.3f\n", r.method.c_str(), r.cost.trainable,
                 r.tokens_per_s, r.step_ms, r.gflops, 100.0 * r.gflops / peak, r.loss_first, r.loss_last);
+  std::printf("\nkernels:\n");
+  for (const auto& r : rs) std::printf("  %-5s %s\n", r.method.c_str(), r.kernels.c_str());
   std::printf("\nFLOPs per token:\n");
   for (const auto& r : rs) std::printf("  %-5s %.3g = %s\n", r.method.c_str(), r.cost.flops_per_token, r.cost.formula.c_str());
 }
@@ -208,7 +229,8 @@ nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak
     j["methods"][r.method] = {{"trainable_params", r.cost.trainable}, {"tokens_per_s", r.tokens_per_s},
                               {"step_ms", r.step_ms}, {"gflops", r.gflops}, {"share_of_peak", r.gflops / peak},
                               {"flops_per_token", r.cost.flops_per_token}, {"flops_formula", r.cost.formula},
-                              {"loss_first", r.loss_first}, {"loss_last", r.loss_last}};
+                              {"loss_first", r.loss_first}, {"loss_last", r.loss_last},
+                              {"kernels", r.kernels}};
   return j;
 }
 

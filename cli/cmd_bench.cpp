@@ -3,7 +3,8 @@
 // that matter: decode vs the bandwidth-bound ceiling, prefill vs matmul peak. Thin: the probes
 // are core/stats/machine_limits, the model arithmetic core/stats/roofline, page-cache control core/stats/page_cache.
 // --decode-path both times the fast CPU decode step (core/kernels/cpu_decode) and libtorch's path in
-// alternating runs, so a busy machine slows both alike.
+// alternating runs, so a busy machine slows both alike. The prefill's kernels are named as
+// core/kernels/forward_kernels chose them.
 // Collecting fills a BenchReport; the table and the JSON are printed from it.
 #include <algorithm>
 #include <chrono>
@@ -16,8 +17,9 @@
 #include <random>
 #include <thread>
 
-#include "core/kernels/cpu_decode.h"
 #include "core/generator.h"
+#include "core/kernels/cpu_decode.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/stats/machine_limits.h"
 #include "core/stats/page_cache.h"
@@ -53,7 +55,8 @@ const char kUsage[] =
     "  --threads N           threads for the model and the probes (default: all cores)\n"
     "  --decode-path fast|torch|both\n"
     "                        decode steps through the fast CPU step (default), libtorch's\n"
-    "                        ops, or both in alternating runs on the same prompts\n"
+    "                        ops (the prefill too), or both in alternating runs on the same\n"
+    "                        prompts\n"
     "  --bandwidth-mib N     bandwidth probe buffer; keep it far above the last-level cache\n"
     "                        (default 1024)\n"
     "  --matmul-size N       square matrices of the matmul probe (default 2048)\n"
@@ -100,6 +103,7 @@ struct BenchReport {
   std::vector<double> torch_decode_tok_s;  // "both": libtorch's path, each after a fast run
   int decode_parallel_width = 1;           // threads its products really run on
   std::string decode_kernels;              // core/kernels/cpu_decode's dot products, "avx2+fma"
+  std::string prefill_kernels;             // forward_kernels_describe of the prefill's plan
   int decode_steps = 0;      // forward passes after the prefill, per run
   int generated_tokens = 0;  // per run (every run generated exactly this many)
   // Memory.
@@ -211,19 +215,19 @@ std::vector<std::string> safetensors_files(const std::string& dir) {
   return files;
 }
 
-GenerateOptions greedy_exactly(int new_tokens, bool fast_cpu_decode = true) {
+GenerateOptions greedy_exactly(int new_tokens, CpuKernels cpu_kernels = CpuKernels::kTunedeck) {
   GenerateOptions options;
   options.max_new_tokens = new_tokens;
   options.sampling.min_new_tokens = new_tokens;  // masks the stop ids: every run is full length
-  options.fast_cpu_decode = fast_cpu_decode;
+  options.cpu_kernels = cpu_kernels;
   return options;
 }
 
 // One timed run of `prompt` + `new_tokens`; throws when it is not comparable with the others.
 GenerateResult timed_run(Generator& generator, const std::vector<int>& prompt, int new_tokens,
-                         bool fast_cpu_decode, int run) {
+                         CpuKernels cpu_kernels, int run) {
   GenerateResult g =
-      generator.generate_ids(prompt, greedy_exactly(new_tokens, fast_cpu_decode), {}, nullptr);
+      generator.generate_ids(prompt, greedy_exactly(new_tokens, cpu_kernels), {}, nullptr);
   if (g.reused_prompt_tokens != 0 || static_cast<int>(g.output_ids.size()) != new_tokens)
     throw std::runtime_error("run " + std::to_string(run + 1) + " reused " +
                              std::to_string(g.reused_prompt_tokens) + " cached prompt tokens "
@@ -244,7 +248,9 @@ BenchReport run_benchmark(const BenchSettings& settings) {
   BenchReport r;
   r.settings = settings;
   const int P = settings.prompt_tokens, N = settings.new_tokens;
-  const bool fast = settings.decode_path != "torch", both = settings.decode_path == "both";
+  const CpuKernels kernels =
+      settings.decode_path == "torch" ? CpuKernels::kLibtorch : CpuKernels::kTunedeck;
+  const bool both = settings.decode_path == "both";
   ModelLoadOptions load;
   load.dtype = settings.dtype;
   load.device = settings.device;
@@ -300,15 +306,16 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     std::vector<int> prompt = random_prompt(vocab, P, kPromptSeed + 1, -1);
     const int warmup_tokens = std::min(N, kWarmupNewTokens);
     GenerateResult warmup =
-        generator.generate_ids(prompt, greedy_exactly(warmup_tokens, fast), {}, nullptr);
+        generator.generate_ids(prompt, greedy_exactly(warmup_tokens, kernels), {}, nullptr);
     r.warm_first_token_ms = r.warm_load_ms + warmup.prefill_ms;
     if (both)
-      torch_generator->generate_ids(prompt, greedy_exactly(warmup_tokens, false), {}, nullptr);
+      torch_generator->generate_ids(prompt, greedy_exactly(warmup_tokens, CpuKernels::kLibtorch),
+                                    {}, nullptr);
     for (int run = 0; run < settings.runs; ++run) {
       prompt = random_prompt(vocab, P, kPromptSeed + 2 + run, prompt[0]);
-      GenerateResult g = timed_run(generator, prompt, N, fast, run);
+      GenerateResult g = timed_run(generator, prompt, N, kernels, run);
       if (both) {
-        GenerateResult t = timed_run(*torch_generator, prompt, N, false, run);
+        GenerateResult t = timed_run(*torch_generator, prompt, N, CpuKernels::kLibtorch, run);
         r.torch_decode_tok_s.push_back(per_second(t.decode_steps, t.decode_ms));
       }
       r.prefill_tok_s.push_back(per_second(P, g.prefill_ms));
@@ -322,6 +329,8 @@ BenchReport run_benchmark(const BenchSettings& settings) {
     r.weight_bytes = model.weight_bytes();
     r.decode_kernels = cpu_decode_kernels();
     r.decode_parallel_width = cpu_decode_parallel_width();
+    r.prefill_kernels =
+        forward_kernels_describe(generator.prefill_kernels(P, greedy_exactly(N, kernels)));
   }  // freed before the probes, whose buffers would otherwise compete with it
 
   // Decode step k (1..N-1) attends P + k positions: the mean is P + N/2.
@@ -408,7 +417,8 @@ void print_table(const BenchReport& r) {
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
       << threads_text(s.threads) << "\n";
-  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n\n";
+  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n";
+  out << "prefill path    " << r.prefill_kernels << "\n\n";
 
   out << pad("", 16) << pad("measured", 18) << pad("limit", 34) << "share\n";
   out << pad("prefill", 16) << pad(number(f.prefill_tok_s) + " tok/s", 18)
@@ -478,7 +488,8 @@ nlohmann::json report_json(const BenchReport& r) {
                {"cold_first_token_ms", r.cold_first_token_ms},
                {"warm_ms", r.warm_load_ms},
                {"warm_first_token_ms", r.warm_first_token_ms}};
-  j["prefill"] = {{"tok_s", f.prefill_tok_s},
+  j["prefill"] = {{"kernels", r.prefill_kernels},
+                  {"tok_s", f.prefill_tok_s},
                   {"runs_tok_s", r.prefill_tok_s},
                   {"flops", r.prefill_flops},
                   {"gflops", f.prefill_gflops},

@@ -26,6 +26,14 @@ std::vector<TopLogit> best_logits(const std::vector<float>& logits, int k, const
   return out;
 }
 
+// The options of every forward of a generate_ids call.
+ForwardOptions forward_options(const GenerateOptions& options) {
+  ForwardOptions forward;
+  forward.last_logits_only = true;
+  forward.cpu_kernels = options.cpu_kernels;
+  return forward;
+}
+
 }  // namespace
 
 void check_tokenizer_fits_model(const Tokenizer& tokenizer, const LlamaModel& model) {
@@ -47,6 +55,15 @@ void Generator::set_adapter(std::shared_ptr<const LoraAdapter> adapter) {
   adapter_ = std::move(adapter);
   cached_ids_.clear();  // cached K/V were computed with the previous weights
   if (cache_) cache_->reset();
+}
+
+ForwardKernels Generator::prefill_kernels(int prompt_tokens, const GenerateOptions& options) const {
+  c10::InferenceMode inference;  // as generate_ids
+  const at::Tensor tokens = at::zeros({1, prompt_tokens}, model_.options().dtype(at::kLong));
+  std::optional<KvCache> fresh;  // before the first generation: one like it
+  if (!cache_) fresh.emplace(model_.make_cache(1, context_));
+  return forward_kernels_choose(model_, tokens, cache_ ? &*cache_ : &*fresh, adapter_.get(),
+                                forward_options(options));
 }
 
 at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start,
@@ -104,9 +121,7 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
     if (!shown.empty() && on_text) on_text(shown);
   };
 
-  ForwardOptions forward;
-  forward.last_logits_only = true;
-  forward.fast_cpu_decode = options.fast_cpu_decode;
+  const ForwardOptions forward = forward_options(options);
 
   const auto prefill_start = Clock::now();
   prefill(prompt_ids, forward, result);

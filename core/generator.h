@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kernels/forward_kernels.h"
 #include "core/kv_cache.h"
 #include "core/llama_model.h"
 #include "core/sampler.h"
@@ -32,7 +33,7 @@ struct GenerateOptions {
   std::vector<int> stop_ids;  // empty: the tokenizer's (generation_config.json eos list)
   int top_logits = 0;         // record the K best logits at the first generated position
   LogitMask logit_mask;
-  bool fast_cpu_decode = true;  // ForwardOptions::fast_cpu_decode for every step of this call
+  CpuKernels cpu_kernels = CpuKernels::kTunedeck;  // for every forward of this call
 };
 
 struct GenerateResult {
@@ -63,6 +64,10 @@ class Generator : public TextGenerator {
 
   GenerateResult generate_ids(const std::vector<int>& prompt_ids, const GenerateOptions& options,
                               const TextCallback& on_text, const std::atomic<bool>* cancel);
+
+  // The kernels generate_ids' prefill of `prompt_tokens` new ids runs
+  // (core/kernels/forward_kernels), for the bench to name them.
+  ForwardKernels prefill_kernels(int prompt_tokens, const GenerateOptions& options) const;
 
   // TextGenerator
   TextGenerationResult generate(const TextGenerationRequest& request, const TextCallback& on_text,

@@ -1,7 +1,6 @@
 #include "core/llama_model.h"
 
 #include <ATen/ATen.h>
-#include <c10/core/GradMode.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,11 +12,12 @@
 #include "core/kernels/cpu_decode.h"
 #include "core/kernels/cpu_rows.h"
 #include "core/kernels/dropout_mask.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/kernels/prefill_attention.h"
 #include "core/kernels/prefill_gemm.h"
+#include "core/kernels/train_rows.h"
 #include "core/runtime.h"
 #include "core/safetensors.h"
-#include "core/kernels/train_rows.h"
 
 namespace tunedeck {
 namespace {
@@ -48,85 +48,64 @@ at::Tensor load_weight(const SafetensorsCheckpoint& ckpt, const std::string& nam
   return t.to(options.device(), options.dtype().toScalarType());
 }
 
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  at::Tensor xf = x.to(at::kFloat);  // statistics in float32, as Hugging Face does
+// RMSNorm: weight * x / sqrt(mean(x^2) + eps), statistics in float32 as Hugging Face does.
+at::Tensor rms_norm(RowKernels kernels, const at::Tensor& x, const at::Tensor& weight, double eps) {
+  if (kernels == RowKernels::kCpuRows) return rms_norm_rows(x, weight, eps);
+  if (kernels == RowKernels::kTrainRows) return rms_norm_with_grad(x, weight, eps);
+  at::Tensor xf = x.to(at::kFloat);
   at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
   return weight * normed.to(x.scalar_type());
 }
 
-// Which of tunedeck's CPU kernels for many rows a forward may use. fast_cpu_decode = false:
-// none (libtorch's ops throughout). Else the kernels without autograd (core/kernels/prefill_gemm,
-// cpu_rows, prefill_attention) outside training, and the autograd nodes of core/kernels/train_rows.
-struct KernelChoice {
-  bool without_grad;
-  bool with_grad;
-};
-
-// rms_norm in one pass (core/kernels/cpu_rows) when nothing needs its gradient, as one autograd node
-// (core/kernels/train_rows) when something does, else libtorch's ops.
-at::Tensor rms_norm_any(const at::Tensor& x, const at::Tensor& weight, double eps, KernelChoice kernels) {
-  const bool weight_grad = weight.requires_grad() && c10::GradMode::is_enabled();
-  if (kernels.without_grad && !weight_grad && cpu_rows_apply(x) && weight.scalar_type() == x.scalar_type())
-    return rms_norm_rows(x, weight, eps);
-  if (kernels.with_grad && rms_norm_grad_applies(x, weight)) return rms_norm_with_grad(x, weight, eps);
-  return rms_norm(x, weight, eps);
+// SwiGLU: silu(gate) * up.
+at::Tensor swiglu(RowKernels kernels, const at::Tensor& gate, const at::Tensor& up) {
+  if (kernels == RowKernels::kCpuRows) return swiglu_rows(gate, up);
+  if (kernels == RowKernels::kTrainRows) return swiglu_with_grad(gate, up);
+  return at::silu(gate) * up;
 }
 
-// x packed for core/kernels/prefill_gemm when that path applies (inference, f32, many rows), else empty.
-std::optional<PrefillRows> pack_for_prefill(const at::Tensor& x, KernelChoice kernels) {
-  if (!kernels.without_grad || !PrefillRows::applies(x)) return std::nullopt;
-  return PrefillRows(x);
-}
-
-// h = rms_norm(x, weight), packed in the same pass when the prefill path applies.
-std::optional<PrefillRows> rms_norm_for_prefill(const at::Tensor& x, const at::Tensor& weight,
-                                                double eps, KernelChoice kernels, at::Tensor& h) {
-  if (!kernels.without_grad || !PrefillRows::applies(x) || weight.scalar_type() != at::kFloat) {
-    h = rms_norm_any(x, weight, eps, kernels);
-    return std::nullopt;
-  }
-  return PrefillRows::rms_normalized(x, weight, eps, h);
-}
-
-// act = silu(gate) * up, packed in the same pass when the prefill path applies; else one pass
-// of core/kernels/cpu_rows when no gradient is needed, one autograd node (core/kernels/train_rows) when one is.
-std::optional<PrefillRows> swiglu_for_prefill(const at::Tensor& gate, const at::Tensor& up,
-                                              KernelChoice kernels, at::Tensor& act) {
-  if (kernels.without_grad && PrefillRows::applies(gate) && PrefillRows::applies(up))
-    return PrefillRows::swiglu(gate, up, act);
-  if (kernels.without_grad && cpu_rows_apply(gate) && cpu_rows_apply(up))
-    act = swiglu_rows(gate, up);
-  else if (kernels.with_grad && swiglu_grad_applies(gate, up))
-    act = swiglu_with_grad(gate, up);
-  else
-    act = at::silu(gate) * up;
-  return std::nullopt;
-}
-
-// RoPE on a projection's rows [B, T, heads * D] -> [B, heads, T, D]: one pass (core/kernels/cpu_rows),
-// one autograd node (core/kernels/train_rows) when training, else libtorch's ops.
-at::Tensor rope_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
-                         const at::Tensor& sin, KernelChoice kernels) {
-  if (kernels.without_grad && cpu_rows_apply(rows) && cos.scalar_type() == rows.scalar_type())
-    return rope_rows_to_heads(rows, heads, cos, sin);
-  if (kernels.with_grad && rope_grad_applies(rows, heads, cos, sin))
-    return rope_with_grad(rows, heads, cos, sin);
+// RoPE on a projection's rows [B, T, heads * D] -> [B, heads, T, D].
+at::Tensor rope_to_heads(RowKernels kernels, const at::Tensor& rows, int64_t heads,
+                         const at::Tensor& cos, const at::Tensor& sin) {
+  if (kernels == RowKernels::kCpuRows) return rope_rows_to_heads(rows, heads, cos, sin);
+  if (kernels == RowKernels::kTrainRows) return rope_with_grad(rows, heads, cos, sin);
   const int64_t D = rows.size(2) / heads;
   return rope_apply(rows.view({rows.size(0), rows.size(1), heads, D}).transpose(1, 2), cos, sin);
 }
 
-// y_i = x W_i^T (+ scale * dropout(x) A_i^T B_i^T when a LoRA pair is attached for target i);
-// `packed` is x packed by pack_for_prefill, or empty.
-std::vector<at::Tensor> project(const at::Tensor& x, const std::optional<PrefillRows>& packed,
-                                const std::vector<at::Tensor>& weights,
+// The input x [..., K] of one or more products: with prefill_gemm, packed once for all of them.
+struct ProductInput {
+  at::Tensor rows;                    // x: what at::linear and a LoRA pair read
+  std::optional<PrefillRows> packed;  // x packed (kernels.prefill_gemm)
+
+  ProductInput(const ForwardKernels& kernels, const at::Tensor& x) : rows(x) {
+    if (kernels.prefill_gemm) packed.emplace(x);
+  }
+  explicit ProductInput(PrefillRows p) : rows(p.rows()), packed(std::move(p)) {}
+};
+
+// rms_norm(x) as the input of the products after it (under prefill_gemm: in the packing pass).
+ProductInput rms_norm_input(const ForwardKernels& kernels, const at::Tensor& x,
+                            const at::Tensor& weight, double eps) {
+  if (kernels.prefill_gemm) return ProductInput(PrefillRows::rms_normalized(x, weight, eps));
+  return ProductInput(kernels, rms_norm(kernels.norm, x, weight, eps));
+}
+
+// swiglu(gate, up) as the input of the down projection (under prefill_gemm: in the packing pass).
+ProductInput swiglu_input(const ForwardKernels& kernels, const at::Tensor& gate,
+                          const at::Tensor& up) {
+  if (kernels.prefill_gemm) return ProductInput(PrefillRows::swiglu(gate, up));
+  return ProductInput(kernels, swiglu(kernels.swiglu, gate, up));
+}
+
+// y_i = x W_i^T (+ scale * dropout(x) A_i^T B_i^T when a LoRA pair is attached for target i).
+std::vector<at::Tensor> project(const ProductInput& in, const std::vector<at::Tensor>& weights,
                                 const std::vector<LoraTarget>& targets, const LoraAdapter* adapter,
                                 int layer, bool training) {
+  const at::Tensor& x = in.rows;
   std::vector<at::Tensor> ys;
-  const bool fast = packed && std::all_of(weights.begin(), weights.end(), [&](const at::Tensor& w) {
-                      return packed->applies_to(w);
-                    });
-  if (fast) {
-    ys = packed->times_transposed_each(weights);
+  if (in.packed) {
+    ys = in.packed->times_transposed_each(weights);
   } else {
     for (const at::Tensor& w : weights) ys.push_back(at::linear(x, w));
   }
@@ -145,10 +124,16 @@ std::vector<at::Tensor> project(const at::Tensor& x, const std::optional<Prefill
   return ys;
 }
 
-at::Tensor project(const at::Tensor& x, const std::optional<PrefillRows>& packed,
-                   const at::Tensor& weight, const LoraAdapter* adapter, int layer,
-                   LoraTarget target, bool training) {
-  return project(x, packed, std::vector<at::Tensor>{weight}, {target}, adapter, layer, training)[0];
+at::Tensor project(const ProductInput& in, const at::Tensor& weight, const LoraAdapter* adapter,
+                   int layer, LoraTarget target, bool training) {
+  return project(in, std::vector<at::Tensor>{weight}, {target}, adapter, layer, training)[0];
+}
+
+// logits = x head^T as float32.
+at::Tensor logits(HeadKernel kernel, const at::Tensor& x, const at::Tensor& head) {
+  if (kernel == HeadKernel::kDecodeMatvec) return cpu_head_logits(x, head);
+  if (kernel == HeadKernel::kPrefillGemm) return PrefillRows(x).times_transposed(head);
+  return at::linear(x, head).to(at::kFloat);
 }
 
 std::string layer_prefix(int i) { return "model.layers." + std::to_string(i) + "."; }
@@ -329,12 +314,8 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   if (adapter && adapter->layers.size() != weights_.layers.size())
     throw std::runtime_error("LoRA adapter has " + std::to_string(adapter->layers.size()) +
                              " layers, the model has " + std::to_string(weights_.layers.size()));
-  // one new token on the CPU: the whole step on raw pointers (core/kernels/cpu_decode)
-  if (fo.fast_cpu_decode && cache && !fo.training &&
-      cpu_decode_applies(c, tokens, weights_, *cache, adapter))
-    return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
-
-  const KernelChoice kernels{fo.fast_cpu_decode && !fo.training, fo.fast_cpu_decode};
+  const ForwardKernels kernels = forward_kernels_choose(*this, tokens, cache, adapter, fo);
+  if (kernels.decode_step) return cpu_decode_step(c, weights_, rope_, tokens, *cache, adapter);
 
   // embed
   at::Tensor x = at::embedding(weights_.embed, tokens);  // [B, T, C]
@@ -352,42 +333,33 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   for (int i = 0; i < c.num_layers; ++i) {
     const LlamaLayerWeights& l = weights_.layers[i];
     // attention block: norm -> q/k/v -> RoPE -> cache write -> attention -> output
-    at::Tensor h;
-    std::optional<PrefillRows> packed = rms_norm_for_prefill(x, l.attn_norm, c.rms_norm_eps, kernels, h);
+    const ProductInput h = rms_norm_input(kernels, x, l.attn_norm, c.rms_norm_eps);
     const std::vector<at::Tensor> qkv =
-        project(h, packed, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
-    at::Tensor q = rope_to_heads(qkv[0].view({B, T, H * D}), H, cos, sin, kernels);
-    at::Tensor k = rope_to_heads(qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin, kernels);
+        project(h, {l.wq, l.wk, l.wv}, {kLoraQ, kLoraK, kLoraV}, adapter, i, fo.training);
+    at::Tensor q = rope_to_heads(kernels.rope, qkv[0].view({B, T, H * D}), H, cos, sin);
+    at::Tensor k = rope_to_heads(kernels.rope, qkv[1].view({B, T, Hkv * D}), Hkv, cos, sin);
     at::Tensor v = qkv[2].view({B, T, Hkv, D}).transpose(1, 2);
     at::Tensor keys = k, values = v;
     if (cache) std::tie(keys, values) = cache->write(i, start, k, v);
-    at::Tensor att;  // rows [B, T, H * D]
-    if (kernels.without_grad && prefill_attention_applies(q, keys, values, start)) {
-      att = prefill_attention(q, keys, values, start);
-    } else {
-      att = attention(q, keys, values, start).transpose(1, 2).reshape({B, T, H * D});
-    }
-    x = x + project(att, pack_for_prefill(att, kernels), l.wo, adapter, i, kLoraO, fo.training);
+    const at::Tensor att =  // rows [B, T, H * D]
+        kernels.prefill_attention
+            ? prefill_attention(q, keys, values, start)
+            : attention(q, keys, values, start).transpose(1, 2).reshape({B, T, H * D});
+    x = x + project(ProductInput(kernels, att), l.wo, adapter, i, kLoraO, fo.training);
     // MLP block: norm -> SwiGLU -> down
-    packed = rms_norm_for_prefill(x, l.mlp_norm, c.rms_norm_eps, kernels, h);
+    const ProductInput h2 = rms_norm_input(kernels, x, l.mlp_norm, c.rms_norm_eps);
     const std::vector<at::Tensor> gate_up =
-        project(h, packed, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
-    at::Tensor act;
-    const std::optional<PrefillRows> act_packed = swiglu_for_prefill(gate_up[0], gate_up[1], kernels, act);
-    x = x + project(act, act_packed, l.w_down, adapter, i, kLoraDown, fo.training);
+        project(h2, {l.w_gate, l.w_up}, {kLoraGate, kLoraUp}, adapter, i, fo.training);
+    const ProductInput act = swiglu_input(kernels, gate_up[0], gate_up[1]);
+    x = x + project(act, l.w_down, adapter, i, kLoraDown, fo.training);
   }
   if (cache) cache->advance(start + T);
 
   // final norm -> logits
   if (fo.last_logits_only) x = x.narrow(1, T - 1, 1);
   if (fo.logit_rows.defined()) x = x.reshape({B * T, c.hidden_size}).index_select(0, fo.logit_rows);
-  x = rms_norm_any(x, weights_.final_norm, c.rms_norm_eps, kernels);
-  // one position (a prefill's last): the decode kernels read the head at full bandwidth
-  if (kernels.without_grad && prefill_kernels_enabled() && cpu_head_applies(x, weights_.lm_head))
-    return cpu_head_logits(x, weights_.lm_head);
-  const std::optional<PrefillRows> packed = pack_for_prefill(x, kernels);
-  if (packed && packed->applies_to(weights_.lm_head)) return packed->times_transposed(weights_.lm_head);
-  return at::linear(x, weights_.lm_head).to(at::kFloat);
+  x = rms_norm(kernels.norm, x, weights_.final_norm, c.rms_norm_eps);
+  return logits(kernels.head, x, weights_.lm_head);
 }
 
 }  // namespace tunedeck

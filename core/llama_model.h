@@ -53,18 +53,21 @@ struct ModelLoadOptions {
   std::string dtype = "f32";   // "f32", "bf16", "f16"
 };
 
+// Whose kernels LlamaModel::forward runs on the CPU.
+enum class CpuKernels {
+  kTunedeck,  // tunedeck's own where they apply (the decode step, prefill, training nodes: which
+              // ones, core/kernels/forward_kernels decides), libtorch's ops elsewhere
+  kLibtorch,  // libtorch's ops throughout: to compare the two, and in tests
+};
+
 struct ForwardOptions {
   bool last_logits_only = false;  // generation needs only the last position's logits
   // Defined ([N] int64): logits only for these rows of the flattened [B * T] positions, returned
   // as [N, V] (training: the positions that carry loss, train/token_loss). The head and its
   // log-softmax are then N rows instead of B * T.
   at::Tensor logit_rows;
-  bool training = false;          // enables LoRA dropout
-  // One new token of batch 1 on the CPU with a cache and autograd off runs core/kernels/cpu_decode's
-  // step (no libtorch op per layer), and many positions without autograd run the CPU kernels of
-  // core/kernels/prefill_gemm, cpu_rows and prefill_attention where they apply; false: always
-  // libtorch's ops (for comparison and tests).
-  bool fast_cpu_decode = true;
+  bool training = false;          // enables LoRA dropout (and autograd's kernels)
+  CpuKernels cpu_kernels = CpuKernels::kTunedeck;
 };
 
 class LlamaModel {
@@ -81,7 +84,7 @@ class LlamaModel {
   // tokens: [B, T] int64 at positions [start, start+T). With a cache: writes K/V there and
   // attends over [0, start+T); REQUIRES start == cache->size(). Without: start must be 0.
   // Returns float32 logits [B, T, V] (or [B, 1, V] with last_logits_only, [N, V] with
-  // logit_rows).
+  // logit_rows). Which kernels run is decided once, first: forward_kernels_choose.
   at::Tensor forward(const at::Tensor& tokens, KvCache* cache, int64_t start,
                      const LoraAdapter* adapter = nullptr, const ForwardOptions& options = {}) const;
 
@@ -91,6 +94,7 @@ class LlamaModel {
   const LlamaWeights& weights() const { return weights_; }
   LlamaWeights& mutable_weights() { return weights_; }  // training only
   at::TensorOptions options() const { return weights_.embed.options(); }
+  const RopeTables& rope() const { return rope_; }  // cos/sin [min(P, 8192), D] in the weights' dtype
   const std::string& source() const { return source_; }  // folder it was loaded from
   size_t weight_bytes() const;
   double load_ms() const { return load_ms_; }

@@ -5,6 +5,7 @@
 #include <torch/version.h>
 
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #if defined(__GLIBC__)
@@ -12,6 +13,8 @@
 #endif
 
 #include "core/kernels/cpu_block_cache.h"
+#include "core/kernels/forward_kernels.h"
+#include "core/kernels/matvec_kernels.h"
 
 namespace tunedeck {
 
@@ -25,6 +28,12 @@ size_t release_freed_memory() {
 
 int runtime_init(int threads) {
   cpu_block_cache_install();
+  // read once per process; a bad value leaves the flag unset, so every call says so
+  static std::once_flag kernels_read;
+  std::call_once(kernels_read, [] {
+    forward_kernels_configure(std::getenv("TUNEDECK_PREFILL_KERNELS"));
+    matvec_kernels_configure(std::getenv("TUNEDECK_CPU_KERNELS"));
+  });
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
   return at::get_num_threads();

@@ -10,7 +10,10 @@
 namespace tunedeck {
 
 // threads <= 0: every core. Returns the count in effect. The first call also makes
-// core/kernels/cpu_block_cache libtorch's CPU allocator (freed tensor blocks are reused, not unmapped).
+// core/kernels/cpu_block_cache libtorch's CPU allocator (freed tensor blocks are reused, not
+// unmapped) and applies TUNEDECK_PREFILL_KERNELS (core/kernels/forward_kernels) and
+// TUNEDECK_CPU_KERNELS (core/kernels/matvec_kernels); a bad value throws std::runtime_error
+// saying what it takes, here and at every later call.
 int runtime_init(int threads);
 
 // Gives memory the process holds but no longer uses back to the system: the CPU block cache's

@@ -1,7 +1,7 @@
 // One decode step of the Llama forward pass (batch 1, one new token, CPU, f32 or bf16 weights)
 // computed on raw pointers: the per-token work of a small model is a few hundred microseconds, so
 // libtorch's ~20 ops per layer would dominate it. Not for prefill, training, CUDA or f16:
-// LlamaModel::forward keeps libtorch's path there and decides which path runs. Thread rules:
+// core/kernels/forward_kernels decides when the step runs. Thread rules:
 // reads the weights only and writes only `cache` (K/V and its scratch): threads may run steps
 // concurrently, each with its own cache. Matrix-vector products use at::get_num_threads() threads.
 //

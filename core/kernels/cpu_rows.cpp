@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -158,21 +157,13 @@ void for_each_row(int64_t rows, int64_t K, const Row& row) {
 
 }  // namespace
 
-bool prefill_kernels_enabled() {
-  static const bool enabled = [] {
-    const char* choice = std::getenv("TUNEDECK_PREFILL_KERNELS");
-    const std::string value = choice ? choice : "";
-    if (value == "torch") return false;
-    if (!value.empty() && value != "tunedeck")
-      throw std::runtime_error("TUNEDECK_PREFILL_KERNELS=" + value +
-                               ": expected tunedeck (the default) or torch");
-    return cpu_runs_avx512();
-  }();
-  return enabled;
+bool cpu_rows_supported() {
+  static const bool supported = cpu_runs_avx512();
+  return supported;
 }
 
 bool cpu_rows_apply(const at::Tensor& x) {
-  if (!prefill_kernels_enabled() || !x.defined() || !x.device().is_cpu() || x.dim() < 1) return false;
+  if (!cpu_rows_supported() || !x.defined() || !x.device().is_cpu() || x.dim() < 1) return false;
   if (x.scalar_type() != at::kFloat && x.scalar_type() != at::kBFloat16) return false;
   return !(x.requires_grad() && c10::GradMode::is_enabled());
 }

@@ -2,7 +2,7 @@
 // float32 or bf16 rows in one pass and one parallel region, where libtorch runs 3-6 ops with a
 // temporary each (and, in bf16, a conversion per op). The row functions are also what
 // core/kernels/prefill_gemm fuses into its packing. Not for training (no autograd), CUDA, or CPUs
-// without AVX-512F: LlamaModel keeps libtorch's ops there.
+// without AVX-512F; core/kernels/forward_kernels decides when they run.
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -10,14 +10,13 @@
 
 namespace tunedeck {
 
-// Whether tunedeck's own kernels for many rows run (these, core/kernels/prefill_gemm,
-// core/kernels/prefill_attention, and the training nodes of core/kernels/train_rows): this CPU runs AVX-512F
-// and TUNEDECK_PREFILL_KERNELS is not "torch" (which keeps libtorch's ops, to compare the two in
-// `tunedeck bench` and `tunedeck_train_bench`). Read once; throws on any other value.
-bool prefill_kernels_enabled();
+// Whether this CPU runs tunedeck's kernels for many rows (these, core/kernels/prefill_gemm,
+// core/kernels/prefill_attention and the training nodes of core/kernels/train_rows): AVX-512F,
+// with AVX2 and FMA.
+bool cpu_rows_supported();
 
 // Whether the tensor kernels below take x: on the CPU, float32 or bf16, no gradient wanted,
-// at least one dimension, and prefill_kernels_enabled().
+// at least one dimension, and cpu_rows_supported().
 bool cpu_rows_apply(const at::Tensor& x);
 
 // weight * (x / sqrt(mean(x^2) + eps)) over the last dimension, statistics in float32; for bf16

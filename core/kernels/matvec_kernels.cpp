@@ -1,6 +1,6 @@
 #include "core/kernels/matvec_kernels.h"
 
-#include <cstdlib>
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -326,9 +326,27 @@ MatvecKernels matvec_kernels_named(const char* name) {
                            ": not a kernel variant this CPU runs (it runs: " + names + ")");
 }
 
+namespace {
+
+// Every variant this CPU runs, made once; matvec_kernels_configure points at one of them.
+const std::vector<MatvecKernels>& runnable_variants() {
+  static const std::vector<MatvecKernels> runnable = matvec_kernels_runnable();
+  return runnable;
+}
+
+std::atomic<const MatvecKernels*> configured{nullptr};
+
+}  // namespace
+
 const MatvecKernels& matvec_kernels() {
-  static const MatvecKernels chosen = matvec_kernels_named(std::getenv("TUNEDECK_CPU_KERNELS"));
-  return chosen;
+  const MatvecKernels* chosen = configured.load(std::memory_order_acquire);
+  return chosen ? *chosen : runnable_variants().front();
+}
+
+void matvec_kernels_configure(const char* name) {
+  const std::string wanted = matvec_kernels_named(name).name;  // throws on a name not runnable here
+  for (const MatvecKernels& k : runnable_variants())
+    if (wanted == k.name) configured.store(&k, std::memory_order_release);
 }
 
 }  // namespace tunedeck

@@ -1,6 +1,6 @@
 // The inner loops of batch-1 decoding: a block of rows of a row-major weight matrix (f32, or the
 // bits of bf16) times a float32 vector, and single dot products. Variants for AVX-512 BF16,
-// AVX-512, AVX2+FMA and plain C++ are compiled in; the best one this CPU runs is chosen once per process. Not for
+// AVX-512, AVX2+FMA and plain C++ are compiled in; the best one this CPU runs is the default. Not for
 // batched products (libtorch's GEMM is the right tool there) and not thread-aware: callers split
 // rows among threads (core/kernels/cpu_decode).
 #pragma once
@@ -49,10 +49,15 @@ struct MatvecKernels {
   bool rows_bf16_rounds_x;
 };
 
-// The variant decode uses, chosen once per process: the fastest this CPU supports (cpuid), or the
-// one named by the environment variable TUNEDECK_CPU_KERNELS (e.g. "avx512", to compare variants
-// on whole models in benchmarks). Throws on a name this CPU cannot run.
+// The variant decode uses: the fastest this CPU supports (cpuid), or the one
+// matvec_kernels_configure named.
 const MatvecKernels& matvec_kernels();
+
+// Makes the variant called `name` the one decode uses, for the whole process; null or empty: the
+// fastest. runtime_init() calls it once with TUNEDECK_CPU_KERNELS (e.g. "avx512", to compare
+// variants on whole models in benchmarks). Throws as matvec_kernels_named does, the choice
+// unchanged.
+void matvec_kernels_configure(const char* name);
 
 // The runnable variant called `name`; the fastest when `name` is null or empty. Throws naming
 // the variants this CPU runs when there is none of that name.

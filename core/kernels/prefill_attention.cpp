@@ -132,7 +132,7 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor&
 
 bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                                int64_t start) {
-  if (!prefill_kernels_enabled() || !q.defined() || !keys.defined() || !values.defined()) return false;
+  if (!cpu_rows_supported() || !q.defined() || !keys.defined() || !values.defined()) return false;
   if (q.dim() != 4 || keys.dim() != 4 || values.dim() != 4 || !q.device().is_cpu()) return false;
   if (keys.sizes() != values.sizes() || !keys.device().is_cpu() || !values.device().is_cpu()) return false;
   const at::ScalarType dtype = q.scalar_type();

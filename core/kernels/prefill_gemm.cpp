@@ -155,7 +155,7 @@ bool PrefillRows::applies(const at::Tensor& x) {
     return false;
   if (x.requires_grad() && c10::GradMode::is_enabled()) return false;
   if (x.numel() / std::max<int64_t>(1, x.size(-1)) < kMinRows) return false;
-  return prefill_kernels_enabled();
+  return cpu_rows_supported();
 }
 
 PrefillRows::PrefillRows(const at::Tensor& like, int64_t cols) : cols_(cols) {
@@ -190,15 +190,16 @@ const at::Tensor& checked(const at::Tensor& x, const char* what) {
 }  // namespace
 
 PrefillRows::PrefillRows(const at::Tensor& x) : PrefillRows(checked(x, "PrefillRows"), x.size(-1)) {
+  rows_tensor_ = x;
   const at::Tensor rows = x.reshape({-1, cols_}).contiguous();
   pack_panels(nullptr, rows.data_ptr<float>());
 }
 
-PrefillRows PrefillRows::pack_made_rows(const at::Tensor& like, at::Tensor& rows,
+PrefillRows PrefillRows::pack_made_rows(const at::Tensor& like,
                                         const std::function<void(int64_t m, float* row)>& make_row) {
   PrefillRows packed(like, like.size(-1));
-  rows = at::empty(like.sizes(), like.options());
-  float* dst = rows.data_ptr<float>();
+  packed.rows_tensor_ = at::empty(like.sizes(), like.options());
+  float* dst = packed.rows_tensor_.data_ptr<float>();
   const int64_t K = packed.cols_;
   packed.pack_panels(
       [&](int64_t first, int64_t count) {
@@ -208,8 +209,7 @@ PrefillRows PrefillRows::pack_made_rows(const at::Tensor& like, at::Tensor& rows
   return packed;
 }
 
-PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& weight, double eps,
-                                        at::Tensor& normalized) {
+PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& weight, double eps) {
   checked(x, "PrefillRows::rms_normalized");
   if (!weight.defined() || weight.scalar_type() != at::kFloat || !weight.device().is_cpu() ||
       weight.dim() != 1 || weight.size(0) != x.size(-1))
@@ -218,12 +218,12 @@ PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& w
   const at::Tensor rows = x.reshape({-1, K}).contiguous(), w = weight.contiguous();
   const float* src = rows.data_ptr<float>();
   const float* scale = w.data_ptr<float>();
-  return pack_made_rows(x, normalized, [&](int64_t m, float* row) {
+  return pack_made_rows(x, [&](int64_t m, float* row) {
     rms_norm_row_f32(src + m * K, scale, eps, K, row);
   });
 }
 
-PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up, at::Tensor& product) {
+PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up) {
   checked(gate, "PrefillRows::swiglu");
   checked(up, "PrefillRows::swiglu");
   if (gate.sizes() != up.sizes()) throw std::logic_error("PrefillRows::swiglu: gate and up differ in shape");
@@ -231,7 +231,7 @@ PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up, at
   const at::Tensor g = gate.reshape({-1, K}).contiguous(), u = up.reshape({-1, K}).contiguous();
   const float* gp = g.data_ptr<float>();
   const float* upp = u.data_ptr<float>();
-  return pack_made_rows(gate, product, [&](int64_t m, float* row) {
+  return pack_made_rows(gate, [&](int64_t m, float* row) {
     swiglu_row_f32(gp + m * K, upp + m * K, K, row);
   });
 }

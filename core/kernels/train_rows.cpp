@@ -184,7 +184,7 @@ struct RopeNode : public torch::autograd::Function<RopeNode> {
 }  // namespace
 
 bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& cos, const at::Tensor& sin) {
-  if (!prefill_kernels_enabled() || !rows.defined() || rows.dim() != 3 || heads <= 0 ||
+  if (!cpu_rows_supported() || !rows.defined() || rows.dim() != 3 || heads <= 0 ||
       rows.size(2) % heads != 0 || !rows.device().is_cpu() || rows.scalar_type() != at::kFloat)
     return false;
   const int64_t D = rows.size(2) / heads;
@@ -200,7 +200,7 @@ at::Tensor rope_with_grad(const at::Tensor& rows, int64_t heads, const at::Tenso
 }
 
 bool swiglu_grad_applies(const at::Tensor& gate, const at::Tensor& up) {
-  return prefill_kernels_enabled() && gate.defined() && up.defined() && gate.device().is_cpu() &&
+  return cpu_rows_supported() && gate.defined() && up.defined() && gate.device().is_cpu() &&
          up.device().is_cpu() && gate.scalar_type() == at::kFloat && up.scalar_type() == at::kFloat &&
          gate.sizes() == up.sizes() && gate.dim() >= 1;
 }
@@ -212,7 +212,7 @@ at::Tensor swiglu_with_grad(const at::Tensor& gate, const at::Tensor& up) {
 }
 
 bool rms_norm_grad_applies(const at::Tensor& x, const at::Tensor& weight) {
-  return prefill_kernels_enabled() && x.defined() && weight.defined() && x.device().is_cpu() &&
+  return cpu_rows_supported() && x.defined() && weight.defined() && x.device().is_cpu() &&
          weight.device().is_cpu() && x.scalar_type() == at::kFloat &&
          weight.scalar_type() == at::kFloat && x.dim() >= 1 && weight.dim() == 1 &&
          weight.size(0) == x.size(-1);

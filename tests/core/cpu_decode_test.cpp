@@ -1,5 +1,5 @@
 // The fast CPU decode step (core/kernels/cpu_decode) against libtorch's path of LlamaModel::forward
-// (ForwardOptions::fast_cpu_decode = false): the logits at every decode position and the K/V it
+// (ForwardOptions::cpu_kernels = kLibtorch): the logits at every decode position and the K/V it
 // writes into the cache, in f32 and bf16, on a GQA model with an untied head and rope_theta
 // 500000, with llama3 RoPE scaling, past the RoPE table, with LoRA; when it must not run; threads.
 #include "core/kernels/cpu_decode.h"
@@ -42,7 +42,7 @@ Decoded decode(const LlamaModel& model, const at::Tensor& tokens, int64_t prefil
   Decoded d{{}, model.make_cache(1, T)};
   model.forward(tokens.narrow(1, 0, prefill), &d.cache, 0, adapter);
   ForwardOptions options;
-  options.fast_cpu_decode = fast;
+  options.cpu_kernels = fast ? CpuKernels::kTunedeck : CpuKernels::kLibtorch;
   for (int64_t t = prefill; t < T; ++t) {
     if (fast) {
       EXPECT_TRUE(cpu_decode_applies(model.config(), tokens.narrow(1, t, 1), model.weights(),

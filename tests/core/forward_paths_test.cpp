@@ -1,12 +1,13 @@
 // A whole model through tunedeck's CPU kernels for many rows (core/kernels/prefill_gemm, cpu_rows,
-// prefill_attention, train_rows) against the same model with fast_cpu_decode = false (libtorch's
-// ops throughout): f32 and bf16 prefill logits, and a LoRA training step's loss and gradients.
+// prefill_attention, train_rows) against the same model with CpuKernels::kLibtorch (libtorch's
+// ops throughout): f32 and bf16 prefill logits, and a LoRA training step's loss and gradients,
+// each after checking that forward_kernels_choose really picks the kernels under test.
 // A small GQA Llama (8 heads, 2 kv heads, head_dim 16, so attention's kernel applies too).
 // Skipped where the CPU has no AVX-512 (the kernels are off there).
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
-#include "core/kernels/cpu_rows.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 
@@ -40,12 +41,18 @@ std::pair<at::Tensor, at::Tensor> prefill_both_ways(at::ScalarType dtype) {
   const at::Tensor tokens = fixed_tokens(c);
   at::NoGradGuard no_grad;
   ForwardOptions ours, libtorch;
-  libtorch.fast_cpu_decode = false;
+  libtorch.cpu_kernels = CpuKernels::kLibtorch;
+  const ForwardKernels kernels = forward_kernels_choose(model, tokens, nullptr, nullptr, ours);
+  EXPECT_EQ(kernels.prefill_gemm, dtype == at::kFloat) << forward_kernels_describe(kernels);
+  EXPECT_EQ(kernels.norm, RowKernels::kCpuRows);
+  EXPECT_EQ(kernels.rope, RowKernels::kCpuRows);
+  EXPECT_TRUE(kernels.prefill_attention);
+  EXPECT_EQ(kernels.head, dtype == at::kFloat ? HeadKernel::kPrefillGemm : HeadKernel::kLibtorch);
   return {model.forward(tokens, nullptr, 0, nullptr, ours), model.forward(tokens, nullptr, 0, nullptr, libtorch)};
 }
 
 TEST(ForwardPaths, F32PrefillMatchesLibtorchsOps) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!forward_kernels_many_rows()) GTEST_SKIP() << "no AVX-512 here";
   const auto [fast, slow] = prefill_both_ways(at::kFloat);
   ASSERT_EQ(fast.sizes(), slow.sizes());
   EXPECT_LT((fast - slow).abs().max().item<double>(), 1e-4);
@@ -53,7 +60,7 @@ TEST(ForwardPaths, F32PrefillMatchesLibtorchsOps) {
 }
 
 TEST(ForwardPaths, Bf16PrefillMatchesLibtorchsOps) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!forward_kernels_many_rows()) GTEST_SKIP() << "no AVX-512 here";
   const auto [fast, slow] = prefill_both_ways(at::kBFloat16);
   const double scale = slow.abs().max().item<double>();
   EXPECT_LT((fast - slow).abs().max().item<double>(), 0.03 * scale);
@@ -63,7 +70,7 @@ TEST(ForwardPaths, Bf16PrefillMatchesLibtorchsOps) {
 // One LoRA training step (every target, B made non-zero so every path carries gradient): the
 // loss and each A/B gradient agree between the training nodes and libtorch's autograd.
 TEST(ForwardPaths, LoraTrainingStepMatchesLibtorchsAutograd) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!forward_kernels_many_rows()) GTEST_SKIP() << "no AVX-512 here";
   const ModelConfig c = small_gqa_config();
   const LlamaModel model = LlamaModel::random(c, 5, 0.2, at::TensorOptions().dtype(at::kFloat));
   const at::Tensor tokens = fixed_tokens(c);
@@ -80,7 +87,12 @@ TEST(ForwardPaths, LoraTrainingStepMatchesLibtorchsAutograd) {
         }
     ForwardOptions fo;
     fo.training = true;
-    fo.fast_cpu_decode = own_kernels;
+    fo.cpu_kernels = own_kernels ? CpuKernels::kTunedeck : CpuKernels::kLibtorch;
+    const ForwardKernels kernels = forward_kernels_choose(model, tokens, nullptr, adapter.get(), fo);
+    const RowKernels expected = own_kernels ? RowKernels::kTrainRows : RowKernels::kLibtorch;
+    EXPECT_EQ(kernels.norm, expected) << forward_kernels_describe(kernels);
+    EXPECT_EQ(kernels.rope, expected);
+    EXPECT_EQ(kernels.swiglu, expected);
     const at::Tensor logits = model.forward(tokens, nullptr, 0, adapter.get(), fo);
     const at::Tensor loss = at::cross_entropy_loss(logits.reshape({-1, c.vocab_size}), tokens.reshape({-1}));
     loss.backward();

@@ -135,6 +135,15 @@ TEST(MatvecKernels, ChosenByNameForBenchmarks) {
   }
 }
 
+TEST(MatvecKernels, ConfiguredByNameForTheWholeProcess) {
+  matvec_kernels_configure("generic");
+  EXPECT_STREQ(matvec_kernels().name, "generic");
+  EXPECT_THROW(matvec_kernels_configure("sse9"), std::runtime_error);
+  EXPECT_STREQ(matvec_kernels().name, "generic");  // unchanged by the bad name
+  matvec_kernels_configure(nullptr);
+  EXPECT_STREQ(matvec_kernels().name, matvec_kernels_runnable().front().name);
+}
+
 TEST(MatvecKernels, ZeroRowsWritesNothing) {
   for (const MatvecKernels& k : matvec_kernels_runnable()) {
     float w = 1.0f, x = 1.0f, y = -7.0f;

@@ -31,7 +31,7 @@ at::Tensor reference(const at::Tensor& q, const at::Tensor& keys, const at::Tens
 }
 
 TEST(PrefillAttention, MatchesLibtorchCausalAttention) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here: LlamaModel::attention runs instead";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here: LlamaModel::attention runs instead";
   uint64_t seed = 1;
   for (at::ScalarType dtype : {at::kFloat, at::kBFloat16})
     for (int64_t start : {0, 5})
@@ -55,7 +55,7 @@ TEST(PrefillAttention, MatchesLibtorchCausalAttention) {
 }
 
 TEST(PrefillAttention, AppliesOnlyToShapesItComputes) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here";
   const at::Tensor q = at::zeros({1, 4, 3, 16}), kv = at::zeros({1, 2, 5, 16});
   EXPECT_TRUE(prefill_attention_applies(q, kv, kv, 2));
   EXPECT_FALSE(prefill_attention_applies(q, kv, kv, 1));                          // S != start + T

@@ -1,6 +1,6 @@
 // core/kernels/prefill_gemm against a double-precision reference over shapes that leave each remainder:
 // rows of x past the 32-row panels (and panels of 16 or fewer), rows of W past the 12- and
-// 4-row tiles, depths past the 1,024-k blocks; then when it applies (a whole model's prefill:
+// 4-row tiles, depths past the 1,024-k blocks; then what it takes (a whole model's prefill:
 // tests/core/forward_paths_test). Skipped where the CPU has no AVX-512 (the path is off there).
 #include "core/kernels/prefill_gemm.h"
 
@@ -68,15 +68,14 @@ TEST(PrefillGemm, RmsNormalizedRowsAndTheirPanelsMatchLibtorch) {
     const at::Tensor x = random_matrix(2 * 25, K, 20 + K).view({2, 25, K}) * 3.0;
     const at::Tensor weight = random_matrix(1, K, 30 + K).view({K});
     const at::Tensor want = weight * (x * at::rsqrt(x.pow(2).mean(-1, true) + 1e-5));
-    at::Tensor normalized;
-    const PrefillRows packed = PrefillRows::rms_normalized(x, weight, 1e-5, normalized);
+    const PrefillRows packed = PrefillRows::rms_normalized(x, weight, 1e-5);
+    const at::Tensor& normalized = packed.rows();
     ASSERT_EQ(normalized.sizes(), x.sizes());
     EXPECT_LT((normalized - want).abs().max().item<double>(), 1e-5) << "K=" << K;
     const at::Tensor w = random_matrix(13, K, 40 + K);
     EXPECT_LT(relative_error(want, w, packed.times_transposed(w)), 1e-5) << "K=" << K;
   }
-  at::Tensor scratch;
-  EXPECT_THROW(PrefillRows::rms_normalized(at::zeros({32, 8}), at::ones({9}), 1e-5, scratch), std::logic_error);
+  EXPECT_THROW(PrefillRows::rms_normalized(at::zeros({32, 8}), at::ones({9}), 1e-5), std::logic_error);
 }
 
 TEST(PrefillGemm, SwigluRowsAndTheirPanelsMatchLibtorch) {
@@ -87,15 +86,14 @@ TEST(PrefillGemm, SwigluRowsAndTheirPanelsMatchLibtorch) {
     gate.index_put_({0, 0}, -100.0f);  // e^100 is past float's range: silu must still be ~0
     gate.index_put_({1, 0}, 100.0f);
     const at::Tensor want = at::silu(gate) * up;
-    at::Tensor product;
-    const PrefillRows packed = PrefillRows::swiglu(gate, up, product);
+    const PrefillRows packed = PrefillRows::swiglu(gate, up);
+    const at::Tensor& product = packed.rows();
     EXPECT_LT((product - want).abs().max().item<double>(), 1e-5) << "K=" << K;
     EXPECT_TRUE(at::isfinite(product).all().item<bool>());
     const at::Tensor w = random_matrix(6, K, 70 + K);
     EXPECT_LT(relative_error(want, w, packed.times_transposed(w)), 1e-5) << "K=" << K;
   }
-  at::Tensor scratch;
-  EXPECT_THROW(PrefillRows::swiglu(at::zeros({32, 8}), at::zeros({32, 9}), scratch), std::logic_error);
+  EXPECT_THROW(PrefillRows::swiglu(at::zeros({32, 8}), at::zeros({32, 9})), std::logic_error);
 }
 
 TEST(PrefillGemm, SameBitsOnOneThreadAndTwo) {
@@ -120,7 +118,9 @@ TEST(PrefillGemm, AppliesOnlyToManyFloatRowsWithoutGradientAndMatchingWeights) {
     at::NoGradGuard no_grad;
     EXPECT_TRUE(PrefillRows::applies(at::zeros({32, 8}).set_requires_grad(true)));
   }
-  const PrefillRows packed(at::zeros({32, 8}));
+  const at::Tensor x = at::zeros({32, 8});
+  const PrefillRows packed(x);
+  EXPECT_TRUE(packed.rows().is_same(x));
   EXPECT_TRUE(packed.applies_to(at::zeros({5, 8})));
   EXPECT_FALSE(packed.applies_to(at::zeros({5, 9})));
   EXPECT_FALSE(packed.applies_to(at::zeros({8, 5}).t()));

@@ -35,7 +35,7 @@ Grads run(Norm norm, const at::Tensor& x0, const at::Tensor& w0, const at::Tenso
 }
 
 TEST(RmsNormGrad, MatchesLibtorchsAutograd) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here: libtorch's ops train instead";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here: libtorch's ops train instead";
   for (int64_t K : {16, 37, 768})
     for (bool train_weight : {true, false}) {
       const at::Tensor x = randn({3, 5, K}, K) * 3, w = randn({K}, K + 1), dy = randn({3, 5, K}, K + 2);
@@ -53,7 +53,7 @@ TEST(RmsNormGrad, MatchesLibtorchsAutograd) {
 }
 
 TEST(SwigluGrad, MatchesLibtorchsAutograd) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here";
   for (int64_t K : {5, 16, 100, 2048}) {
     const at::Tensor g0 = randn({4, K}, 10 + K) * 4, u0 = randn({4, K}, 20 + K), dy = randn({4, K}, 30 + K);
     auto grads = [&](bool ours) {
@@ -72,7 +72,7 @@ TEST(SwigluGrad, MatchesLibtorchsAutograd) {
 }
 
 TEST(RopeGrad, MatchesLibtorchsAutogradThroughRotateHalf) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here";
   ModelConfig c;
   c.rope_theta = 10000.0;
   for (int64_t D : {8, 64}) {
@@ -95,7 +95,7 @@ TEST(RopeGrad, MatchesLibtorchsAutogradThroughRotateHalf) {
 }
 
 TEST(RmsNormGrad, AppliesToFloatOnTheCpuOnly) {
-  if (!prefill_kernels_enabled()) GTEST_SKIP() << "no AVX-512 here";
+  if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here";
   EXPECT_TRUE(rms_norm_grad_applies(at::zeros({2, 8}), at::ones({8})));
   EXPECT_FALSE(rms_norm_grad_applies(at::zeros({2, 8}, at::kBFloat16), at::ones({8})));
   EXPECT_FALSE(rms_norm_grad_applies(at::zeros({2, 8}), at::ones({9})));
