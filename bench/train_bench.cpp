@@ -7,24 +7,24 @@
 //       [--batch 4] [--seq 128] [--steps 5] [--warmup 1] [--rank 16] [--autocast none|bf16]
 //       [--loss-share 1] [--logits loss|all] [--dropout 0] [--threads N] [--json]
 #include <ATen/ATen.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "bench/model_shapes.h"
+#include "cli/cli_args.h"
 #include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
-#include "core/stats/machine_limits.h"
 #include "core/runtime.h"
+#include "core/stats/machine_limits.h"
 #include "train/adamw.h"
 #include "train/cpu_autocast.h"
 #include "train/token_loss.h"
-#include "cli/cli_args.h"
 
 namespace tunedeck {
 namespace {
@@ -78,7 +78,8 @@ StepCost step_cost(const ModelConfig& c, int seq, const std::string& method, lon
   } else {
     cost.trainable = lora_params;
     cost.flops_per_token = 4 * n + 6.0 * lora_params + 3 * attn;
-    cost.formula = "4 x frozen matmul params (forward + input gradients) + 6 x LoRA params + 3 x attention";
+    cost.formula =
+        "4 x frozen matmul params (forward + input gradients) + 6 x LoRA params + 3 x attention";
   }
   return cost;
 }
@@ -93,9 +94,10 @@ struct MethodResult {
 // A model whose weights are trainable leaves (full) or frozen (LoRA), f32.
 LlamaModel make_model(const BenchSettings& s, bool trainable) {
   const auto f32 = at::TensorOptions().dtype(at::kFloat);
-  LlamaModel model = !s.model_dir.empty()     ? LlamaModel::load(s.model_dir, {"cpu", "f32"})
-                     : !s.config_file.empty() ? LlamaModel::random(model_config_load(s.config_file), 0, 0.02, f32)
-                                              : LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32);
+  LlamaModel model = !s.model_dir.empty() ? LlamaModel::load(s.model_dir, {"cpu", "f32"})
+                     : !s.config_file.empty()
+                         ? LlamaModel::random(model_config_load(s.config_file), 0, 0.02, f32)
+                         : LlamaModel::random(bench_model_shape(s.shape), 0, 0.02, f32);
   if (!trainable) return model;
   model.mutable_weights().make_trainable_copy();
   return model;
@@ -152,7 +154,8 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
 
   at::Generator gen = at::detail::createCPUGenerator(1);
   const int64_t V = model.config().vocab_size;
-  at::Tensor ids = at::randint(3, V, {s.batch, s.seq + 1}, gen, at::TensorOptions().dtype(at::kLong));
+  at::Tensor ids =
+      at::randint(3, V, {s.batch, s.seq + 1}, gen, at::TensorOptions().dtype(at::kLong));
   at::Tensor inputs = ids.narrow(1, 0, s.seq), targets = ids.narrow(1, 1, s.seq).clone();
   // the first (1 - share) of each row is the "prompt": no target there, as in SFT
   const auto prompt = static_cast<int64_t>(std::lround((1.0 - s.loss_share) * s.seq));
@@ -171,8 +174,8 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
     const auto t0 = Clock::now();
     optimizer.zero_grad();
     at::Tensor logits = forward(model, inputs, head_rows, adapter.get(), s.autocast);
-    const at::Tensor nll = all ? at::nll_loss(at::log_softmax(logits, -1), targets.reshape({-1}), {},
-                                              at::Reduction::Sum, -100)
+    const at::Tensor nll = all ? at::nll_loss(at::log_softmax(logits, -1), targets.reshape({-1}),
+                                              {}, at::Reduction::Sum, -100)
                                : token_nll_sum(logits, positions.targets);
     at::Tensor loss = nll / static_cast<double>(positions.count);
     loss.backward();
@@ -191,28 +194,38 @@ MethodResult run_method(const BenchSettings& s, const std::string& method) {
   return r;
 }
 
-void print_table(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
-  std::printf("tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d warm-up), autocast %s\n",
-              label(s).c_str(), c.parameter_count() / 1e6,
-              s.batch, s.seq, s.steps, s.warmup, s.autocast.c_str());
-  std::printf("loss                  on %.0f%% of positions; head (lm_head) over %s; LoRA dropout %g\n",
-              100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only", s.dropout);
+void print_table(const BenchSettings& s, const ModelConfig& c, double peak,
+                 const std::vector<MethodResult>& rs) {
+  std::printf(
+      "tunedeck_train_bench  %s  %.1fM parameters, batch %d x %d tokens, %d timed steps (+%d "
+      "warm-up), autocast %s\n",
+      label(s).c_str(), c.parameter_count() / 1e6, s.batch, s.seq, s.steps, s.warmup,
+      s.autocast.c_str());
+  std::printf(
+      "loss                  on %.0f%% of positions; head (lm_head) over %s; LoRA dropout %g\n",
+      100.0 * s.loss_share, s.logits == "all" ? "every position" : "those positions only",
+      s.dropout);
   std::printf("machine               %s; %s; f32 matmul peak %.1f GFLOP/s\n",
               machine_limits_cpu_name().c_str(), runtime_description().c_str(), peak);
   const std::string blas = machine_limits_blas();
   if (!blas.empty()) std::printf("blas                  %s\n", blas.c_str());
   std::printf("\n");
-  std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms", "GFLOP/s", "of peak", "loss first -> last");
+  std::printf("%-6s %12s %10s %11s %12s %10s  %s\n", "method", "trainable", "tok/s", "step ms",
+              "GFLOP/s", "of peak", "loss first -> last");
   for (const auto& r : rs)
-    std::printf("%-6s %12lld %10.1f %11.1f %12.2f %9.1f%%  %.3f -> %.3f\n", r.method.c_str(), r.cost.trainable,
-                r.tokens_per_s, r.step_ms, r.gflops, 100.0 * r.gflops / peak, r.loss_first, r.loss_last);
+    std::printf("%-6s %12lld %10.1f %11.1f %12.2f %9.1f%%  %.3f -> %.3f\n", r.method.c_str(),
+                r.cost.trainable, r.tokens_per_s, r.step_ms, r.gflops, 100.0 * r.gflops / peak,
+                r.loss_first, r.loss_last);
   std::printf("\nkernels:\n");
   for (const auto& r : rs) std::printf("  %-5s %s\n", r.method.c_str(), r.kernels.c_str());
   std::printf("\nFLOPs per token:\n");
-  for (const auto& r : rs) std::printf("  %-5s %.3g = %s\n", r.method.c_str(), r.cost.flops_per_token, r.cost.formula.c_str());
+  for (const auto& r : rs)
+    std::printf("  %-5s %.3g = %s\n", r.method.c_str(), r.cost.flops_per_token,
+                r.cost.formula.c_str());
 }
 
-nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak, const std::vector<MethodResult>& rs) {
+nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak,
+                       const std::vector<MethodResult>& rs) {
   nlohmann::json j;
   j["model"] = label(s);
   j["parameters"] = c.parameter_count();
@@ -223,13 +236,20 @@ nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak
   j["loss_share"] = s.loss_share;
   j["logits"] = s.logits;
   j["dropout"] = s.dropout;
-  j["machine"] = {{"cpu", machine_limits_cpu_name()}, {"runtime", runtime_description()},
-                  {"blas", machine_limits_blas()}, {"matmul_f32_gflops", peak}};
+  j["machine"] = {{"cpu", machine_limits_cpu_name()},
+                  {"runtime", runtime_description()},
+                  {"blas", machine_limits_blas()},
+                  {"matmul_f32_gflops", peak}};
   for (const auto& r : rs)
-    j["methods"][r.method] = {{"trainable_params", r.cost.trainable}, {"tokens_per_s", r.tokens_per_s},
-                              {"step_ms", r.step_ms}, {"gflops", r.gflops}, {"share_of_peak", r.gflops / peak},
-                              {"flops_per_token", r.cost.flops_per_token}, {"flops_formula", r.cost.formula},
-                              {"loss_first", r.loss_first}, {"loss_last", r.loss_last},
+    j["methods"][r.method] = {{"trainable_params", r.cost.trainable},
+                              {"tokens_per_s", r.tokens_per_s},
+                              {"step_ms", r.step_ms},
+                              {"gflops", r.gflops},
+                              {"share_of_peak", r.gflops / peak},
+                              {"flops_per_token", r.cost.flops_per_token},
+                              {"flops_formula", r.cost.formula},
+                              {"loss_first", r.loss_first},
+                              {"loss_last", r.loss_last},
                               {"kernels", r.kernels}};
   return j;
 }
@@ -253,9 +273,12 @@ BenchSettings parse(CliArgs& args) {
   s.json = args.flag("json");
   args.finish();
   if (!s.shape.empty() + !s.model_dir.empty() + !s.config_file.empty() != 1)
-    throw UsageError("give exactly one of --shape NAME, --model DIR or --config config.json (random weights)");
-  if (s.method != "lora" && s.method != "full" && s.method != "both") throw UsageError("--method must be lora, full or both");
-  if (s.autocast != "none" && s.autocast != "bf16") throw UsageError("--autocast must be none or bf16");
+    throw UsageError(
+        "give exactly one of --shape NAME, --model DIR or --config config.json (random weights)");
+  if (s.method != "lora" && s.method != "full" && s.method != "both")
+    throw UsageError("--method must be lora, full or both");
+  if (s.autocast != "none" && s.autocast != "bf16")
+    throw UsageError("--autocast must be none or bf16");
   if (!(s.loss_share > 0 && s.loss_share <= 1)) throw UsageError("--loss-share must be in (0, 1]");
   if (s.logits != "loss" && s.logits != "all") throw UsageError("--logits must be loss or all");
   if (!(s.dropout >= 0 && s.dropout < 1)) throw UsageError("--dropout must be in [0, 1)");
@@ -266,15 +289,16 @@ BenchSettings parse(CliArgs& args) {
 
 int run(CliArgs& args) {
   if (args.help_requested()) {
-    std::cout << "usage: tunedeck_train_bench --shape " << bench_model_shape_names()
-              << " | --model DIR | --config config.json\n"
-                 "  [--method lora|full|both] [--batch 4] [--seq 128] [--steps 5] [--warmup 1]\n"
-                 "  [--rank 16] [--autocast none|bf16] [--threads N (0 = all cores)] [--json]\n"
-                 "  [--loss-share F (share of each row with a target; the rest is its prompt)]\n"
-                 "  [--logits loss|all (head for the target positions only, the trainer's way; or\n"
-                 "   for every position, to compare)]\n"
-                 "  [--dropout P (LoRA dropout on the adapter input; default 0)]\n"
-                 "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
+    std::cout
+        << "usage: tunedeck_train_bench --shape " << bench_model_shape_names()
+        << " | --model DIR | --config config.json\n"
+           "  [--method lora|full|both] [--batch 4] [--seq 128] [--steps 5] [--warmup 1]\n"
+           "  [--rank 16] [--autocast none|bf16] [--threads N (0 = all cores)] [--json]\n"
+           "  [--loss-share F (share of each row with a target; the rest is its prompt)]\n"
+           "  [--logits loss|all (head for the target positions only, the trainer's way; or\n"
+           "   for every position, to compare)]\n"
+           "  [--dropout P (LoRA dropout on the adapter input; default 0)]\n"
+           "LoRA targets q,k,v,o,gate,up,down (alpha 2r). Random token batches, f32 weights.\n";
     return 0;
   }
   const BenchSettings s = parse(args);
@@ -284,8 +308,8 @@ int run(CliArgs& args) {
   for (const std::string m : {"lora", "full"})
     if (s.method == "both" || s.method == m) results.push_back(run_method(s, m));
   const ModelConfig c = !s.model_dir.empty()     ? model_config_load(s.model_dir + "/config.json")
-                       : !s.config_file.empty() ? model_config_load(s.config_file)
-                                                : bench_model_shape(s.shape);
+                        : !s.config_file.empty() ? model_config_load(s.config_file)
+                                                 : bench_model_shape(s.shape);
   if (s.json)
     std::cout << to_json(s, c, peak, results).dump(2) << "\n";
   else

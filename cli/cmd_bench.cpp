@@ -1,9 +1,10 @@
 // `tunedeck bench`: how fast a model loads, prefills and decodes here, next to what this machine
 // allows (memory read bandwidth, libtorch matmul GFLOP/s) measured in the same run, and the shares
 // that matter: decode vs the bandwidth-bound ceiling, prefill vs matmul peak. Thin: the probes
-// are core/stats/machine_limits, the model arithmetic core/stats/roofline, page-cache control core/stats/page_cache.
-// --decode-path both times the fast CPU decode step (core/kernels/cpu_decode) and libtorch's path in
-// alternating runs, so a busy machine slows both alike. The prefill's kernels are named as
+// are core/stats/machine_limits, the model arithmetic core/stats/roofline, page-cache control
+// core/stats/page_cache.
+// --decode-path both times the fast CPU decode step (core/kernels/cpu_decode) and libtorch's path
+// in alternating runs, so a busy machine slows both alike. The prefill's kernels are named as
 // core/kernels/forward_kernels chose them.
 // Collecting fills a BenchReport; the table and the JSON are printed from it.
 #include <algorithm>
@@ -17,18 +18,18 @@
 #include <random>
 #include <thread>
 
+#include "cli/commands.h"
 #include "core/generator.h"
 #include "core/kernels/cpu_decode.h"
 #include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
+#include "core/runtime.h"
 #include "core/stats/machine_limits.h"
 #include "core/stats/page_cache.h"
 #include "core/stats/proc_stats.h"
 #include "core/stats/roofline.h"
-#include "core/runtime.h"
 #include "core/stats/stats_format.h"
 #include "core/tokenizer.h"
-#include "cli/commands.h"
 
 namespace tunedeck {
 namespace {
@@ -67,8 +68,8 @@ const char kUsage[] =
     "should run meanwhile: the figures are only as quiet as the machine.\n"
     "Example: tunedeck bench --model ../shared/models/stories260k --prompt-tokens 16\n";
 
-constexpr uint64_t kPromptSeed = 0;      // random prompt ids: the same every time the bench runs
-constexpr int kWarmupNewTokens = 4;      // the untimed warm-up run before the timed ones
+constexpr uint64_t kPromptSeed = 0;  // random prompt ids: the same every time the bench runs
+constexpr int kWarmupNewTokens = 4;  // the untimed warm-up run before the timed ones
 constexpr int kBandwidthPasses = 5;
 constexpr int kMatmulPasses = 5;
 
@@ -79,7 +80,7 @@ struct BenchSettings {
   int prompt_tokens = 128;
   int new_tokens = 64;
   int runs = 3;
-  int threads = 0;  // after runtime_init: the count in effect
+  int threads = 0;                   // after runtime_init: the count in effect
   std::string decode_path = "fast";  // "fast", "torch" or "both"
   int bandwidth_mib = 1024;
   int matmul_size = 2048;
@@ -104,8 +105,8 @@ struct BenchReport {
   int decode_parallel_width = 1;           // threads its products really run on
   std::string decode_kernels;              // core/kernels/cpu_decode's dot products, "avx2+fma"
   std::string prefill_kernels;             // forward_kernels_describe of the prefill's plan
-  int decode_steps = 0;      // forward passes after the prefill, per run
-  int generated_tokens = 0;  // per run (every run generated exactly this many)
+  int decode_steps = 0;                    // forward passes after the prefill, per run
+  int generated_tokens = 0;                // per run (every run generated exactly this many)
   // Memory.
   std::optional<int64_t> rss_before_load_bytes, peak_rss_bytes;
   bool peak_rss_since_warm_load = false;  // else: since the process started
@@ -230,8 +231,10 @@ GenerateResult timed_run(Generator& generator, const std::vector<int>& prompt, i
       generator.generate_ids(prompt, greedy_exactly(new_tokens, cpu_kernels), {}, nullptr);
   if (g.reused_prompt_tokens != 0 || static_cast<int>(g.output_ids.size()) != new_tokens)
     throw std::runtime_error("run " + std::to_string(run + 1) + " reused " +
-                             std::to_string(g.reused_prompt_tokens) + " cached prompt tokens "
-                             "and generated " + std::to_string(g.output_ids.size()) + " of " +
+                             std::to_string(g.reused_prompt_tokens) +
+                             " cached prompt tokens "
+                             "and generated " +
+                             std::to_string(g.output_ids.size()) + " of " +
                              std::to_string(new_tokens) + ": the runs are not comparable");
   return g;
 }
@@ -355,9 +358,8 @@ BenchReport run_benchmark(const BenchSettings& settings) {
            std::to_string(settings.matmul_size) + " f32 and bf16");
   r.matmul_f32_gflops =
       machine_limits_matmul_gflops(c10::kFloat, settings.matmul_size, kMatmulPasses, 3.0, device);
-  r.matmul_bf16_gflops =
-      machine_limits_matmul_gflops(c10::kBFloat16, settings.matmul_size, kMatmulPasses, 3.0,
-                                   device);
+  r.matmul_bf16_gflops = machine_limits_matmul_gflops(c10::kBFloat16, settings.matmul_size,
+                                                      kMatmulPasses, 3.0, device);
   r.cpu = machine_limits_cpu_name();
   r.cores = std::thread::hardware_concurrency();
   r.last_level_cache_bytes = machine_limits_last_level_cache_bytes();
@@ -409,15 +411,16 @@ void print_table(const BenchReport& r) {
   const BenchFigures f = bench_figures(r);
   const BenchSettings& s = r.settings;
   std::ostream& out = std::cout;
-  out << "tunedeck bench  " << s.model_dir << "  " << s.dtype << " on " << s.device << ", " << count_text(r.parameters)
-      << " parameters, " << stats_format_bytes(static_cast<int64_t>(r.weight_bytes))
-      << " of weights\n";
+  out << "tunedeck bench  " << s.model_dir << "  " << s.dtype << " on " << s.device << ", "
+      << count_text(r.parameters) << " parameters, "
+      << stats_format_bytes(static_cast<int64_t>(r.weight_bytes)) << " of weights\n";
   out << "machine         " << r.cpu << ", " << r.cores << " cores; " << r.runtime << "\n";
   if (!r.blas.empty() && s.device == "cpu") out << "blas            " << r.blas << "\n";
   out << "workload        " << s.prompt_tokens << " random prompt ids (seed " << kPromptSeed
       << "), " << s.new_tokens << " greedy new tokens, median of " << s.runs << " runs, "
       << threads_text(s.threads) << "\n";
-  out << "decode path     " << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n";
+  out << "decode path     "
+      << decode_path_text(s.decode_path, r.decode_kernels, r.decode_parallel_width) << "\n";
   out << "prefill path    " << r.prefill_kernels << "\n\n";
 
   out << pad("", 16) << pad("measured", 18) << pad("limit", 34) << "share\n";
@@ -474,13 +477,19 @@ nlohmann::json report_json(const BenchReport& r) {
     return optional ? nlohmann::json(*optional) : nlohmann::json(nullptr);
   };
   nlohmann::json j;
-  j["model"] = {{"dir", s.model_dir},          {"dtype", s.dtype},  {"device", s.device},
-                {"parameters", r.parameters},  {"weight_bytes", r.weight_bytes},
+  j["model"] = {{"dir", s.model_dir},
+                {"dtype", s.dtype},
+                {"device", s.device},
+                {"parameters", r.parameters},
+                {"weight_bytes", r.weight_bytes},
                 {"tokenizer", r.tokenizer}};
-  j["settings"] = {{"prompt_tokens", s.prompt_tokens}, {"new_tokens", s.new_tokens},
-                   {"runs", s.runs},                   {"threads", s.threads},
+  j["settings"] = {{"prompt_tokens", s.prompt_tokens},
+                   {"new_tokens", s.new_tokens},
+                   {"runs", s.runs},
+                   {"threads", s.threads},
                    {"decode_path", s.decode_path},
-                   {"prompt_seed", kPromptSeed},       {"bandwidth_mib", s.bandwidth_mib},
+                   {"prompt_seed", kPromptSeed},
+                   {"bandwidth_mib", s.bandwidth_mib},
                    {"matmul_size", s.matmul_size}};
   j["load"] = {{"page_cache_dropped", r.page_cache_dropped},
                {"cold_cached_share", or_null(r.cold_cached_share)},
@@ -515,14 +524,14 @@ nlohmann::json report_json(const BenchReport& r) {
   j["memory"] = {{"rss_before_load_bytes", or_null(r.rss_before_load_bytes)},
                  {"peak_rss_bytes", or_null(r.peak_rss_bytes)},
                  {"peak_rss_scope", r.peak_rss_since_warm_load ? "warm load and runs" : "process"}};
-  j["machine"] = {{"cpu", r.cpu},
-                  {"cores", r.cores},
-                  {"last_level_cache_bytes", r.last_level_cache_bytes},
-                  {"runtime", r.runtime},
-                  {"blas", r.blas},
-                  {"read_bandwidth_gb_s", r.read_bandwidth_bytes_s / 1e9},
-                  {"matmul_gflops",
-                   {{"f32", r.matmul_f32_gflops}, {"bf16", r.matmul_bf16_gflops}}}};
+  j["machine"] = {
+      {"cpu", r.cpu},
+      {"cores", r.cores},
+      {"last_level_cache_bytes", r.last_level_cache_bytes},
+      {"runtime", r.runtime},
+      {"blas", r.blas},
+      {"read_bandwidth_gb_s", r.read_bandwidth_bytes_s / 1e9},
+      {"matmul_gflops", {{"f32", r.matmul_f32_gflops}, {"bf16", r.matmul_bf16_gflops}}}};
   j["ratios"] = {{"decode_of_bandwidth_ceiling", f.decode_share},
                  {"prefill_of_matmul_peak", f.prefill_share}};
   return j;

@@ -19,8 +19,10 @@ double ms_since(Clock::time_point t) {
 
 constexpr int kDefaultContextCap = 8192;  // Llama-3's 128k positions would not fit a KV cache here
 
-std::vector<TopLogit> best_logits(const std::vector<float>& logits, int k, const Tokenizer& tokenizer) {
-  std::vector<Sampler::Candidate> c = Sampler::top_k(logits.data(), static_cast<int>(logits.size()), k);
+std::vector<TopLogit> best_logits(const std::vector<float>& logits, int k,
+                                  const Tokenizer& tokenizer) {
+  std::vector<Sampler::Candidate> c =
+      Sampler::top_k(logits.data(), static_cast<int>(logits.size()), k);
   std::vector<TopLogit> out;
   for (const auto& x : c) out.push_back({x.id, tokenizer.id_to_piece(x.id), x.logit});
   return out;
@@ -39,8 +41,9 @@ ForwardOptions forward_options(const GenerateOptions& options) {
 void check_tokenizer_fits_model(const Tokenizer& tokenizer, const LlamaModel& model) {
   if (tokenizer.vocab_size() > model.config().vocab_size)
     throw std::runtime_error(
-        model.source() + "/tokenizer.model: the tokenizer has " + std::to_string(tokenizer.vocab_size()) +
-        " pieces but the model's embedding has only " + std::to_string(model.config().vocab_size) +
+        model.source() + "/tokenizer.model: the tokenizer has " +
+        std::to_string(tokenizer.vocab_size()) + " pieces but the model's embedding has only " +
+        std::to_string(model.config().vocab_size) +
         " rows (vocab_size in config.json): tokenizer and weights do not belong together "
         "(a fine-tune that added tokens without resizing the embedding?)");
 }
@@ -48,7 +51,8 @@ void check_tokenizer_fits_model(const Tokenizer& tokenizer, const LlamaModel& mo
 Generator::Generator(const LlamaModel& model, const Tokenizer& tokenizer, int context)
     : model_(model), tokenizer_(tokenizer) {
   const int max_positions = model.config().max_position_embeddings;
-  context_ = context > 0 ? std::min(context, max_positions) : std::min(max_positions, kDefaultContextCap);
+  context_ =
+      context > 0 ? std::min(context, max_positions) : std::min(max_positions, kDefaultContextCap);
 }
 
 void Generator::set_adapter(std::shared_ptr<const LoraAdapter> adapter) {
@@ -69,9 +73,11 @@ ForwardKernels Generator::prefill_kernels(int prompt_tokens, const GenerateOptio
 at::Tensor Generator::step_logits(const std::vector<int>& ids, int64_t start,
                                   const ForwardOptions& forward) {
   std::vector<int64_t> ids64(ids.begin(), ids.end());
-  at::Tensor tokens = at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong)
-                          .to(model_.options().device());
-  at::Tensor logits = model_.forward(tokens, &*cache_, start, adapter_.get(), forward);  // [1, 1, V]
+  at::Tensor tokens =
+      at::from_blob(ids64.data(), {1, static_cast<int64_t>(ids64.size())}, at::kLong)
+          .to(model_.options().device());
+  at::Tensor logits =
+      model_.forward(tokens, &*cache_, start, adapter_.get(), forward);  // [1, 1, V]
   at::Tensor row = logits.reshape({-1}).to(at::kCPU).contiguous();
   logits_.resize(row.numel());
   std::memcpy(logits_.data(), row.data_ptr<float>(), row.numel() * sizeof(float));
@@ -96,21 +102,23 @@ int64_t Generator::prefill(const std::vector<int>& prompt_ids, const ForwardOpti
   return static_cast<int64_t>(common);
 }
 
-GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const GenerateOptions& options,
-                                       const TextCallback& on_text, const std::atomic<bool>* cancel) {
+GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids,
+                                       const GenerateOptions& options, const TextCallback& on_text,
+                                       const std::atomic<bool>* cancel) {
   if (prompt_ids.empty()) throw std::runtime_error("empty prompt: nothing to condition on");
   const int vocab = model_.config().vocab_size;
   for (int id : prompt_ids)
     if (id < 0 || id >= vocab)
-      throw std::runtime_error("prompt token id " + std::to_string(id) + " is outside the vocabulary (0.." +
-                               std::to_string(vocab - 1) + ")");
+      throw std::runtime_error("prompt token id " + std::to_string(id) +
+                               " is outside the vocabulary (0.." + std::to_string(vocab - 1) + ")");
   if (static_cast<int>(prompt_ids.size()) >= context_)
     throw std::runtime_error("prompt has " + std::to_string(prompt_ids.size()) +
                              " tokens but the context holds " + std::to_string(context_));
   c10::InferenceMode inference;
   GenerateResult result;
   result.prompt_ids = prompt_ids;
-  const std::vector<int> stop_ids = options.stop_ids.empty() ? tokenizer_.special().stop_ids : options.stop_ids;
+  const std::vector<int> stop_ids =
+      options.stop_ids.empty() ? tokenizer_.special().stop_ids : options.stop_ids;
   Sampler sampler(options.sampling, stop_ids);
   if (options.logit_mask) sampler.set_logit_mask(options.logit_mask);
   TokenStreamer streamer(tokenizer_);
@@ -145,8 +153,10 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
       cached_ids_.push_back(last);
       ++result.decode_steps;
     }
-    if (step == 0 && options.top_logits > 0) result.top_logits = best_logits(logits_, options.top_logits, tokenizer_);
-    const int id = sampler.sample(logits_.data(), static_cast<int>(logits_.size()), history, result.output_ids);
+    if (step == 0 && options.top_logits > 0)
+      result.top_logits = best_logits(logits_, options.top_logits, tokenizer_);
+    const int id = sampler.sample(logits_.data(), static_cast<int>(logits_.size()), history,
+                                  result.output_ids);
     if (std::find(stop_ids.begin(), stop_ids.end(), id) != stop_ids.end()) {
       result.stop_reason = StopReason::kEos;
       break;
@@ -169,7 +179,8 @@ GenerateResult Generator::generate_ids(const std::vector<int>& prompt_ids, const
   return result;
 }
 
-TextGenerationResult Generator::generate(const TextGenerationRequest& request, const TextCallback& on_text,
+TextGenerationResult Generator::generate(const TextGenerationRequest& request,
+                                         const TextCallback& on_text,
                                          const std::atomic<bool>* cancel) {
   GenerateOptions options;
   options.max_new_tokens = request.max_new_tokens;

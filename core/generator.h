@@ -44,7 +44,7 @@ struct GenerateResult {
   int reused_prompt_tokens = 0;  // prompt positions served from the previous call's cache
   double prefill_ms = 0;
   double decode_ms = 0;
-  int decode_steps = 0;          // forward passes after the prefill
+  int decode_steps = 0;  // forward passes after the prefill
   std::vector<TopLogit> top_logits;
 };
 

@@ -116,10 +116,11 @@ std::vector<at::Tensor> project(const ProductInput& in, const std::vector<at::Te
     at::Tensor h = (training && adapter->dropout > 0) ? dropout_fast(x, adapter->dropout) : x;
     // y + scale * (h A^T) B^T as one product that adds into y: the scale goes on B ([N, r]), not
     // on a [rows, N] result, and the sum is the GEMM's own (no extra passes, nor in backward)
-    const at::Tensor down = at::linear(h, pair.a.to(x.scalar_type()));  // [..., r]
+    const at::Tensor down = at::linear(h, pair.a.to(x.scalar_type()));            // [..., r]
     const at::Tensor up_t = (pair.b.to(x.scalar_type()) * adapter->scale()).t();  // [r, N]
     const int64_t N = ys[i].size(-1);
-    ys[i] = at::addmm(ys[i].reshape({-1, N}), down.reshape({-1, down.size(-1)}), up_t).view(ys[i].sizes());
+    ys[i] = at::addmm(ys[i].reshape({-1, N}), down.reshape({-1, down.size(-1)}), up_t)
+                .view(ys[i].sizes());
   }
   return ys;
 }
@@ -164,7 +165,8 @@ std::vector<std::pair<std::string, at::Tensor>> LlamaWeights::named() const {
 void LlamaWeights::replace_each(const std::function<at::Tensor(const at::Tensor&)>& change) {
   const bool tied = lm_head.is_same(embed);
   for (LlamaLayerWeights& l : layers)
-    for (at::Tensor* t : {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
+    for (at::Tensor* t :
+         {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
       *t = change(*t);
   embed = change(embed);
   final_norm = change(final_norm);
@@ -184,7 +186,8 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights)
 LlamaModel LlamaModel::load(const std::string& dir, const ModelLoadOptions& load_options) {
   const auto started = std::chrono::steady_clock::now();
   if (!fs::is_directory(dir))
-    throw std::runtime_error(dir + ": not a folder (expected a Hugging Face model folder with "
+    throw std::runtime_error(dir +
+                             ": not a folder (expected a Hugging Face model folder with "
                              "config.json, *.safetensors, tokenizer.model)");
   ModelConfig c = model_config_load((fs::path(dir) / "config.json").string());
   const SafetensorsCheckpoint ckpt = SafetensorsCheckpoint::open_dir(dir);
@@ -192,8 +195,9 @@ LlamaModel LlamaModel::load(const std::string& dir, const ModelLoadOptions& load
                            .device(parse_device(load_options.device))
                            .dtype(parse_dtype(load_options.dtype));
   if (options.dtype() == at::kHalf && options.device().is_cpu())
-    throw std::runtime_error("dtype f16 needs a CUDA device (libtorch has no f16 matmul on CPU); "
-                             "use --dtype bf16 or f32 on CPU");
+    throw std::runtime_error(
+        "dtype f16 needs a CUDA device (libtorch has no f16 matmul on CPU); "
+        "use --dtype bf16 or f32 on CPU");
   const int64_t C = c.hidden_size, H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim,
                 F = c.intermediate_size, V = c.vocab_size;
   LlamaWeights w;
@@ -218,12 +222,14 @@ LlamaModel LlamaModel::load(const std::string& dir, const ModelLoadOptions& load
   } else if (ckpt.contains("lm_head.weight")) {
     w.lm_head = load_weight(ckpt, "lm_head.weight", {V, C}, options);
   } else {
-    throw std::runtime_error(ckpt.description() + ": missing tensor 'lm_head.weight' and "
+    throw std::runtime_error(ckpt.description() +
+                             ": missing tensor 'lm_head.weight' and "
                              "config.json has tie_word_embeddings false");
   }
   LlamaModel model(std::move(c), std::move(w));
   model.source_ = dir;
-  model.load_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  model.load_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return model;
 }
 
@@ -284,7 +290,8 @@ at::Tensor LlamaModel::attention(const at::Tensor& q, const at::Tensor& keys,
     future = key_pos.unsqueeze(0) > query_pos.unsqueeze(1);
   }
   const int64_t score_bytes_per_row = H * T * S * static_cast<int64_t>(sizeof(float));
-  const int64_t slice = std::max<int64_t>(1, kAttentionSliceBytes / std::max<int64_t>(1, score_bytes_per_row));
+  const int64_t slice =
+      std::max<int64_t>(1, kAttentionSliceBytes / std::max<int64_t>(1, score_bytes_per_row));
   std::vector<at::Tensor> outputs;
   for (int64_t b0 = 0; b0 < B; b0 += slice) {
     const int64_t n = std::min(slice, B - b0);
@@ -307,8 +314,8 @@ at::Tensor LlamaModel::forward(const at::Tensor& tokens, KvCache* cache, int64_t
   const int64_t H = c.num_heads, Hkv = c.num_kv_heads, D = c.head_dim;
   if (cache && start != cache->size()) throw std::logic_error("forward: start != cache size");
   if (!cache && start != 0) throw std::logic_error("forward without cache must start at 0");
-  if (fo.logit_rows.defined() && (fo.last_logits_only || fo.logit_rows.dim() != 1 ||
-                                  fo.logit_rows.scalar_type() != at::kLong))
+  if (fo.logit_rows.defined() &&
+      (fo.last_logits_only || fo.logit_rows.dim() != 1 || fo.logit_rows.scalar_type() != at::kLong))
     throw std::invalid_argument(
         "forward: logit_rows must be [N] int64 and cannot go with last_logits_only");
   if (adapter && adapter->layers.size() != weights_.layers.size())

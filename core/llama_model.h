@@ -32,7 +32,7 @@ struct LlamaLayerWeights {
 };
 
 struct LlamaWeights {
-  at::Tensor embed;       // [V, C]  model.embed_tokens
+  at::Tensor embed;  // [V, C]  model.embed_tokens
   std::vector<LlamaLayerWeights> layers;
   at::Tensor final_norm;  // [C]     model.norm
   at::Tensor lm_head;     // [V, C]  lm_head (the embedding itself when tied)
@@ -66,7 +66,7 @@ struct ForwardOptions {
   // as [N, V] (training: the positions that carry loss, train/token_loss). The head and its
   // log-softmax are then N rows instead of B * T.
   at::Tensor logit_rows;
-  bool training = false;          // enables LoRA dropout (and autograd's kernels)
+  bool training = false;  // enables LoRA dropout (and autograd's kernels)
   CpuKernels cpu_kernels = CpuKernels::kTunedeck;
 };
 
@@ -86,7 +86,8 @@ class LlamaModel {
   // Returns float32 logits [B, T, V] (or [B, 1, V] with last_logits_only, [N, V] with
   // logit_rows). Which kernels run is decided once, first: forward_kernels_choose.
   at::Tensor forward(const at::Tensor& tokens, KvCache* cache, int64_t start,
-                     const LoraAdapter* adapter = nullptr, const ForwardOptions& options = {}) const;
+                     const LoraAdapter* adapter = nullptr,
+                     const ForwardOptions& options = {}) const;
 
   KvCache make_cache(int64_t batch, int64_t max_positions) const;
 
@@ -94,7 +95,9 @@ class LlamaModel {
   const LlamaWeights& weights() const { return weights_; }
   LlamaWeights& mutable_weights() { return weights_; }  // training only
   at::TensorOptions options() const { return weights_.embed.options(); }
-  const RopeTables& rope() const { return rope_; }  // cos/sin [min(P, 8192), D] in the weights' dtype
+  const RopeTables& rope() const {
+    return rope_;
+  }  // cos/sin [min(P, 8192), D] in the weights' dtype
   const std::string& source() const { return source_; }  // folder it was loaded from
   size_t weight_bytes() const;
   double load_ms() const { return load_ms_; }

@@ -45,7 +45,8 @@ c10::Device parse_device(const std::string& name) {
   if (name.empty() || name == "cpu") return c10::Device(c10::kCPU);
   if (name.rfind("cuda", 0) == 0) {
     if (!cuda_available())
-      throw std::runtime_error("device '" + name + "' requested but CUDA is not available (this "
+      throw std::runtime_error("device '" + name +
+                               "' requested but CUDA is not available (this "
                                "build or machine has no GPU); use --device cpu");
     return c10::Device(name);
   }
@@ -61,10 +62,14 @@ c10::ScalarType parse_dtype(const std::string& name) {
 
 std::string dtype_name(c10::ScalarType dtype) {
   switch (dtype) {
-    case c10::kFloat: return "f32";
-    case c10::kBFloat16: return "bf16";
-    case c10::kHalf: return "f16";
-    default: return c10::toString(dtype);
+    case c10::kFloat:
+      return "f32";
+    case c10::kBFloat16:
+      return "bf16";
+    case c10::kHalf:
+      return "f16";
+    default:
+      return c10::toString(dtype);
   }
 }
 
@@ -76,8 +81,9 @@ std::string openmp_wait_description() {
   std::string text;
   if (policy) text += std::string("OMP_WAIT_POLICY=") + policy;
   if (spins) text += std::string(text.empty() ? "" : " ") + "GOMP_SPINCOUNT=" + spins;
-  return text.empty() ? "OpenMP waits: libgomp's default (not started through the tunedeck launcher)"
-                      : "OpenMP waits: " + text;
+  return text.empty()
+             ? "OpenMP waits: libgomp's default (not started through the tunedeck launcher)"
+             : "OpenMP waits: " + text;
 }
 
 std::string runtime_description() {

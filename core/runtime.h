@@ -21,9 +21,9 @@ int runtime_init(int threads);
 // bytes the block cache released.
 size_t release_freed_memory();
 
-c10::Device parse_device(const std::string& name);        // throws on unknown / unavailable
-c10::ScalarType parse_dtype(const std::string& name);      // f32|float32, bf16|bfloat16, f16|float16
-std::string dtype_name(c10::ScalarType dtype);             // "f32", "bf16", "f16"
+c10::Device parse_device(const std::string& name);     // throws on unknown / unavailable
+c10::ScalarType parse_dtype(const std::string& name);  // f32|float32, bf16|bfloat16, f16|float16
+std::string dtype_name(c10::ScalarType dtype);         // "f32", "bf16", "f16"
 size_t dtype_size(c10::ScalarType dtype);
 bool cuda_available();
 // "libtorch 1.13, 2 threads, cpu only, OpenMP waits: GOMP_SPINCOUNT=1000" for logs and --json

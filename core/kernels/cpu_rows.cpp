@@ -1,7 +1,5 @@
 #include "core/kernels/cpu_rows.h"
 
-#include "core/kernels/avx512_target.h"
-
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -13,6 +11,7 @@
 #include <string>
 
 #include "core/kernels/avx512_exp.h"
+#include "core/kernels/avx512_target.h"
 #include "core/kernels/matvec_kernels.h"
 
 namespace tunedeck {
@@ -63,7 +62,9 @@ struct Tail {
     std::fill(padded, padded + 16, T{});
     std::memcpy(padded, row + full, count * sizeof(T));
   }
-  void copy_out(const T* padded, T* row) const { std::memcpy(row + full, padded, count * sizeof(T)); }
+  void copy_out(const T* padded, T* row) const {
+    std::memcpy(row + full, padded, count * sizeof(T));
+  }
   int64_t full, count;
 };
 
@@ -88,7 +89,8 @@ TD_AVX512 void rms_norm_row(const T* x, const T* weight, double eps, int64_t K, 
   squares = _mm512_fmadd_ps(last, last, squares);
   const double mean = static_cast<double>(_mm512_reduce_add_ps(squares)) / static_cast<double>(K);
   const __m512 scale = _mm512_set1_ps(static_cast<float>(1.0 / std::sqrt(mean + eps)));
-  for (int64_t k = 0; k < tail.full; k += 16) store16(out + k, normalized16(x + k, weight + k, scale));
+  for (int64_t k = 0; k < tail.full; k += 16)
+    store16(out + k, normalized16(x + k, weight + k, scale));
   if (tail.count == 0) return;
   store16(out_tail, normalized16(x_tail, w_tail, scale));
   tail.copy_out(out_tail, out);
@@ -126,7 +128,8 @@ TD_AVX512 void rope_head(const T* x, const T* cos, const T* sin, int64_t D, T* o
   for (int64_t i = 0; i < half; ++i) {
     const float x1 = widen(x[i]), x2 = widen(x[i + half]);
     store_as(out + i, kept(x1 * widen(cos[i]), x) + kept(-x2 * widen(sin[i]), x));
-    store_as(out + i + half, kept(x2 * widen(cos[i + half]), x) + kept(x1 * widen(sin[i + half]), x));
+    store_as(out + i + half,
+             kept(x2 * widen(cos[i + half]), x) + kept(x1 * widen(sin[i + half]), x));
   }
 }
 
@@ -187,9 +190,10 @@ at::Tensor rms_norm_rows(const at::Tensor& x, const at::Tensor& weight, double e
 }
 
 at::Tensor swiglu_rows(const at::Tensor& gate, const at::Tensor& up) {
-  if (!cpu_rows_apply(gate) || up.sizes() != gate.sizes() || up.scalar_type() != gate.scalar_type() ||
-      !up.device().is_cpu())
-    throw std::logic_error("swiglu_rows: needs cpu_rows_apply(gate) and up of gate's shape and dtype");
+  if (!cpu_rows_apply(gate) || up.sizes() != gate.sizes() ||
+      up.scalar_type() != gate.scalar_type() || !up.device().is_cpu())
+    throw std::logic_error(
+        "swiglu_rows: needs cpu_rows_apply(gate) and up of gate's shape and dtype");
   const int64_t K = gate.size(-1), rows = gate.numel() / std::max<int64_t>(1, K);
   const at::Tensor g = gate.contiguous(), u = up.contiguous();
   at::Tensor out = at::empty(gate.sizes(), gate.options());
@@ -207,10 +211,12 @@ at::Tensor swiglu_rows(const at::Tensor& gate, const at::Tensor& up) {
 at::Tensor rope_rows_to_heads(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
                               const at::Tensor& sin) {
   if (!cpu_rows_apply(rows) || rows.dim() != 3 || heads <= 0 || rows.size(2) % heads != 0)
-    throw std::logic_error("rope_rows_to_heads: needs cpu_rows_apply(rows), rows [B, T, heads * D]");
+    throw std::logic_error(
+        "rope_rows_to_heads: needs cpu_rows_apply(rows), rows [B, T, heads * D]");
   const int64_t B = rows.size(0), T = rows.size(1), D = rows.size(2) / heads;
   if (cos.sizes() != at::IntArrayRef({T, D}) || sin.sizes() != cos.sizes() ||
-      cos.scalar_type() != rows.scalar_type() || sin.scalar_type() != rows.scalar_type() || D % 2 != 0)
+      cos.scalar_type() != rows.scalar_type() || sin.scalar_type() != rows.scalar_type() ||
+      D % 2 != 0)
     throw std::logic_error("rope_rows_to_heads: cos/sin must be [T, D] in the rows' dtype, D even");
   const at::Tensor in = rows.contiguous(), c = cos.contiguous(), s = sin.contiguous();
   at::Tensor out = at::empty({B, heads, T, D}, rows.options());

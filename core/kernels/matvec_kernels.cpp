@@ -92,10 +92,11 @@ TD_AVX2 float dot_avx2(const W* w, const float* x, int64_t n) {
 // f32 rows one after another, so each thread reads its rows as ONE sequential stream, with
 // 256-bit loads and multiply-adds (eight accumulators, 64 floats per iteration). On this VM's
 // EPYC (AVX-512) that pattern reaches the read bandwidth where four interleaved rows of 512-bit
-// loads do not: the AVX-512 variants use it for f32 (bench/RESULTS.md, stop 17: llama-110m decode
-// 103-111 -> 112-128 tok/s, tinyllama f32 9.1-11.9 -> 14.1-14.5). The AVX2 variant keeps its
+// loads do not: the AVX-512 variants use it for f32 (bench/RESULTS.md, "f32 decode": llama-110m
+// decode 103-111 -> 112-128 tok/s, tinyllama f32 9.1-11.9 -> 14.1-14.5). The AVX2 variant keeps its
 // four-row kernel below (not measured on an AVX2-only machine).
-TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, const float* x, float* y) {
+TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, const float* x,
+                                 float* y) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     __m256 acc[8];
@@ -104,7 +105,8 @@ TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, con
     for (; i + 64 <= cols; i += 64) {
 #pragma GCC unroll 8
       for (int k = 0; k < 8; ++k)
-        acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * k), _mm256_loadu_ps(x + i + 8 * k), acc[k]);
+        acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * k), _mm256_loadu_ps(x + i + 8 * k),
+                                 acc[k]);
     }
     y[r] = horizontal_sum8(acc) + dot_avx2<float>(row + i, x + i, cols - i);
   }
@@ -214,10 +216,9 @@ TD_AVX512 void rows_avx512(const W* w, int64_t rows, int64_t cols, const float* 
       a3 = _mm512_fmadd_ps(load16(w3 + i), x0, a3);
       i += 16;
     }
-    float sums[4] = {_mm512_reduce_add_ps(_mm512_add_ps(a0, b0)),
-                     _mm512_reduce_add_ps(_mm512_add_ps(a1, b1)),
-                     _mm512_reduce_add_ps(_mm512_add_ps(a2, b2)),
-                     _mm512_reduce_add_ps(_mm512_add_ps(a3, b3))};
+    float sums[4] = {
+        _mm512_reduce_add_ps(_mm512_add_ps(a0, b0)), _mm512_reduce_add_ps(_mm512_add_ps(a1, b1)),
+        _mm512_reduce_add_ps(_mm512_add_ps(a2, b2)), _mm512_reduce_add_ps(_mm512_add_ps(a3, b3))};
     add_tail4(w0, cols, i, x, sums);
     for (int k = 0; k < 4; ++k) y[r + k] = sums[k];
   }
@@ -267,7 +268,7 @@ TD_AVX512BF16 inline __m256bh load16bh(const Bf16Bits* p) {
 // access pattern is what reaches the read bandwidth: a pure read of the same bytes ran at the
 // probe's rate as one 256-bit stream in 8 of 10 runs, at 74-108% as four interleaved 512-bit row
 // streams (the former kernel's pattern) and 65-81% as one 512-bit stream (bench/RESULTS.md,
-// stop 17). tinyllama bf16 decode went from 18 to 22-26 tok/s.
+// "bf16 decode"). tinyllama bf16 decode went from 18 to 22-26 tok/s.
 TD_AVX512BF16 void rows_avx512bf16(const Bf16Bits* w, int64_t rows, int64_t cols, const float* x,
                                    float* y) {
   thread_local std::vector<Bf16Bits> rounded;
@@ -289,7 +290,7 @@ TD_AVX512BF16 void rows_avx512bf16(const Bf16Bits* w, int64_t rows, int64_t cols
 
 #endif  // __x86_64__
 
-const MatvecKernels kGeneric = {"generic", rows_generic<float>, rows_generic<Bf16Bits>,
+const MatvecKernels kGeneric = {"generic",          rows_generic<float>,   rows_generic<Bf16Bits>,
                                 dot_generic<float>, dot_generic<Bf16Bits>, false};
 
 }  // namespace

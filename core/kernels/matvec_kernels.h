@@ -1,8 +1,8 @@
 // The inner loops of batch-1 decoding: a block of rows of a row-major weight matrix (f32, or the
 // bits of bf16) times a float32 vector, and single dot products. Variants for AVX-512 BF16,
-// AVX-512, AVX2+FMA and plain C++ are compiled in; the best one this CPU runs is the default. Not for
-// batched products (libtorch's GEMM is the right tool there) and not thread-aware: callers split
-// rows among threads (core/kernels/cpu_decode).
+// AVX-512, AVX2+FMA and plain C++ are compiled in; the best one this CPU runs is the default. Not
+// for batched products (libtorch's GEMM is the right tool there) and not thread-aware: callers
+// split rows among threads (core/kernels/cpu_decode).
 #pragma once
 #include <cstdint>
 #include <cstring>

@@ -1,7 +1,5 @@
 #include "core/kernels/prefill_attention.h"
 
-#include "core/kernels/avx512_target.h"
-
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -12,12 +10,12 @@
 #include <vector>
 
 #include "core/kernels/avx512_exp.h"
+#include "core/kernels/avx512_target.h"
 #include "core/kernels/cpu_rows.h"
 #include "core/kernels/matvec_kernels.h"
 
 namespace tunedeck {
 namespace {
-
 
 // One (batch, kv head)'s keys transposed [D][S_pad] (S rounded up to 16, zeros past S) and
 // values [S][D], in float32.
@@ -27,15 +25,18 @@ struct KvPanel {
 };
 
 template <typename T>
-void fill_panel(const at::Tensor& keys, const at::Tensor& values, int64_t b, int64_t g, KvPanel& p) {
+void fill_panel(const at::Tensor& keys, const at::Tensor& values, int64_t b, int64_t g,
+                KvPanel& p) {
   const int64_t S = keys.size(2), D = keys.size(3);
   p.S = S;
   p.S_pad = (S + 15) / 16 * 16;
   p.D = D;
   p.keys_t.assign(D * p.S_pad, 0.0f);
   p.values.resize(S * D);
-  const T* k = reinterpret_cast<const T*>(keys.data_ptr()) + b * keys.stride(0) + g * keys.stride(1);
-  const T* v = reinterpret_cast<const T*>(values.data_ptr()) + b * values.stride(0) + g * values.stride(1);
+  const T* k =
+      reinterpret_cast<const T*>(keys.data_ptr()) + b * keys.stride(0) + g * keys.stride(1);
+  const T* v =
+      reinterpret_cast<const T*>(values.data_ptr()) + b * values.stride(0) + g * values.stride(1);
   for (int64_t s = 0; s < S; ++s)
     for (int64_t d = 0; d < D; ++d) {
       p.keys_t[d * p.S_pad + s] = widen(k[s * keys.stride(2) + d]);
@@ -48,13 +49,15 @@ void fill_panel(const at::Tensor& keys, const at::Tensor& values, int64_t b, int
 // scores[j0, j0 + 16 NB) = scale * q . keys: NB independent 16-key sums, so consecutive
 // multiply-adds do not wait on each other.
 template <int NB>
-TD_AVX512 inline void score_blocks(const float* q, const KvPanel& p, int64_t j0, __m512 scale, float* scores) {
+TD_AVX512 inline void score_blocks(const float* q, const KvPanel& p, int64_t j0, __m512 scale,
+                                   float* scores) {
   __m512 acc[NB];
   for (int u = 0; u < NB; ++u) acc[u] = _mm512_setzero_ps();
   for (int64_t d = 0; d < p.D; ++d) {
     const __m512 qd = _mm512_set1_ps(q[d]);
     const float* row = &p.keys_t[d * p.S_pad + j0];
-    for (int u = 0; u < NB; ++u) acc[u] = _mm512_fmadd_ps(qd, _mm512_loadu_ps(row + 16 * u), acc[u]);
+    for (int u = 0; u < NB; ++u)
+      acc[u] = _mm512_fmadd_ps(qd, _mm512_loadu_ps(row + 16 * u), acc[u]);
   }
   for (int u = 0; u < NB; ++u) _mm512_storeu_ps(scores + j0 + 16 * u, _mm512_mul_ps(acc[u], scale));
 }
@@ -77,7 +80,8 @@ TD_AVX512 void attend_one(const float* q, const KvPanel& p, int64_t seen, float 
   __m512 total_lanes = _mm512_setzero_ps();
   for (j = 0; j < padded; j += 16) {
     const __mmask16 valid = j + 16 < padded ? static_cast<__mmask16>(0xffff) : last;
-    const __m512 e = _mm512_maskz_mov_ps(valid, exp_lanes(_mm512_sub_ps(_mm512_loadu_ps(scores + j), max_score)));
+    const __m512 e = _mm512_maskz_mov_ps(
+        valid, exp_lanes(_mm512_sub_ps(_mm512_loadu_ps(scores + j), max_score)));
     _mm512_storeu_ps(scores + j, e);
     total_lanes = _mm512_add_ps(total_lanes, e);
   }
@@ -90,15 +94,18 @@ TD_AVX512 void attend_one(const float* q, const KvPanel& p, int64_t seen, float 
     for (j = 0; j < seen; ++j) {
       const __m512 pj = _mm512_set1_ps(scores[j]);
       const float* v = &p.values[j * p.D + d0];
-      for (int64_t u = 0; u < vectors; ++u) acc[u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(v + 16 * u), acc[u]);
+      for (int64_t u = 0; u < vectors; ++u)
+        acc[u] = _mm512_fmadd_ps(pj, _mm512_loadu_ps(v + 16 * u), acc[u]);
     }
-    for (int64_t u = 0; u < vectors; ++u) _mm512_storeu_ps(out + d0 + 16 * u, _mm512_mul_ps(acc[u], inv_total));
+    for (int64_t u = 0; u < vectors; ++u)
+      _mm512_storeu_ps(out + d0 + 16 * u, _mm512_mul_ps(acc[u], inv_total));
   }
 }
 #endif
 
 template <typename T>
-at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values, int64_t start) {
+at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                  int64_t start) {
   const int64_t B = q.size(0), H = q.size(1), T_ = q.size(2), D = q.size(3);
   const int64_t G = H / keys.size(1), S = keys.size(2);
   const at::Tensor qc = q.contiguous();
@@ -130,11 +137,12 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& keys, const at::Tensor&
 
 }  // namespace
 
-bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-                               int64_t start) {
+bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys,
+                               const at::Tensor& values, int64_t start) {
   if (!cpu_rows_supported() || !q.defined() || !keys.defined() || !values.defined()) return false;
   if (q.dim() != 4 || keys.dim() != 4 || values.dim() != 4 || !q.device().is_cpu()) return false;
-  if (keys.sizes() != values.sizes() || !keys.device().is_cpu() || !values.device().is_cpu()) return false;
+  if (keys.sizes() != values.sizes() || !keys.device().is_cpu() || !values.device().is_cpu())
+    return false;
   const at::ScalarType dtype = q.scalar_type();
   if ((dtype != at::kFloat && dtype != at::kBFloat16) || keys.scalar_type() != dtype ||
       values.scalar_type() != dtype)
@@ -151,8 +159,9 @@ bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys, cons
 at::Tensor prefill_attention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                              int64_t start) {
   if (!prefill_attention_applies(q, keys, values, start))
-    throw std::logic_error("prefill_attention: q [B, H, T, D] and keys/values [B, Hkv, start + T, D] "
-                           "in one dtype (f32 or bf16), D a multiple of 16, expected");
+    throw std::logic_error(
+        "prefill_attention: q [B, H, T, D] and keys/values [B, Hkv, start + T, D] "
+        "in one dtype (f32 or bf16), D a multiple of 16, expected");
   return q.scalar_type() == at::kFloat ? attend<float>(q, keys, values, start)
                                        : attend<Bf16Bits>(q, keys, values, start);
 }

@@ -14,8 +14,8 @@ namespace tunedeck {
 // Whether prefill_attention takes these: q [B, H, T, D] and keys/values [B, Hkv, S, D] (views
 // whose last dimension is contiguous) on the CPU in one dtype (f32 or bf16), H a multiple of
 // Hkv, S = start + T, no gradient wanted, and cpu_rows_supported() (core/kernels/cpu_rows).
-bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-                               int64_t start);
+bool prefill_attention_applies(const at::Tensor& q, const at::Tensor& keys,
+                               const at::Tensor& values, int64_t start);
 
 // softmax(q k^T / sqrt(D), causal: position start + t sees keys [0, start + t]) v, as rows
 // [B, T, H * D] in q's dtype (sums and softmax in float32). REQUIRES: prefill_attention_applies.

@@ -1,7 +1,5 @@
 #include "core/kernels/prefill_gemm.h"
 
-#include "core/kernels/avx512_target.h"
-
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -12,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/kernels/avx512_target.h"
 #include "core/kernels/cpu_rows.h"
 
 namespace tunedeck {
@@ -35,12 +34,12 @@ struct DepthBlock {
   const float* panels;   // panel 0 at k0; panel p starts panel_stride floats later
   int64_t panel_stride;  // K * kPanelRows
   int64_t panel_count;
-  int64_t depth;         // k's in this block
-  const float* w;        // W[0][k0]
-  int64_t w_stride;      // K
-  float* out;            // out [M, N]
-  int64_t rows;          // M
-  int64_t out_stride;    // N
+  int64_t depth;       // k's in this block
+  const float* w;      // W[0][k0]
+  int64_t w_stride;    // K
+  float* out;          // out [M, N]
+  int64_t rows;        // M
+  int64_t out_stride;  // N
   bool first_pass;
 };
 
@@ -140,10 +139,12 @@ TD_AVX512 void rows_into_panel(const float* rows, int64_t valid, int64_t K, floa
       for (int64_t i = 0; i < 16; ++i)
         block[i] = j0 + i < valid ? _mm512_loadu_ps(rows + (j0 + i) * K + k0) : _mm512_setzero_ps();
       transpose16(block);
-      for (int64_t kk = 0; kk < 16; ++kk) _mm512_storeu_ps(panel + (k0 + kk) * kPanelRows + j0, block[kk]);
+      for (int64_t kk = 0; kk < 16; ++kk)
+        _mm512_storeu_ps(panel + (k0 + kk) * kPanelRows + j0, block[kk]);
     }
   for (; k0 < K; ++k0)
-    for (int64_t j = 0; j < kPanelRows; ++j) panel[k0 * kPanelRows + j] = j < valid ? rows[j * K + k0] : 0.0f;
+    for (int64_t j = 0; j < kPanelRows; ++j)
+      panel[k0 * kPanelRows + j] = j < valid ? rows[j * K + k0] : 0.0f;
 }
 
 #endif
@@ -166,8 +167,8 @@ PrefillRows::PrefillRows(const at::Tensor& like, int64_t cols) : cols_(cols) {
   panels_ = at::empty({panel_count, cols_, kPanelRows}, like.options());
 }
 
-void PrefillRows::pack_panels(const std::function<void(int64_t first_row, int64_t count)>& make_rows,
-                              const float* rows) {
+void PrefillRows::pack_panels(
+    const std::function<void(int64_t first_row, int64_t count)>& make_rows, const float* rows) {
 #if defined(__x86_64__)
   float* panels = panels_.data_ptr<float>();
   const int64_t K = cols_, M = rows_;
@@ -184,7 +185,8 @@ void PrefillRows::pack_panels(const std::function<void(int64_t first_row, int64_
 namespace {
 const at::Tensor& checked(const at::Tensor& x, const char* what) {
   if (!PrefillRows::applies(x))
-    throw std::logic_error(std::string(what) + ": the fast prefill path does not apply to this input");
+    throw std::logic_error(std::string(what) +
+                           ": the fast prefill path does not apply to this input");
   return x;
 }
 }  // namespace
@@ -195,8 +197,8 @@ PrefillRows::PrefillRows(const at::Tensor& x) : PrefillRows(checked(x, "PrefillR
   pack_panels(nullptr, rows.data_ptr<float>());
 }
 
-PrefillRows PrefillRows::pack_made_rows(const at::Tensor& like,
-                                        const std::function<void(int64_t m, float* row)>& make_row) {
+PrefillRows PrefillRows::pack_made_rows(
+    const at::Tensor& like, const std::function<void(int64_t m, float* row)>& make_row) {
   PrefillRows packed(like, like.size(-1));
   packed.rows_tensor_ = at::empty(like.sizes(), like.options());
   float* dst = packed.rows_tensor_.data_ptr<float>();
@@ -218,22 +220,21 @@ PrefillRows PrefillRows::rms_normalized(const at::Tensor& x, const at::Tensor& w
   const at::Tensor rows = x.reshape({-1, K}).contiguous(), w = weight.contiguous();
   const float* src = rows.data_ptr<float>();
   const float* scale = w.data_ptr<float>();
-  return pack_made_rows(x, [&](int64_t m, float* row) {
-    rms_norm_row_f32(src + m * K, scale, eps, K, row);
-  });
+  return pack_made_rows(
+      x, [&](int64_t m, float* row) { rms_norm_row_f32(src + m * K, scale, eps, K, row); });
 }
 
 PrefillRows PrefillRows::swiglu(const at::Tensor& gate, const at::Tensor& up) {
   checked(gate, "PrefillRows::swiglu");
   checked(up, "PrefillRows::swiglu");
-  if (gate.sizes() != up.sizes()) throw std::logic_error("PrefillRows::swiglu: gate and up differ in shape");
+  if (gate.sizes() != up.sizes())
+    throw std::logic_error("PrefillRows::swiglu: gate and up differ in shape");
   const int64_t K = gate.size(-1);
   const at::Tensor g = gate.reshape({-1, K}).contiguous(), u = up.reshape({-1, K}).contiguous();
   const float* gp = g.data_ptr<float>();
   const float* upp = u.data_ptr<float>();
-  return pack_made_rows(gate, [&](int64_t m, float* row) {
-    swiglu_row_f32(gp + m * K, upp + m * K, K, row);
-  });
+  return pack_made_rows(
+      gate, [&](int64_t m, float* row) { swiglu_row_f32(gp + m * K, upp + m * K, K, row); });
 }
 
 bool PrefillRows::applies_to(const at::Tensor& weight) const {
@@ -246,10 +247,12 @@ at::Tensor PrefillRows::times_transposed(const at::Tensor& weight) const {
   return times_transposed_each({weight})[0];
 }
 
-std::vector<at::Tensor> PrefillRows::times_transposed_each(const std::vector<at::Tensor>& weights) const {
+std::vector<at::Tensor> PrefillRows::times_transposed_each(
+    const std::vector<at::Tensor>& weights) const {
   const int64_t K = cols_, M = rows_;
   std::vector<at::Tensor> outs;
-  std::vector<int64_t> first_unit = {0};  // weight i's tiles of 12 rows: [first_unit[i], first_unit[i + 1])
+  std::vector<int64_t> first_unit = {
+      0};  // weight i's tiles of 12 rows: [first_unit[i], first_unit[i + 1])
   for (const at::Tensor& weight : weights) {
     if (!applies_to(weight))
       throw std::logic_error("PrefillRows::times_transposed: weight must be f32 CPU [N, " +
@@ -271,8 +274,16 @@ std::vector<at::Tensor> PrefillRows::times_transposed_each(const std::vector<at:
       const float* w = weights[i].data_ptr<float>();
       float* o = outs[i].data_ptr<float>();
       for (int64_t k0 = 0; k0 < K; k0 += kDepthBlock) {
-        const DepthBlock block{panels + k0 * kPanelRows, K * kPanelRows, panel_count,
-                               std::min(kDepthBlock, K - k0), w + k0, K, o, M, N, k0 == 0};
+        const DepthBlock block{panels + k0 * kPanelRows,
+                               K * kPanelRows,
+                               panel_count,
+                               std::min(kDepthBlock, K - k0),
+                               w + k0,
+                               K,
+                               o,
+                               M,
+                               N,
+                               k0 == 0};
         rows_of_block(block, n0, n1);
       }
     }

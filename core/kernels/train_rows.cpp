@@ -1,7 +1,5 @@
 #include "core/kernels/train_rows.h"
 
-#include "core/kernels/avx512_target.h"
-
 #include <ATen/Functions.h>
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
@@ -13,12 +11,14 @@
 #include <vector>
 
 #include "core/kernels/avx512_exp.h"
+#include "core/kernels/avx512_target.h"
 #include "core/kernels/cpu_rows.h"
 
 namespace tunedeck {
 namespace {
 
-constexpr int64_t kMaxChunks = 64;  // row chunks of the backward, each with its own weight-gradient sum
+constexpr int64_t kMaxChunks =
+    64;  // row chunks of the backward, each with its own weight-gradient sum
 
 #if defined(__x86_64__)
 
@@ -32,7 +32,8 @@ TD_AVX512 void rms_norm_backward_row(const float* x, const float* w, const float
   for (; k + 16 <= K; k += 16) {
     const __m512 xv = _mm512_loadu_ps(x + k);
     squares = _mm512_fmadd_ps(xv, xv, squares);
-    dots = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(dy + k), _mm512_loadu_ps(w + k)), xv, dots);
+    dots =
+        _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(dy + k), _mm512_loadu_ps(w + k)), xv, dots);
   }
   double sum_squares = _mm512_reduce_add_ps(squares), dot = _mm512_reduce_add_ps(dots);
   for (int64_t j = k; j < K; ++j) {
@@ -40,13 +41,16 @@ TD_AVX512 void rms_norm_backward_row(const float* x, const float* w, const float
     dot += static_cast<double>(dy[j]) * w[j] * x[j];
   }
   const double r = 1.0 / std::sqrt(sum_squares / static_cast<double>(K) + eps);
-  const float rf = static_cast<float>(r), c = static_cast<float>(r * r * r * dot / static_cast<double>(K));
+  const float rf = static_cast<float>(r),
+              c = static_cast<float>(r * r * r * dot / static_cast<double>(K));
   const __m512 r_lanes = _mm512_set1_ps(rf), c_lanes = _mm512_set1_ps(c);
   for (k = 0; k + 16 <= K; k += 16) {
     const __m512 xv = _mm512_loadu_ps(x + k), g = _mm512_loadu_ps(dy + k);
     const __m512 gw = _mm512_mul_ps(g, _mm512_loadu_ps(w + k));
     _mm512_storeu_ps(dx + k, _mm512_fnmadd_ps(c_lanes, xv, _mm512_mul_ps(r_lanes, gw)));
-    if (dw) _mm512_storeu_ps(dw + k, _mm512_fmadd_ps(_mm512_mul_ps(g, xv), r_lanes, _mm512_loadu_ps(dw + k)));
+    if (dw)
+      _mm512_storeu_ps(dw + k,
+                       _mm512_fmadd_ps(_mm512_mul_ps(g, xv), r_lanes, _mm512_loadu_ps(dw + k)));
   }
   for (; k < K; ++k) {
     dx[k] = rf * dy[k] * w[k] - c * x[k];
@@ -60,8 +64,10 @@ TD_AVX512 void swiglu_backward_row(const float* g, const float* u, const float* 
   const __m512 one = _mm512_set1_ps(1.0f);
   int64_t k = 0;
   for (; k + 16 <= K; k += 16) {
-    const __m512 gv = _mm512_loadu_ps(g + k), uv = _mm512_loadu_ps(u + k), dyv = _mm512_loadu_ps(dy + k);
-    const __m512 s = _mm512_div_ps(one, _mm512_add_ps(one, exp_lanes(_mm512_sub_ps(_mm512_setzero_ps(), gv))));
+    const __m512 gv = _mm512_loadu_ps(g + k), uv = _mm512_loadu_ps(u + k),
+                 dyv = _mm512_loadu_ps(dy + k);
+    const __m512 s =
+        _mm512_div_ps(one, _mm512_add_ps(one, exp_lanes(_mm512_sub_ps(_mm512_setzero_ps(), gv))));
     const __m512 silu_grad = _mm512_mul_ps(s, _mm512_fmadd_ps(gv, _mm512_sub_ps(one, s), one));
     _mm512_storeu_ps(dg + k, _mm512_mul_ps(_mm512_mul_ps(dyv, uv), silu_grad));
     _mm512_storeu_ps(du + k, _mm512_mul_ps(dyv, _mm512_mul_ps(gv, s)));
@@ -127,16 +133,19 @@ struct SwigluNode : public torch::autograd::Function<SwigluNode> {
 
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     const variable_list saved = ctx->get_saved_variables();
-    const at::Tensor g = saved[0].contiguous(), u = saved[1].contiguous(), dy = grads[0].contiguous();
+    const at::Tensor g = saved[0].contiguous(), u = saved[1].contiguous(),
+                     dy = grads[0].contiguous();
     const int64_t K = g.size(-1), rows = g.numel() / std::max<int64_t>(1, K);
     at::Tensor dg = at::empty_like(g), du = at::empty_like(u);
 #if defined(__x86_64__)
     const float *gp = g.data_ptr<float>(), *up = u.data_ptr<float>(), *dyp = dy.data_ptr<float>();
     float *dgp = dg.data_ptr<float>(), *dup = du.data_ptr<float>();
-    at::parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, K)), [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r)
-        swiglu_backward_row(gp + r * K, up + r * K, dyp + r * K, K, dgp + r * K, dup + r * K);
-    });
+    at::parallel_for(0, rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, K)),
+                     [&](int64_t begin, int64_t end) {
+                       for (int64_t r = begin; r < end; ++r)
+                         swiglu_backward_row(gp + r * K, up + r * K, dyp + r * K, K, dgp + r * K,
+                                             dup + r * K);
+                     });
 #endif
     return {dg, du};
   }
@@ -183,7 +192,8 @@ struct RopeNode : public torch::autograd::Function<RopeNode> {
 
 }  // namespace
 
-bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& cos, const at::Tensor& sin) {
+bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                       const at::Tensor& sin) {
   if (!cpu_rows_supported() || !rows.defined() || rows.dim() != 3 || heads <= 0 ||
       rows.size(2) % heads != 0 || !rows.device().is_cpu() || rows.scalar_type() != at::kFloat)
     return false;
@@ -193,16 +203,18 @@ bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& 
          cos.sizes() == at::IntArrayRef({rows.size(1), D}) && sin.sizes() == cos.sizes();
 }
 
-at::Tensor rope_with_grad(const at::Tensor& rows, int64_t heads, const at::Tensor& cos, const at::Tensor& sin) {
+at::Tensor rope_with_grad(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                          const at::Tensor& sin) {
   if (!rope_grad_applies(rows, heads, cos, sin))
-    throw std::logic_error("rope_with_grad: needs float32 rows [B, T, heads * D] and cos/sin [T, D]");
+    throw std::logic_error(
+        "rope_with_grad: needs float32 rows [B, T, heads * D] and cos/sin [T, D]");
   return RopeNode::apply(rows, heads, cos, sin);
 }
 
 bool swiglu_grad_applies(const at::Tensor& gate, const at::Tensor& up) {
   return cpu_rows_supported() && gate.defined() && up.defined() && gate.device().is_cpu() &&
-         up.device().is_cpu() && gate.scalar_type() == at::kFloat && up.scalar_type() == at::kFloat &&
-         gate.sizes() == up.sizes() && gate.dim() >= 1;
+         up.device().is_cpu() && gate.scalar_type() == at::kFloat &&
+         up.scalar_type() == at::kFloat && gate.sizes() == up.sizes() && gate.dim() >= 1;
 }
 
 at::Tensor swiglu_with_grad(const at::Tensor& gate, const at::Tensor& up) {
@@ -220,7 +232,8 @@ bool rms_norm_grad_applies(const at::Tensor& x, const at::Tensor& weight) {
 
 at::Tensor rms_norm_with_grad(const at::Tensor& x, const at::Tensor& weight, double eps) {
   if (!rms_norm_grad_applies(x, weight))
-    throw std::logic_error("rms_norm_with_grad: needs float32 x [..., K] and weight [K] on the CPU");
+    throw std::logic_error(
+        "rms_norm_with_grad: needs float32 x [..., K] and weight [K] on the CPU");
   return RmsNormNode::apply(x, weight, eps);
 }
 

@@ -1,7 +1,7 @@
-// Row-wise ops for training on the CPU as one autograd node each: RMSNorm, SwiGLU and RoPE, one pass
-// forward (core/kernels/cpu_rows) and one pass backward, where libtorch records 2-6 ops forward and runs
-// their backward ops over the whole activation, each a pass of its own. float32 only (bf16
-// autocast leaves SwiGLU and RoPE to libtorch). Not for CUDA or CPUs without AVX-512;
+// Row-wise ops for training on the CPU as one autograd node each: RMSNorm, SwiGLU and RoPE, one
+// pass forward (core/kernels/cpu_rows) and one pass backward, where libtorch records 2-6 ops
+// forward and runs their backward ops over the whole activation, each a pass of its own. float32
+// only (bf16 autocast leaves SwiGLU and RoPE to libtorch). Not for CUDA or CPUs without AVX-512;
 // core/kernels/forward_kernels decides when they run.
 #pragma once
 #include <ATen/core/Tensor.h>
@@ -22,10 +22,12 @@ at::Tensor swiglu_with_grad(const at::Tensor& gate, const at::Tensor& up);
 
 // rows: float32 [B, T, heads * D] on the CPU, cos/sin float32 [T, D], D even;
 // cpu_rows_supported().
-bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& cos, const at::Tensor& sin);
+bool rope_grad_applies(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                       const at::Tensor& sin);
 
 // RoPE from projection rows into [B, heads, T, D] (core/kernels/cpu_rows' rope_rows_to_heads),
 // differentiable in rows (the tables are constants). REQUIRES: rope_grad_applies.
-at::Tensor rope_with_grad(const at::Tensor& rows, int64_t heads, const at::Tensor& cos, const at::Tensor& sin);
+at::Tensor rope_with_grad(const at::Tensor& rows, int64_t heads, const at::Tensor& cos,
+                          const at::Tensor& sin);
 
 }  // namespace tunedeck

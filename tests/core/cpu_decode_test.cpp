@@ -5,8 +5,8 @@
 #include "core/kernels/cpu_decode.h"
 
 #include <ATen/ATen.h>
-#include <c10/core/InferenceMode.h>
 #include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -252,16 +252,19 @@ TEST(CpuDecode, ParallelProductsUseEveryThreadAsked) {
 TEST(CpuDecode, HeadLogitsOfOnePositionMatchLibtorch) {
   for (at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
     at::Generator gen = at::detail::createCPUGenerator(9);
-    const at::Tensor weight = at::randn({300, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
-    const at::Tensor x = at::randn({1, 1, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
+    const at::Tensor weight =
+        at::randn({300, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
+    const at::Tensor x =
+        at::randn({1, 1, 70}, gen, at::TensorOptions().dtype(at::kFloat)).to(dtype);
     ASSERT_TRUE(cpu_head_applies(x, weight));
     const at::Tensor got = cpu_head_logits(x, weight);
     const at::Tensor want = at::linear(x.to(at::kDouble), weight.to(at::kDouble));
     ASSERT_EQ(got.sizes(), (std::vector<int64_t>{1, 1, 300}));
     EXPECT_EQ(got.scalar_type(), at::kFloat);
-    EXPECT_LT((got.to(at::kDouble) - want).abs().max().item<double>(), dtype == at::kFloat ? 1e-4 : 1e-3);
+    EXPECT_LT((got.to(at::kDouble) - want).abs().max().item<double>(),
+              dtype == at::kFloat ? 1e-4 : 1e-3);
   }
-  EXPECT_FALSE(cpu_head_applies(at::zeros({2, 70}), at::zeros({300, 70})));  // two positions
+  EXPECT_FALSE(cpu_head_applies(at::zeros({2, 70}), at::zeros({300, 70})));   // two positions
   EXPECT_FALSE(cpu_head_applies(at::zeros({70}), at::zeros({70, 300}).t()));  // not contiguous
   EXPECT_FALSE(cpu_head_applies(at::zeros({70}), at::zeros({300, 70}).set_requires_grad(true)));
   EXPECT_THROW(cpu_head_logits(at::zeros({69}), at::zeros({300, 70})), std::logic_error);

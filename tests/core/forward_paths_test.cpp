@@ -48,7 +48,8 @@ std::pair<at::Tensor, at::Tensor> prefill_both_ways(at::ScalarType dtype) {
   EXPECT_EQ(kernels.rope, RowKernels::kCpuRows);
   EXPECT_TRUE(kernels.prefill_attention);
   EXPECT_EQ(kernels.head, dtype == at::kFloat ? HeadKernel::kPrefillGemm : HeadKernel::kLibtorch);
-  return {model.forward(tokens, nullptr, 0, nullptr, ours), model.forward(tokens, nullptr, 0, nullptr, libtorch)};
+  return {model.forward(tokens, nullptr, 0, nullptr, ours),
+          model.forward(tokens, nullptr, 0, nullptr, libtorch)};
 }
 
 TEST(ForwardPaths, F32PrefillMatchesLibtorchsOps) {
@@ -88,13 +89,15 @@ TEST(ForwardPaths, LoraTrainingStepMatchesLibtorchsAutograd) {
     ForwardOptions fo;
     fo.training = true;
     fo.cpu_kernels = own_kernels ? CpuKernels::kTunedeck : CpuKernels::kLibtorch;
-    const ForwardKernels kernels = forward_kernels_choose(model, tokens, nullptr, adapter.get(), fo);
+    const ForwardKernels kernels =
+        forward_kernels_choose(model, tokens, nullptr, adapter.get(), fo);
     const RowKernels expected = own_kernels ? RowKernels::kTrainRows : RowKernels::kLibtorch;
     EXPECT_EQ(kernels.norm, expected) << forward_kernels_describe(kernels);
     EXPECT_EQ(kernels.rope, expected);
     EXPECT_EQ(kernels.swiglu, expected);
     const at::Tensor logits = model.forward(tokens, nullptr, 0, adapter.get(), fo);
-    const at::Tensor loss = at::cross_entropy_loss(logits.reshape({-1, c.vocab_size}), tokens.reshape({-1}));
+    const at::Tensor loss =
+        at::cross_entropy_loss(logits.reshape({-1, c.vocab_size}), tokens.reshape({-1}));
     loss.backward();
     std::vector<at::Tensor> out = {loss.detach()};
     for (const at::Tensor& p : adapter->parameters()) out.push_back(p.grad().clone());
@@ -104,7 +107,8 @@ TEST(ForwardPaths, LoraTrainingStepMatchesLibtorchsAutograd) {
   ASSERT_EQ(ours.size(), libtorch.size());
   EXPECT_NEAR(ours[0].item<double>(), libtorch[0].item<double>(), 1e-5);
   for (size_t i = 1; i < ours.size(); ++i)
-    EXPECT_LT((ours[i] - libtorch[i]).abs().max().item<double>(), 1e-4 * (1 + libtorch[i].abs().max().item<double>()))
+    EXPECT_LT((ours[i] - libtorch[i]).abs().max().item<double>(),
+              1e-4 * (1 + libtorch[i].abs().max().item<double>()))
         << "parameter " << i - 1;
 }
 

@@ -52,8 +52,8 @@ std::pair<double, double> reference_dot(const W* w, const float* x, int64_t n) {
 }
 
 template <typename W>
-void expect_rows_match(const char* kernel, const char* what, const W* w, int64_t rows,
-                       int64_t cols, const float* x, const std::vector<float>& y) {
+void expect_rows_match(const char* kernel, const char* what, const W* w, int64_t rows, int64_t cols,
+                       const float* x, const std::vector<float>& y) {
   for (int64_t r = 0; r < rows; ++r) {
     const auto [sum, magnitude] = reference_dot(w + r * cols, x, cols);
     EXPECT_NEAR(y[r], sum, 1e-5 * magnitude + 1e-30)
@@ -66,7 +66,8 @@ TEST(MatvecKernels, EveryVariantMatchesTheReferenceOnEveryRemainder) {
   ASSERT_FALSE(kernels.empty());
   EXPECT_STREQ(kernels.back().name, "generic");
   const std::vector<int64_t> row_counts = {1, 2, 3, 4, 5, 7, 8, 9, 13};
-  const std::vector<int64_t> col_counts = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100, 127, 128, 129, 257, 773};
+  const std::vector<int64_t> col_counts = {1,  7,  8,  9,   15,  16,  17,  31,  32, 33,
+                                           63, 64, 65, 100, 127, 128, 129, 257, 773};
   for (const MatvecKernels& k : kernels) {
     unsigned seed = 1;
     for (int64_t rows : row_counts) {
@@ -109,8 +110,17 @@ TEST(MatvecKernels, ChosenVariantIsTheFastestRunnable) {
 
 TEST(MatvecKernels, RoundToBf16MatchesLibtorch) {
   const float inf = std::numeric_limits<float>::infinity();
-  std::vector<float> values = {0.0f, -0.0f, 1.0f, -1.0f, 3.14159f, 1e-20f, -6.5e37f, inf, -inf,
-                               std::numeric_limits<float>::max(), 1.00390625f /* a tie */,
+  std::vector<float> values = {0.0f,
+                               -0.0f,
+                               1.0f,
+                               -1.0f,
+                               3.14159f,
+                               1e-20f,
+                               -6.5e37f,
+                               inf,
+                               -inf,
+                               std::numeric_limits<float>::max(),
+                               1.00390625f /* a tie */,
                                1.01171875f /* a tie, odd below */};
   std::mt19937 rng(7);
   std::normal_distribution<float> normal(0.0f, 10.0f);

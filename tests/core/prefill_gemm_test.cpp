@@ -1,6 +1,6 @@
-// core/kernels/prefill_gemm against a double-precision reference over shapes that leave each remainder:
-// rows of x past the 32-row panels (and panels of 16 or fewer), rows of W past the 12- and
-// 4-row tiles, depths past the 1,024-k blocks; then what it takes (a whole model's prefill:
+// core/kernels/prefill_gemm against a double-precision reference over shapes that leave each
+// remainder: rows of x past the 32-row panels (and panels of 16 or fewer), rows of W past the 12-
+// and 4-row tiles, depths past the 1,024-k blocks; then what it takes (a whole model's prefill:
 // tests/core/forward_paths_test). Skipped where the CPU has no AVX-512 (the path is off there).
 #include "core/kernels/prefill_gemm.h"
 
@@ -11,7 +11,6 @@
 #include <cmath>
 #include <string>
 
-
 namespace tunedeck {
 namespace {
 
@@ -20,9 +19,7 @@ at::Tensor random_matrix(int64_t rows, int64_t cols, uint64_t seed) {
   return at::randn({rows, cols}, gen, at::TensorOptions().dtype(at::kFloat));
 }
 
-bool fast_path_runs_here() {
-  return PrefillRows::applies(at::zeros({PrefillRows::kMinRows, 8}));
-}
+bool fast_path_runs_here() { return PrefillRows::applies(at::zeros({PrefillRows::kMinRows, 8})); }
 
 // Largest |got - want| over the reference's scale: sums of K products of N(0,1) values.
 double relative_error(const at::Tensor& x, const at::Tensor& w, const at::Tensor& got) {
@@ -75,7 +72,8 @@ TEST(PrefillGemm, RmsNormalizedRowsAndTheirPanelsMatchLibtorch) {
     const at::Tensor w = random_matrix(13, K, 40 + K);
     EXPECT_LT(relative_error(want, w, packed.times_transposed(w)), 1e-5) << "K=" << K;
   }
-  EXPECT_THROW(PrefillRows::rms_normalized(at::zeros({32, 8}), at::ones({9}), 1e-5), std::logic_error);
+  EXPECT_THROW(PrefillRows::rms_normalized(at::zeros({32, 8}), at::ones({9}), 1e-5),
+               std::logic_error);
 }
 
 TEST(PrefillGemm, SwigluRowsAndTheirPanelsMatchLibtorch) {

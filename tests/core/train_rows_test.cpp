@@ -1,6 +1,6 @@
-// core/kernels/train_rows against libtorch's autograd through LlamaModel's RMSNorm, SwiGLU, RoPE ops: the
-// outputs and every gradient, over widths that leave each remainder of the 16-value steps; no
-// weight gradient when the norm's weight is frozen (LoRA). Skipped without AVX-512.
+// core/kernels/train_rows against libtorch's autograd through LlamaModel's RMSNorm, SwiGLU, RoPE
+// ops: the outputs and every gradient, over widths that leave each remainder of the 16-value steps;
+// no weight gradient when the norm's weight is frozen (LoRA). Skipped without AVX-512.
 #include "core/kernels/train_rows.h"
 
 #include <ATen/ATen.h>
@@ -27,7 +27,8 @@ struct Grads {
 };
 
 template <typename Norm>
-Grads run(Norm norm, const at::Tensor& x0, const at::Tensor& w0, const at::Tensor& dy, bool train_weight) {
+Grads run(Norm norm, const at::Tensor& x0, const at::Tensor& w0, const at::Tensor& dy,
+          bool train_weight) {
   at::Tensor x = x0.clone().set_requires_grad(true), w = w0.clone().set_requires_grad(train_weight);
   at::Tensor y = norm(x, w);
   (y * dy).sum().backward();
@@ -38,16 +39,23 @@ TEST(RmsNormGrad, MatchesLibtorchsAutograd) {
   if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here: libtorch's ops train instead";
   for (int64_t K : {16, 37, 768})
     for (bool train_weight : {true, false}) {
-      const at::Tensor x = randn({3, 5, K}, K) * 3, w = randn({K}, K + 1), dy = randn({3, 5, K}, K + 2);
-      const Grads got = run([](const at::Tensor& a, const at::Tensor& b) { return rms_norm_with_grad(a, b, 1e-5); },
-                            x, w, dy, train_weight);
-      const Grads want = run([](const at::Tensor& a, const at::Tensor& b) { return libtorch_rms_norm(a, b, 1e-5); },
-                             x, w, dy, train_weight);
+      const at::Tensor x = randn({3, 5, K}, K) * 3, w = randn({K}, K + 1),
+                       dy = randn({3, 5, K}, K + 2);
+      const Grads got = run(
+          [](const at::Tensor& a, const at::Tensor& b) { return rms_norm_with_grad(a, b, 1e-5); },
+          x, w, dy, train_weight);
+      const Grads want = run(
+          [](const at::Tensor& a, const at::Tensor& b) { return libtorch_rms_norm(a, b, 1e-5); }, x,
+          w, dy, train_weight);
       EXPECT_LT((got.y - want.y).abs().max().item<double>(), 1e-5) << K;
-      EXPECT_LT((got.dx - want.dx).abs().max().item<double>(), 1e-4 * want.dx.abs().max().item<double>()) << K;
+      EXPECT_LT((got.dx - want.dx).abs().max().item<double>(),
+                1e-4 * want.dx.abs().max().item<double>())
+          << K;
       ASSERT_EQ(got.dw.defined(), train_weight);
       if (train_weight) {
-        EXPECT_LT((got.dw - want.dw).abs().max().item<double>(), 1e-4 * want.dw.abs().max().item<double>()) << K;
+        EXPECT_LT((got.dw - want.dw).abs().max().item<double>(),
+                  1e-4 * want.dw.abs().max().item<double>())
+            << K;
       }
     }
 }
@@ -55,7 +63,8 @@ TEST(RmsNormGrad, MatchesLibtorchsAutograd) {
 TEST(SwigluGrad, MatchesLibtorchsAutograd) {
   if (!cpu_rows_supported()) GTEST_SKIP() << "no AVX-512 here";
   for (int64_t K : {5, 16, 100, 2048}) {
-    const at::Tensor g0 = randn({4, K}, 10 + K) * 4, u0 = randn({4, K}, 20 + K), dy = randn({4, K}, 30 + K);
+    const at::Tensor g0 = randn({4, K}, 10 + K) * 4, u0 = randn({4, K}, 20 + K),
+                     dy = randn({4, K}, 30 + K);
     auto grads = [&](bool ours) {
       at::Tensor g = g0.clone().set_requires_grad(true), u = u0.clone().set_requires_grad(true);
       at::Tensor y = ours ? swiglu_with_grad(g, u) : at::silu(g) * u;
@@ -64,11 +73,13 @@ TEST(SwigluGrad, MatchesLibtorchsAutograd) {
     };
     const auto got = grads(true), want = grads(false);
     for (size_t i = 0; i < got.size(); ++i)
-      EXPECT_LT((got[i] - want[i]).abs().max().item<double>(), 1e-5 * (1 + want[i].abs().max().item<double>()))
+      EXPECT_LT((got[i] - want[i]).abs().max().item<double>(),
+                1e-5 * (1 + want[i].abs().max().item<double>()))
           << "K=" << K << " output " << i;
   }
   EXPECT_FALSE(swiglu_grad_applies(at::zeros({2, 8}), at::zeros({2, 9})));
-  EXPECT_THROW(swiglu_with_grad(at::zeros({2, 8}, at::kBFloat16), at::zeros({2, 8}, at::kBFloat16)), std::logic_error);
+  EXPECT_THROW(swiglu_with_grad(at::zeros({2, 8}, at::kBFloat16), at::zeros({2, 8}, at::kBFloat16)),
+               std::logic_error);
 }
 
 TEST(RopeGrad, MatchesLibtorchsAutogradThroughRotateHalf) {
@@ -82,8 +93,9 @@ TEST(RopeGrad, MatchesLibtorchsAutogradThroughRotateHalf) {
     const at::Tensor rows0 = randn({B, T, heads * D}, D), dy = randn({B, heads, T, D}, D + 1);
     auto grads = [&](bool ours) {
       at::Tensor rows = rows0.clone().set_requires_grad(true);
-      at::Tensor y = ours ? rope_with_grad(rows, heads, table.cos, table.sin)
-                          : rope_apply(rows.view({B, T, heads, D}).transpose(1, 2), table.cos, table.sin);
+      at::Tensor y =
+          ours ? rope_with_grad(rows, heads, table.cos, table.sin)
+               : rope_apply(rows.view({B, T, heads, D}).transpose(1, 2), table.cos, table.sin);
       (y * dy).sum().backward();
       return std::vector<at::Tensor>{y.detach(), rows.grad()};
     };
