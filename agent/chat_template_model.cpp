@@ -103,7 +103,8 @@ std::string ModelChatTemplate::render_at(const JinjaChatInputs& inputs, const st
                              e.what());
   }
   const std::string& bos = jinja_.bos_token();
-  if (strip_bos_ && !bos.empty() && text.compare(0, bos.size(), bos) == 0) text.erase(0, bos.size());
+  if (strip_bos_ && !bos.empty() && text.compare(0, bos.size(), bos) == 0)
+    text.erase(0, bos.size());
   return text;
 }
 
@@ -113,13 +114,12 @@ std::string ModelChatTemplate::render(const ChatMessages& messages, const nlohma
 }
 
 std::string ModelChatTemplate::fingerprint_text() const {
-  return render_at(inputs(chat_template_canonical_conversation(), chat_template_canonical_tools(),
-                          true),
-                   fixed_fingerprint_date());
+  return render_at(
+      inputs(chat_template_canonical_conversation(), chat_template_canonical_tools(), true),
+      fixed_fingerprint_date());
 }
 
-JinjaChatInputs ModelChatTemplate::inputs(const ChatMessages& messages,
-                                          const nlohmann::json& tools,
+JinjaChatInputs ModelChatTemplate::inputs(const ChatMessages& messages, const nlohmann::json& tools,
                                           bool add_generation_prompt) const {
   JinjaChatInputs in;
   in.add_generation_prompt = add_generation_prompt;
@@ -155,8 +155,7 @@ JinjaChatInputs ModelChatTemplate::inputs(const ChatMessages& messages,
         tool_calls.push_back(ordered_json{
             {"id", pending_ids.back()},
             {"type", "function"},
-            {"function",
-             {{"name", call.name}, {"arguments", ordered_arguments(call)}}}});
+            {"function", {{"name", call.name}, {"arguments", ordered_arguments(call)}}}});
       }
       in.messages.push_back(turn);
     } else {
@@ -173,8 +172,8 @@ JinjaChatInputs ModelChatTemplate::inputs(const ChatMessages& messages,
       in.messages.insert(in.messages.begin(), ordered_json{{"role", "system"}, {"content", block}});
     } else {
       const std::string content = (*first)["content"].get<std::string>();
-      (*first)["content"] = (*first)["role"] == "system" ? content + "\n\n" + block
-                                                         : block + "\n\n" + content;
+      (*first)["content"] =
+          (*first)["role"] == "system" ? content + "\n\n" + block : block + "\n\n" + content;
     }
   }
   return in;
@@ -189,7 +188,8 @@ void ModelChatTemplate::write(const ChatMessages& messages, const nlohmann::json
     if (messages[i].role != "assistant") continue;
     const ChatMessages before(messages.begin(), messages.begin() + static_cast<long>(i));
     const std::string prompt = render_at(inputs(before, tools, true), now);
-    const std::string where = "chat template 'model': message " + std::to_string(i) + " (assistant)";
+    const std::string where =
+        "chat template 'model': message " + std::to_string(i) + " (assistant)";
     if (prompt.size() < pos || full.compare(0, prompt.size(), prompt) != 0)
       throw std::runtime_error(where +
                                ": the prompt before it, rendered with add_generation_prompt, is "
@@ -215,10 +215,12 @@ void ModelChatTemplate::detect_tool_call_syntax() {
   JinjaChatInputs probe;
   probe.tools = probe_tools();
   probe.add_generation_prompt = true;
-  probe.messages = ordered_json::array(
-      {ordered_json{{"role", "user"}, {"content", "Probe?"}}, probe_call_turn(),
-       ordered_json{
-           {"role", "tool"}, {"name", kProbeTool}, {"tool_call_id", "call00001"}, {"content", "1"}}});
+  probe.messages =
+      ordered_json::array({ordered_json{{"role", "user"}, {"content", "Probe?"}}, probe_call_turn(),
+                           ordered_json{{"role", "tool"},
+                                        {"name", kProbeTool},
+                                        {"tool_call_id", "call00001"},
+                                        {"content", "1"}}});
   std::string text;
   const std::tm now = fixed_fingerprint_date();
   try {
@@ -249,8 +251,9 @@ void ModelChatTemplate::detect_tool_call_syntax() {
 // are the markers around a rendered conversation that are single tokens.
 void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
   JinjaChatInputs probe;
-  probe.messages = ordered_json::array({ordered_json{{"role", "user"}, {"content", "Probe?"}},
-                                        ordered_json{{"role", "assistant"}, {"content", kProbeAnswer}}});
+  probe.messages =
+      ordered_json::array({ordered_json{{"role", "user"}, {"content", "Probe?"}},
+                           ordered_json{{"role", "assistant"}, {"content", kProbeAnswer}}});
   std::string text;
   try {
     text = jinja_.render(probe, fixed_fingerprint_date());
@@ -260,10 +263,13 @@ void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
   if (answer != std::string::npos) {
     // One tag ("<|eot_id|>", "</s>", "[/X]") or, failing that, the text up to whitespace.
     const size_t begin = text.find_first_not_of(" ", answer + std::string(kProbeAnswer).size());
-    const char close = begin == std::string::npos ? 0 : text[begin] == '<' ? '>' : text[begin] == '[' ? ']' : 0;
+    const char close = begin == std::string::npos ? 0
+                       : text[begin] == '<'       ? '>'
+                       : text[begin] == '['       ? ']'
+                                                  : 0;
     size_t end = begin == std::string::npos ? begin
-                 : close                     ? text.find(close, begin)
-                                             : text.find_first_of(" \n", begin);
+                 : close                    ? text.find(close, begin)
+                                            : text.find_first_of(" \n", begin);
     if (close && end != std::string::npos) end++;
     if (begin != std::string::npos)
       add_unique(end_markers_, text.substr(begin, end == std::string::npos ? end : end - begin));
@@ -312,7 +318,8 @@ std::unique_ptr<ModelChatTemplate> model_chat_template_load(const std::string& m
   const SpecialTokens& special = tokenizer.special();
   options.strip_bos = special.add_bos && special.bos_id >= 0;
   for (const int id : special.stop_ids)
-    if (id >= 0 && id < tokenizer.vocab_size()) options.stop_texts.push_back(tokenizer.id_to_piece(id));
+    if (id >= 0 && id < tokenizer.vocab_size())
+      options.stop_texts.push_back(tokenizer.id_to_piece(id));
   const int unk = special.unk_id;
   options.is_single_token = [&tokenizer, unk](const std::string& text) {
     const int id = tokenizer.piece_to_id(text);

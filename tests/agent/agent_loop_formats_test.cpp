@@ -28,7 +28,8 @@ class AgentLoopFormats : public ::testing::Test {
   }
 
   // One turn through `tmpl`; the model writes `call`, then `answer`.
-  AgentTurnResult ask(const ChatTemplate& tmpl, const std::string& call, const std::string& answer) {
+  AgentTurnResult ask(const ChatTemplate& tmpl, const std::string& call,
+                      const std::string& answer) {
     model_ = std::make_unique<ScriptedGenerator>(std::vector<std::string>{call, answer});
     AgentLoopOptions options;
     options.max_new_tokens = 64;
@@ -56,10 +57,11 @@ class AgentLoopFormats : public ::testing::Test {
 
 TEST_F(AgentLoopFormats, HermesQwen) {
   const ModelChatTemplate qwen = template_file("Qwen-Qwen2.5-7B-Instruct.jinja");
-  const AgentTurnResult turn = ask(
-      qwen, "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
-            "</tool_call><|im_end|>",
-      "Friday.<|im_end|>");
+  const AgentTurnResult turn =
+      ask(qwen,
+          "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
+          "</tool_call><|im_end|>",
+          "Friday.<|im_end|>");
   expect_weekday_call_ran(turn);
   EXPECT_NE(model_->prompt(0).find("<tools>\n{\"type\": \"function\""), std::string::npos);
   EXPECT_NE(second_prompt().find("<|im_start|>assistant\n<tool_call>\n{\"name\": \"weekday\", "
@@ -75,8 +77,9 @@ TEST_F(AgentLoopFormats, Llama31Json) {
   const ModelChatTemplate llama = template_file("meta-llama-Llama-3.1-8B-Instruct.jinja");
   EXPECT_EQ(llama.stop_strings().front(), "<|eot_id|>");
   const AgentTurnResult turn =
-      ask(llama, "<|python_tag|>{\"name\": \"weekday\", \"parameters\": {\"date\": \"2026-02-20\"}}"
-                 "<|eot_id|>",
+      ask(llama,
+          "<|python_tag|>{\"name\": \"weekday\", \"parameters\": {\"date\": \"2026-02-20\"}}"
+          "<|eot_id|>",
           "Friday.<|eot_id|>");
   expect_weekday_call_ran(turn);
   EXPECT_NE(model_->prompt(0).find("Respond in the format {\"name\": function name"),
@@ -91,28 +94,31 @@ TEST_F(AgentLoopFormats, Llama31Json) {
 
 TEST_F(AgentLoopFormats, MistralToolCalls) {
   const ModelChatTemplate mistral = mistral_like();
-  const AgentTurnResult turn = ask(
-      mistral, R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2026-02-20"}}]</s>)",
-      "Friday.</s>");
+  const AgentTurnResult turn =
+      ask(mistral, R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2026-02-20"}}]</s>)",
+          "Friday.</s>");
   expect_weekday_call_ran(turn);
   EXPECT_NE(model_->prompt(0).find("[AVAILABLE_TOOLS] [{\"type\": \"function\""),
             std::string::npos);
-  EXPECT_NE(second_prompt().find(
-                R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2026-02-20"}, "id": "call00001"}]</s>)"
-                R"([TOOL_RESULTS] {"content": )" +
-                std::string(kWeekdayResult) + R"(, "call_id": "call00001"}[/TOOL_RESULTS])"),
-            std::string::npos)
+  EXPECT_NE(
+      second_prompt().find(
+          R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2026-02-20"}, "id": "call00001"}]</s>)"
+          R"([TOOL_RESULTS] {"content": )" +
+          std::string(kWeekdayResult) + R"(, "call_id": "call00001"}[/TOOL_RESULTS])"),
+      std::string::npos)
       << second_prompt();
 }
 
 TEST_F(AgentLoopFormats, Gemma3InjectedHermes) {
   const ModelChatTemplate gemma = tokenizer_folder_template("gemma3");
-  const AgentTurnResult turn = ask(
-      gemma, "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
-             "</tool_call><end_of_turn>",
-      "Friday.<end_of_turn>");
+  const AgentTurnResult turn =
+      ask(gemma,
+          "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
+          "</tool_call><end_of_turn>",
+          "Friday.<end_of_turn>");
   expect_weekday_call_ran(turn);
-  EXPECT_EQ(model_->prompt(0).rfind("<start_of_turn>user\n# Tools\n\n", 0), 0u) << model_->prompt(0);
+  EXPECT_EQ(model_->prompt(0).rfind("<start_of_turn>user\n# Tools\n\n", 0), 0u)
+      << model_->prompt(0);
   EXPECT_NE(second_prompt().find("<start_of_turn>model\n<tool_call>\n{\"name\": \"weekday\""),
             std::string::npos);
   EXPECT_NE(second_prompt().find("<end_of_turn>\n<start_of_turn>user\n<tool_response>\n" +

@@ -24,11 +24,11 @@ ChatMessages stored_form(const json& messages) {
   for (const json& m : messages) {
     ChatMessage message{m["role"], m.value("content", ""), m.value("name", "")};
     for (const json& call : m.value("tool_calls", json::array())) {
-      message.content += "<tool_call>\n" +
-                         json{{"name", call["function"]["name"]},
-                              {"arguments", call["function"]["arguments"]}}
-                             .dump() +
-                         "\n</tool_call>";
+      message.content +=
+          "<tool_call>\n" +
+          json{{"name", call["function"]["name"]}, {"arguments", call["function"]["arguments"]}}
+              .dump() +
+          "\n</tool_call>";
     }
     out.push_back(message);
   }
@@ -72,12 +72,13 @@ TEST(ModelChatTemplate, DetectsEachFamilysToolCallFormat) {
   EXPECT_EQ(tool_call_syntax_description(
                 template_file("Qwen-Qwen2.5-7B-Instruct.jinja").tool_call_syntax()),
             "hermes (<tool_call>)");
-  EXPECT_EQ(
-      template_file("NousResearch-Hermes-2-Pro-Llama-3-8B-tool_use.jinja").tool_call_syntax().format,
-      ToolCallFormat::kHermes);
-  for (const char* llama : {"meta-llama-Llama-3.1-8B-Instruct.jinja",
-                            "meta-llama-Llama-3.2-3B-Instruct.jinja",
-                            "meta-llama-Llama-3.3-70B-Instruct.jinja"}) {
+  EXPECT_EQ(template_file("NousResearch-Hermes-2-Pro-Llama-3-8B-tool_use.jinja")
+                .tool_call_syntax()
+                .format,
+            ToolCallFormat::kHermes);
+  for (const char* llama :
+       {"meta-llama-Llama-3.1-8B-Instruct.jinja", "meta-llama-Llama-3.2-3B-Instruct.jinja",
+        "meta-llama-Llama-3.3-70B-Instruct.jinja"}) {
     const ToolCallSyntax syntax = template_file(llama).tool_call_syntax();
     EXPECT_EQ(syntax.format, ToolCallFormat::kLlama3Json) << llama;
     EXPECT_EQ(syntax.open, "<|python_tag|>");
@@ -99,28 +100,28 @@ TEST(ModelChatTemplate, MistralCallsGoBackStructuredWithIds) {
        ""},
       {"tool", R"({"weekday": "Monday"})", "weekday"},
       {"assistant", "A Monday.", ""}};
-  EXPECT_EQ(tmpl.render(messages, json(), false),
-            "[INST] Which weekday?[/INST]"
-            R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2027-01-04"}, "id": "call00001"}]</s>)"
-            R"([TOOL_RESULTS] {"content": {"weekday": "Monday"}, "call_id": "call00001"}[/TOOL_RESULTS])"
-            " A Monday.</s>");
+  EXPECT_EQ(
+      tmpl.render(messages, json(), false),
+      "[INST] Which weekday?[/INST]"
+      R"([TOOL_CALLS] [{"name": "weekday", "arguments": {"date": "2027-01-04"}, "id": "call00001"}]</s>)"
+      R"([TOOL_RESULTS] {"content": {"weekday": "Monday"}, "call_id": "call00001"}[/TOOL_RESULTS])"
+      " A Monday.</s>");
   EXPECT_EQ(tmpl.stop_strings(), (std::vector<std::string>{"</s>"}));
 }
 
 TEST(ModelChatTemplate, InjectsHermesToolsWhereTheTemplateHasNone) {
   const ModelChatTemplate gemma = tokenizer_folder_template("gemma3");
   const json tools = chat_template_canonical_tools();
-  const ChatMessages messages = {
-      {"user", "Which weekday is 2027-01-04?", ""},
-      {"assistant",
-       "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2027-01-04\"}}\n</tool_call>",
-       ""},
-      {"tool", R"({"weekday": "Monday"})", "weekday"},
-      {"tool", R"({"extra": 1})", "weekday"}};
+  const ChatMessages messages = {{"user", "Which weekday is 2027-01-04?", ""},
+                                 {"assistant",
+                                  "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": "
+                                  "\"2027-01-04\"}}\n</tool_call>",
+                                  ""},
+                                 {"tool", R"({"weekday": "Monday"})", "weekday"},
+                                 {"tool", R"({"extra": 1})", "weekday"}};
   const std::string text = gemma.render(messages, tools, true);
   // BOS is the tokenizer's to add (add_bos_token: true), so the text starts at the first turn.
-  EXPECT_EQ(text.rfind("<start_of_turn>user\n# Tools\n\nYou may call one or more functions", 0),
-            0u)
+  EXPECT_EQ(text.rfind("<start_of_turn>user\n# Tools\n\nYou may call one or more functions", 0), 0u)
       << text;
   EXPECT_NE(text.find("</tool_call>\n\nWhich weekday is 2027-01-04?<end_of_turn>\n"),
             std::string::npos);
@@ -134,8 +135,9 @@ TEST(ModelChatTemplate, InjectsHermesToolsWhereTheTemplateHasNone) {
   // With a system message the block follows it (Gemma 3 merges both into the first user turn).
   ChatMessages with_system = messages;
   with_system.insert(with_system.begin(), ChatMessage{"system", "Be brief.", ""});
-  EXPECT_EQ(gemma.render(with_system, tools, true).rfind("<start_of_turn>user\nBe brief.\n\n# Tools", 0),
-            0u);
+  EXPECT_EQ(
+      gemma.render(with_system, tools, true).rfind("<start_of_turn>user\nBe brief.\n\n# Tools", 0),
+      0u);
 }
 
 TEST(ModelChatTemplate, TemplateErrorsNameTheTemplatesMessage) {

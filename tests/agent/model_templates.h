@@ -73,5 +73,4 @@ inline ModelChatTemplate mistral_like() {
       JinjaChatTemplate(JinjaTemplate::parse(kMistralLike, "mistral-like"), "<s>", "</s>"), {});
 }
 
-
 }  // namespace tunedeck::testing::model_templates
