@@ -21,6 +21,10 @@ const char kWeekdayResult[] =
     R"({"date":"2026-02-20","date_en":"February 20, 2026","date_ko":"2026년 2월 20일",)"
     R"("weekday":"금요일","weekday_en":"Friday"})";
 
+// The weekday call as a Hermes/Qwen model writes it (and tunedeck's injected instructions ask).
+const char kHermesCall[] =
+    "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n</tool_call>";
+
 class AgentLoopFormats : public ::testing::Test {
  protected:
   AgentLoopFormats() : memory_(dir_.file("memory.db")) {
@@ -58,14 +62,10 @@ class AgentLoopFormats : public ::testing::Test {
 TEST_F(AgentLoopFormats, HermesQwen) {
   const ModelChatTemplate qwen = template_file("Qwen-Qwen2.5-7B-Instruct.jinja");
   const AgentTurnResult turn =
-      ask(qwen,
-          "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
-          "</tool_call><|im_end|>",
-          "Friday.<|im_end|>");
+      ask(qwen, std::string(kHermesCall) + "<|im_end|>", "Friday.<|im_end|>");
   expect_weekday_call_ran(turn);
   EXPECT_NE(model_->prompt(0).find("<tools>\n{\"type\": \"function\""), std::string::npos);
-  EXPECT_NE(second_prompt().find("<|im_start|>assistant\n<tool_call>\n{\"name\": \"weekday\", "
-                                 "\"arguments\": {\"date\": \"2026-02-20\"}}\n</tool_call>"
+  EXPECT_NE(second_prompt().find("<|im_start|>assistant\n" + std::string(kHermesCall) +
                                  "<|im_end|>\n<|im_start|>user\n<tool_response>\n" +
                                  std::string(kWeekdayResult) +
                                  "\n</tool_response><|im_end|>\n<|im_start|>assistant\n"),
@@ -112,10 +112,7 @@ TEST_F(AgentLoopFormats, MistralToolCalls) {
 TEST_F(AgentLoopFormats, Gemma3InjectedHermes) {
   const ModelChatTemplate gemma = tokenizer_folder_template("gemma3");
   const AgentTurnResult turn =
-      ask(gemma,
-          "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": \"2026-02-20\"}}\n"
-          "</tool_call><end_of_turn>",
-          "Friday.<end_of_turn>");
+      ask(gemma, std::string(kHermesCall) + "<end_of_turn>", "Friday.<end_of_turn>");
   expect_weekday_call_ran(turn);
   EXPECT_EQ(model_->prompt(0).rfind("<start_of_turn>user\n# Tools\n\n", 0), 0u)
       << model_->prompt(0);
