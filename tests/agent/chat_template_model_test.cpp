@@ -39,8 +39,10 @@ ChatMessages stored_form(const json& messages) {
 // rendered (or refused).
 void expect_expected_renderings(const std::string& file) {
   const std::string stem = file.substr(0, file.rfind('.'));
-  const json conversations = json::parse(read_file(templates_dir() + "/conversations.json"));
-  const json expected = json::parse(read_file(templates_dir() + "/expected/" + stem + ".json"));
+  const json conversations =
+      json::parse(testing::read_file(templates_dir() + "/conversations.json"));
+  const json expected =
+      json::parse(testing::read_file(templates_dir() + "/expected/" + stem + ".json"));
   const ModelChatTemplate tmpl = template_file(file);
   ASSERT_EQ(conversations["cases"].size(), expected["cases"].size());
   for (size_t i = 0; i < expected["cases"].size(); i++) {
@@ -169,8 +171,9 @@ TEST(ModelChatTemplate, StrftimeNowReadsTheGivenClock) {
   options.clock = [] { return date_tm(2027, 1, 4); };
   const std::string file = "meta-llama-Llama-3.2-3B-Instruct.jinja";
   const ModelChatTemplate tmpl(
-      JinjaChatTemplate(JinjaTemplate::parse(read_file(templates_dir() + "/" + file), file), "<s>",
-                        "</s>"),
+      JinjaChatTemplate(
+          JinjaTemplate::parse(testing::read_file(templates_dir() + "/" + file), file), "<s>",
+          "</s>"),
       options);
   EXPECT_NE(tmpl.render({{"user", "hi", ""}}, json(), true).find("Today Date: 04 Jan 2027"),
             std::string::npos);
@@ -178,8 +181,9 @@ TEST(ModelChatTemplate, StrftimeNowReadsTheGivenClock) {
   ModelTemplateOptions later = options;
   later.clock = [] { return date_tm(2031, 5, 6); };
   const ModelChatTemplate tomorrow(
-      JinjaChatTemplate(JinjaTemplate::parse(read_file(templates_dir() + "/" + file), file), "<s>",
-                        "</s>"),
+      JinjaChatTemplate(
+          JinjaTemplate::parse(testing::read_file(templates_dir() + "/" + file), file), "<s>",
+          "</s>"),
       later);
   EXPECT_EQ(tmpl.template_hash(), tomorrow.template_hash());
 }

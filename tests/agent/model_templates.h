@@ -4,22 +4,12 @@
 #pragma once
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "agent/chat_template_model.h"
 #include "tests/test_support.h"
 
 namespace tunedeck::testing::model_templates {
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "cannot read " << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 inline std::string templates_dir() { return tunedeck::testing::shared_dir() + "/templates"; }
 inline std::string tokenizers_dir() { return tunedeck::testing::shared_dir() + "/tokenizers"; }
@@ -35,8 +25,9 @@ inline ModelChatTemplate template_file(const std::string& file) {
   options.strip_bos = false;
   options.clock = [] { return date_tm(2026, 12, 7); };
   return ModelChatTemplate(
-      JinjaChatTemplate(JinjaTemplate::parse(read_file(templates_dir() + "/" + file), file), "<s>",
-                        "</s>"),
+      JinjaChatTemplate(
+          JinjaTemplate::parse(tunedeck::testing::read_file(templates_dir() + "/" + file), file),
+          "<s>", "</s>"),
       options);
 }
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/stories_with_template.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -16,23 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ScratchDir;
-
-// stories260k with a chat template of its own (Qwen2.5's) in its tokenizer_config.json.
-std::string stories_with_template(const ScratchDir& dir) {
-  const std::string folder = dir.file("model");
-  fs::create_directories(folder);
-  for (const auto& entry : fs::directory_iterator(testing::stories_dir()))
-    fs::copy_file(entry.path(), folder + "/" + entry.path().filename().string());
-  std::ifstream in(testing::shared_dir() + "/templates/Qwen-Qwen2.5-7B-Instruct.jinja");
-  std::stringstream jinja;
-  jinja << in.rdbuf();
-  std::ifstream config_in(folder + "/tokenizer_config.json");
-  nlohmann::json config = nlohmann::json::parse(config_in);
-  config["chat_template"] = jinja.str();
-  fs::remove(folder + "/tokenizer_config.json");
-  std::ofstream(folder + "/tokenizer_config.json") << config.dump(2);
-  return folder;
-}
 
 SessionFlags flags_for(const std::string& model, const ScratchDir& dir) {
   SessionFlags flags;
@@ -46,7 +30,8 @@ SessionFlags flags_for(const std::string& model, const ScratchDir& dir) {
 TEST(ChatSession, UsesTheModelsOwnTemplateUnlessAFamilyIsNamed) {
   ScratchDir dir;
   std::ostringstream warnings;
-  const std::string folder = stories_with_template(dir);
+  const std::string folder =
+      testing::stories_with_chat_template(dir, "Qwen-Qwen2.5-7B-Instruct.jinja");
   const auto own = chat_session_open(flags_for(folder, dir), "ask", warnings);
   EXPECT_EQ(own->chat_template().name(), "model");
   EXPECT_EQ(own->chat_template().tool_call_syntax().format, ToolCallFormat::kHermes);
