@@ -247,9 +247,9 @@ void ModelChatTemplate::detect_tool_call_syntax() {
   }
 }
 
-// The end-of-turn marker is what the template writes right after an answer; the special texts
-// are the markers around a rendered conversation that are single tokens.
-void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
+// What the template writes right after an answer: one tag ("<|eot_id|>", "</s>", "[/X]") or,
+// failing that, the text up to whitespace; "" when the probe does not render.
+std::string ModelChatTemplate::end_marker_after_answer() const {
   JinjaChatInputs probe;
   probe.messages =
       ordered_json::array({ordered_json{{"role", "user"}, {"content", "Probe?"}},
@@ -258,22 +258,23 @@ void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
   try {
     text = jinja_.render(probe, fixed_fingerprint_date());
   } catch (const JinjaError&) {
+    return "";
   }
   const size_t answer = text.find(kProbeAnswer);
-  if (answer != std::string::npos) {
-    // One tag ("<|eot_id|>", "</s>", "[/X]") or, failing that, the text up to whitespace.
-    const size_t begin = text.find_first_not_of(" ", answer + std::string(kProbeAnswer).size());
-    const char close = begin == std::string::npos ? 0
-                       : text[begin] == '<'       ? '>'
-                       : text[begin] == '['       ? ']'
-                                                  : 0;
-    size_t end = begin == std::string::npos ? begin
-                 : close                    ? text.find(close, begin)
-                                            : text.find_first_of(" \n", begin);
-    if (close && end != std::string::npos) end++;
-    if (begin != std::string::npos)
-      add_unique(end_markers_, text.substr(begin, end == std::string::npos ? end : end - begin));
-  }
+  if (answer == std::string::npos) return "";
+  const size_t begin = text.find_first_not_of(" ", answer + std::string(kProbeAnswer).size());
+  if (begin == std::string::npos) return "";
+  const char close = text[begin] == '<' ? '>' : text[begin] == '[' ? ']' : 0;
+  const size_t end = close ? text.find(close, begin) : text.find_first_of(" \n", begin);
+  if (end == std::string::npos) return text.substr(begin);
+  return text.substr(begin, end - begin + (close ? 1 : 0));
+}
+
+// The end-of-turn markers (the one after an answer, eos_token, the tokenizer's stop texts) and
+// the special texts: bos_token, those markers, and the tags around a rendered conversation that
+// are single tokens.
+void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
+  add_unique(end_markers_, end_marker_after_answer());
   add_unique(end_markers_, jinja_.eos_token());
   for (const std::string& stop : options.stop_texts) add_unique(end_markers_, stop);
   if (end_markers_.empty())
@@ -284,9 +285,14 @@ void ModelChatTemplate::detect_markers(const ModelTemplateOptions& options) {
   add_unique(special_texts_, jinja_.bos_token());
   for (const std::string& marker : end_markers_) add_unique(special_texts_, marker);
   if (!options.is_single_token) return;
-  const std::string sample = jinja_.render(
-      inputs(chat_template_canonical_conversation(), chat_template_canonical_tools(), true),
-      fixed_fingerprint_date());
+  std::string sample;
+  try {
+    sample = jinja_.render(
+        inputs(chat_template_canonical_conversation(), chat_template_canonical_tools(), true),
+        fixed_fingerprint_date());
+  } catch (const JinjaError&) {
+    return;  // a template that refuses this conversation keeps the markers above
+  }
   static const std::regex kMarker(R"(<\|?/?[a-z_]{1,40}\|?>|\[/?[A-Z_]{2,30}\])");
   for (auto it = std::sregex_iterator(sample.begin(), sample.end(), kMarker);
        it != std::sregex_iterator(); ++it) {

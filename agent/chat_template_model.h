@@ -60,6 +60,7 @@ class ModelChatTemplate : public ChatTemplate {
  private:
   std::string render_at(const JinjaChatInputs& inputs, const std::tm& now) const;
   void detect_tool_call_syntax();
+  std::string end_marker_after_answer() const;
   void detect_markers(const ModelTemplateOptions& options);
 
   JinjaChatTemplate jinja_;
