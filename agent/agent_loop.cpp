@@ -38,6 +38,18 @@ std::string unreadable_call_error(const ParsedCall& call) {
   return "could not read the tool call: " + call.error + "; the call was: " + quoted;
 }
 
+// The system prompt and tools alone, rendered with the generation prompt; with an empty user
+// turn after them for a template that needs one (a model's own template may read messages[0]).
+std::string render_fixed_part(const ChatTemplate& chat_template, ChatMessages system_only,
+                              const nlohmann::json& tools) {
+  try {
+    return chat_template.render(system_only, tools, true);
+  } catch (const std::exception&) {
+    system_only.push_back(ChatMessage{"user", "", ""});
+    return chat_template.render(system_only, tools, true);
+  }
+}
+
 AgentEvent make_event(AgentEventKind kind, int step, std::string text = "") {
   AgentEvent event;
   event.kind = kind;
@@ -99,7 +111,7 @@ AgentLoop::Prompt AgentLoop::fit_prompt() {
 
   // Tools, markers and the generation prompt: always there, outside memory's budget.
   const int fixed =
-      measure(template_.render(system_only, tools, true)) - count(options_.system_prompt);
+      measure(render_fixed_part(template_, system_only, tools)) - count(options_.system_prompt);
   int budget = context - options_.max_new_tokens - fixed;
   Prompt prompt;
   constexpr int kMaxFits = 4;

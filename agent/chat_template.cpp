@@ -42,8 +42,9 @@ nlohmann::json checked_tools(const std::string& template_name, const nlohmann::j
   return tools;
 }
 
-// The conversation template_hash() renders: every role, a tool call and its result.
-ChatMessages canonical_conversation() {
+}  // namespace
+
+ChatMessages chat_template_canonical_conversation() {
   return {
       {"system", "You are a date assistant.", ""},
       {"user", "What day of the week is 2027-01-04?", ""},
@@ -57,12 +58,14 @@ ChatMessages canonical_conversation() {
   };
 }
 
-nlohmann::json canonical_tools() {
+nlohmann::json chat_template_canonical_tools() {
   return nlohmann::json::parse(R"([{"type": "function", "function": {
       "name": "weekday", "description": "The weekday of a date.",
       "parameters": {"type": "object", "properties": {"date": {"type": "string"}},
                      "required": ["date"]}}}])");
 }
+
+namespace {
 
 std::string fnv1a64_hex(const std::string& text) {
   uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a 64 offset basis
@@ -116,8 +119,10 @@ std::string ChatTemplate::render(const ChatMessages& messages, const nlohmann::j
   return text;
 }
 
-std::string ChatTemplate::template_hash() const {
-  return fnv1a64_hex(render(canonical_conversation(), canonical_tools(), true));
+std::string ChatTemplate::template_hash() const { return fnv1a64_hex(fingerprint_text()); }
+
+std::string ChatTemplate::fingerprint_text() const {
+  return render(chat_template_canonical_conversation(), chat_template_canonical_tools(), true);
 }
 
 std::vector<std::string> chat_template_names() {
@@ -137,16 +142,19 @@ std::unique_ptr<ChatTemplate> chat_template_by_name(const std::string& name) {
   throw std::invalid_argument("unknown chat template '" + name + "' (known: " + known + ")");
 }
 
-std::string chat_template_detect(const std::string& tokenizer_config_json_text) {
-  nlohmann::json config;
+namespace {
+
+nlohmann::json parse_tokenizer_config(const std::string& tokenizer_config_json_text) {
   try {
-    config = nlohmann::json::parse(tokenizer_config_json_text);
+    return nlohmann::json::parse(tokenizer_config_json_text);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::invalid_argument(std::string("tokenizer_config.json is not valid JSON: ") +
                                 e.what());
   }
-  const std::string text = chat_template_text(config);
-  if (text.empty()) return "";
+}
+
+// The family a template tunedeck wrote names, or "".
+std::string builtin_family_of(const std::string& text) {
   // "tunedeck built-in template: chatml" (tunedeck tokenizer train --template chatml) names one.
   const std::string marker = chat_template_builtin_marker("");
   const size_t at = text.find(marker);
@@ -159,6 +167,20 @@ std::string chat_template_detect(const std::string& tokenizer_config_json_text) 
     for (const auto& known : chat_template_names())
       if (known == name) return name;
   }
+  return contains(text, "tunedeck chat template") ? "tunedeck" : "";
+}
+
+}  // namespace
+
+std::string chat_template_builtin_family(const std::string& tokenizer_config_json_text) {
+  return builtin_family_of(chat_template_text(parse_tokenizer_config(tokenizer_config_json_text)));
+}
+
+std::string chat_template_detect(const std::string& tokenizer_config_json_text) {
+  const std::string text = chat_template_text(parse_tokenizer_config(tokenizer_config_json_text));
+  if (text.empty()) return "";
+  const std::string builtin = builtin_family_of(text);
+  if (!builtin.empty()) return builtin;
   if (contains(text, "<|im_start|>")) return "chatml";
   if (contains(text, "<|start_header_id|>")) return "llama3";
   if (contains(text, "<start_of_turn>")) return "gemma";

@@ -1,6 +1,7 @@
 // Chat templates: turn a conversation (and a tool list) into the exact text a model family was
 // trained on, cut into segments so the trainer can put the loss on assistant output only.
-// Not a Jinja engine: each family is written out in C++ from its published template.
+// The families here are written out in C++ from their published templates; a model's own Jinja
+// template is agent/chat_template_model.h.
 // Thread rules: a ChatTemplate is immutable after construction; render from any thread.
 #pragma once
 #include <memory>
@@ -50,8 +51,8 @@ class ChatTemplate {
                                                const nlohmann::json& tools,
                                                bool add_generation_prompt) const;
   // The segments concatenated.
-  std::string render(const ChatMessages& messages, const nlohmann::json& tools,
-                     bool add_generation_prompt) const;
+  virtual std::string render(const ChatMessages& messages, const nlohmann::json& tools,
+                             bool add_generation_prompt) const;
 
   // Texts that end a model's turn; generation stops when one appears ("<|im_end|>", "</s>").
   virtual std::vector<std::string> stop_strings() const = 0;
@@ -63,11 +64,14 @@ class ChatTemplate {
   // a family says otherwise.
   virtual ToolCallSyntax tool_call_syntax() const { return ToolCallSyntax{}; }
 
-  // FNV-1a 64 (16 hex digits) of the rendering of a fixed conversation with a fixed tool list.
-  // Saved with a trained adapter; a different hash at chat time means a different template.
+  // FNV-1a 64 (16 hex digits) of fingerprint_text(). Saved with a trained adapter; a different
+  // hash at chat time means a different template.
   std::string template_hash() const;
 
  protected:
+  // The rendering of chat_template_canonical_conversation() with its tools and the generation
+  // prompt.
+  virtual std::string fingerprint_text() const;
   // Writes the conversation; messages and tools are already validated (known roles, tools an
   // array of function objects or empty).
   virtual void write(const ChatMessages& messages, const nlohmann::json& tools,
@@ -171,6 +175,10 @@ class TunedeckTemplate : public ChatTemplate {
              SegmentWriter& out) const override;
 };
 
+// The conversation template_hash() renders: every role, a tool call and its result.
+ChatMessages chat_template_canonical_conversation();
+nlohmann::json chat_template_canonical_tools();
+
 // ---- Picking a template --------------------------------------------------------------------
 
 // The known names, in the order chat_template_by_name() lists them.
@@ -184,6 +192,11 @@ std::unique_ptr<ChatTemplate> chat_template_by_name(const std::string& name);
 // chat_template_builtin_marker(NAME) is NAME. Returns "" when the file has no chat template or
 // none is recognised. Throws std::invalid_argument when the text is not JSON.
 std::string chat_template_detect(const std::string& tokenizer_config_json_text);
+
+// The family of a tokenizer_config.json whose "chat_template" tunedeck wrote itself (the
+// built-in marker, or tunedeck's own Jinja): "" for a model's own template or none. Throws
+// std::invalid_argument when the text is not JSON.
+std::string chat_template_builtin_family(const std::string& tokenizer_config_json_text);
 
 // "tunedeck built-in template: NAME", the words that tie a tokenizer_config.json to NAME.
 std::string chat_template_builtin_marker(const std::string& name);

@@ -19,31 +19,25 @@ std::vector<std::string> ChatmlTemplate::special_texts() const {
   return {"<|im_start|>", "<|im_end|>", "<|endoftext|>"};
 }
 
+namespace {
+
+std::string chatml_open(const std::string& role) { return "<|im_start|>" + role + "\n"; }
+
+// A run of results, as one user turn.
+std::string chatml_tool_turn(const ChatMessages& messages, size_t& i) {
+  return chatml_open("user") + hermes_tool_responses(take_tool_results(messages, i)) +
+         "<|im_end|>\n";
+}
+
+}  // namespace
+
 void ChatmlTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
                            bool add_generation_prompt, SegmentWriter& out) const {
-  size_t first = 0;
   std::string system;
-  if (!messages.empty() && messages[0].role == "system") {
-    system = messages[0].content;
-    first = 1;
-  }
+  const size_t first = take_leading_system(messages, system);
   if (!tools.empty()) system += (system.empty() ? "" : "\n\n") + hermes_tools_block(tools);
-  if (first == 1 || !tools.empty()) out.prompt("<|im_start|>system\n" + system + "<|im_end|>\n");
-
-  for (size_t i = first; i < messages.size(); i++) {
-    const ChatMessage& message = messages[i];
-    if (message.role == "assistant") {
-      out.prompt("<|im_start|>assistant\n");
-      out.output(message.content + "<|im_end|>");
-      out.prompt("\n");
-    } else if (message.role == "tool") {
-      const std::vector<std::string> results = take_tool_results(messages, i);  // one user turn
-      out.prompt("<|im_start|>user\n" + hermes_tool_responses(results) + "<|im_end|>\n");
-    } else {  // user, or a later system message
-      out.prompt("<|im_start|>" + message.role + "\n" + message.content + "<|im_end|>\n");
-    }
-  }
-  if (add_generation_prompt) out.prompt("<|im_start|>assistant\n");
+  write_marked_turns(messages, first, system, first == 1 || !tools.empty(),
+                     {chatml_open, "<|im_end|>", chatml_tool_turn}, add_generation_prompt, out);
 }
 
 }  // namespace tunedeck

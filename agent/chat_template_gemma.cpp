@@ -20,12 +20,9 @@ std::vector<std::string> GemmaTemplate::special_texts() const {
 void GemmaTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
                           bool add_generation_prompt, SegmentWriter& out) const {
   require_system_first(name(), messages);
-  size_t first = 0;
   std::string prefix;  // goes in front of the first user turn
-  if (!messages.empty() && messages[0].role == "system") {
-    prefix = messages[0].content + "\n\n";
-    first = 1;
-  }
+  const size_t first = take_leading_system(messages, prefix);
+  if (first == 1) prefix += "\n\n";
   if (!tools.empty()) prefix += hermes_tools_block(tools) + "\n\n";
 
   for (size_t i = first; i < messages.size(); i++) {

@@ -17,12 +17,8 @@ std::vector<std::string> Llama2Template::special_texts() const { return {"<s>", 
 void Llama2Template::write(const ChatMessages& messages, const nlohmann::json& tools,
                            bool add_generation_prompt, SegmentWriter& out) const {
   require_system_first(name(), messages);
-  size_t first = 0;
   std::string system;
-  if (!messages.empty() && messages[0].role == "system") {
-    system = messages[0].content;
-    first = 1;
-  }
+  const size_t first = take_leading_system(messages, system);
   if (!tools.empty()) system += (system.empty() ? "" : "\n\n") + hermes_tools_block(tools);
 
   bool system_placed = system.empty();

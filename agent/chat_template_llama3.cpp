@@ -48,12 +48,9 @@ std::string tools_instruction(const nlohmann::json& tools) {
 
 void Llama3Template::write(const ChatMessages& messages, const nlohmann::json& tools,
                            bool add_generation_prompt, SegmentWriter& out) const {
-  size_t next = 0;
   std::string system;
-  if (!messages.empty() && messages[0].role == "system") {
-    system = trim_whitespace(messages[0].content);
-    next = 1;
-  }
+  size_t next = take_leading_system(messages, system);
+  system = trim_whitespace(system);
   out.prompt(header("system") + (tools.empty() ? "" : "Environment: ipython\n") +
              "Cutting Knowledge Date: December 2023\nToday Date: " + date_string_ + "\n\n" +
              system + "<|eot_id|>");

@@ -60,12 +60,8 @@ size_t last_user_index(const ChatMessages& messages) {
 void MistralTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
                             bool add_generation_prompt, SegmentWriter& out) const {
   require_system_first(name(), messages);
-  size_t first = 0;
   std::string system;
-  if (!messages.empty() && messages[0].role == "system") {
-    system = messages[0].content;
-    first = 1;
-  }
+  const size_t first = take_leading_system(messages, system);
   const size_t last_user = last_user_index(messages);
 
   for (size_t i = first; i < messages.size(); i++) {

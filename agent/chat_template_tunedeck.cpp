@@ -117,28 +117,23 @@ const char kJinja[] =
 
 std::string TunedeckTemplate::jinja() { return kJinja; }
 
+namespace {
+
+std::string tunedeck_open(const std::string& role) { return "<|" + role + "|>\n"; }
+
+std::string tunedeck_tool_turn(const ChatMessages& messages, size_t& i) {
+  return tunedeck_open("tool") + messages[i].content + "<|end|>\n";
+}
+
+}  // namespace
+
 void TunedeckTemplate::write(const ChatMessages& messages, const nlohmann::json& tools,
                              bool add_generation_prompt, SegmentWriter& out) const {
-  size_t first = 0;
   std::string system;
-  if (!messages.empty() && messages[0].role == "system") {
-    system = messages[0].content;
-    first = 1;
-  }
+  const size_t first = take_leading_system(messages, system);
   if (!tools.empty()) system += (system.empty() ? "" : "\n\n") + tools_block(tools);
-  if (first == 1 || !tools.empty()) out.prompt("<|system|>\n" + system + "<|end|>\n");
-
-  for (size_t i = first; i < messages.size(); i++) {
-    const ChatMessage& message = messages[i];
-    if (message.role == "assistant") {
-      out.prompt("<|assistant|>\n");
-      out.output(message.content + "<|end|>");
-      out.prompt("\n");
-    } else {
-      out.prompt("<|" + message.role + "|>\n" + message.content + "<|end|>\n");
-    }
-  }
-  if (add_generation_prompt) out.prompt("<|assistant|>\n");
+  write_marked_turns(messages, first, system, first == 1 || !tools.empty(),
+                     {tunedeck_open, "<|end|>", tunedeck_tool_turn}, add_generation_prompt, out);
 }
 
 }  // namespace tunedeck

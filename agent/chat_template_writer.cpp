@@ -90,6 +90,21 @@ std::string json_dumps_python(const nlohmann::json& value, int indent) {
   return out;
 }
 
+nlohmann::ordered_json json_ordered_python(const nlohmann::json& value) {
+  if (value.is_object()) {
+    nlohmann::ordered_json object = nlohmann::ordered_json::object();
+    for (const std::string& key : ordered_keys(value))
+      object[key] = json_ordered_python(value.at(key));
+    return object;
+  }
+  if (value.is_array()) {
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (const auto& item : value) array.push_back(json_ordered_python(item));
+    return array;
+  }
+  return nlohmann::ordered_json::parse(value.dump());
+}
+
 std::string trim_whitespace(const std::string& text) {
   const char* const kWhitespace = " \t\n\r\f\v";
   const size_t begin = text.find_first_not_of(kWhitespace);
@@ -126,6 +141,31 @@ std::vector<std::string> take_tool_results(const ChatMessages& messages, size_t&
     results.push_back(messages[index].content);
   }
   return results;
+}
+
+size_t take_leading_system(const ChatMessages& messages, std::string& system) {
+  const bool has_system = !messages.empty() && messages[0].role == "system";
+  system = has_system ? messages[0].content : "";
+  return has_system ? 1 : 0;
+}
+
+void write_marked_turns(const ChatMessages& messages, size_t first, const std::string& system,
+                        bool write_system, const MarkedTurnFormat& format,
+                        bool add_generation_prompt, SegmentWriter& out) {
+  if (write_system) out.prompt(format.open("system") + system + format.end + "\n");
+  for (size_t i = first; i < messages.size(); i++) {
+    const ChatMessage& message = messages[i];
+    if (message.role == "assistant") {
+      out.prompt(format.open("assistant"));
+      out.output(message.content + format.end);
+      out.prompt("\n");
+    } else if (message.role == "tool") {
+      out.prompt(format.tool_turn(messages, i));
+    } else {  // user, or a later system message
+      out.prompt(format.open(message.role) + message.content + format.end + "\n");
+    }
+  }
+  if (add_generation_prompt) out.prompt(format.open("assistant"));
 }
 
 void require_system_first(const std::string& template_name, const ChatMessages& messages) {

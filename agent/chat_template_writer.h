@@ -3,6 +3,7 @@
 // Hugging Face's `tojson` filter prints it), trim_whitespace (Jinja's `trim`), and
 // hermes_tools_block / hermes_tool_responses (the Qwen/Hermes tool list with its <tool_call>
 // instruction, and tool results), take_tool_results (a run of tool messages),
+// take_leading_system and write_marked_turns (the shape chatml and tunedeck share),
 // require_system_first (for families whose format has no place for a later system message).
 // Only for agent/chat_template*.cpp. No shared state; everything is safe from any thread.
 #pragma once
@@ -33,6 +34,9 @@ class SegmentWriter {
 // sorted (nlohmann::json does not keep insertion order).
 std::string json_dumps_python(const nlohmann::json& value, int indent = -1);
 
+// `value` with its object keys in json_dumps_python's order, for a Jinja template's tojson.
+nlohmann::ordered_json json_ordered_python(const nlohmann::json& value);
+
 // Removes leading and trailing ASCII whitespace, like Jinja's `trim` and Python's str.strip().
 std::string trim_whitespace(const std::string& text);
 
@@ -50,6 +54,24 @@ std::string hermes_tool_responses(const std::vector<std::string>& results);
 // The contents of the run of consecutive tool messages that starts at messages[index]; leaves
 // `index` on the last of them. REQUIRES: messages[index].role == "tool".
 std::vector<std::string> take_tool_results(const ChatMessages& messages, size_t& index);
+
+// The text of a leading system message ("" when there is none) in `system`; returns the index of
+// the first message after it (0 or 1).
+size_t take_leading_system(const ChatMessages& messages, std::string& system);
+
+// The turns of a family whose every turn is OPEN(role) CONTENT END "\n" (chatml, tunedeck):
+// a system turn when write_system (with `system`), then messages[first...], each assistant turn
+// as output (its content and END; the "\n" after it is prompt), a run of tool messages as
+// `tool_turn` writes it (it takes the run from messages[i] and leaves i on its last message), and
+// the generation prompt OPEN("assistant").
+struct MarkedTurnFormat {
+  std::string (*open)(const std::string& role);
+  std::string end;
+  std::string (*tool_turn)(const ChatMessages& messages, size_t& i);
+};
+void write_marked_turns(const ChatMessages& messages, size_t first, const std::string& system,
+                        bool write_system, const MarkedTurnFormat& format,
+                        bool add_generation_prompt, SegmentWriter& out);
 
 // Throws std::invalid_argument naming the template and the index of a system message that is
 // not the first message.

@@ -88,10 +88,20 @@ void AgentPrinter::write(const std::string& text) {
 }
 
 // Text outside calls is written as soon as it cannot be the start of the open tag; text inside
-// a call is dropped (the tool line shows it). A step's leading whitespace is skipped.
+// a call is dropped (the tool line shows it), to the end of the step when the format has no close
+// tag. A step's leading whitespace is skipped; a Llama 3 step that starts with "{" is held to the
+// end of the step (it is a call unless the parser says otherwise).
 void AgentPrinter::feed(const std::string& piece) {
   pending_ += piece;
-  while (true) {
+  if (!step_text_started_ && syntax_.format == ToolCallFormat::kLlama3Json) {
+    pending_.erase(0, std::min(pending_.size(), pending_.find_first_not_of(" \t\r\n")));
+    holding_json_ = !pending_.empty() && pending_[0] == '{';
+  }
+  while (!holding_json_) {
+    if (inside_call_ && syntax_.close.empty()) {
+      pending_.clear();
+      return;
+    }
     const std::string& tag = inside_call_ ? syntax_.close : syntax_.open;
     const size_t at = pending_.find(tag);
     const size_t visible_end =
@@ -114,10 +124,16 @@ void AgentPrinter::feed(const std::string& piece) {
 }
 
 // What is held back at the end of a step outside a call is a tag that never completed ("<tool"):
-// it was text after all.
+// it was text after all; so is a held Llama 3 step the parser finds no call in.
 void AgentPrinter::end_step() {
-  if (!inside_call_) write(pending_);
+  if (holding_json_) {
+    const ParsedReply reply = parse_tool_calls(pending_, syntax_);
+    if (reply.calls.empty()) write(pending_);
+  } else if (!inside_call_) {
+    write(pending_);
+  }
   pending_.clear();
+  holding_json_ = false;
   inside_call_ = false;
   step_text_started_ = false;
 }

@@ -44,6 +44,7 @@ class AgentPrinter {
   const ToolCallSyntax syntax_;
   std::string pending_;             // text not yet written: a possible start of a tag, or a call
   bool inside_call_ = false;        // between the open and close tags
+  bool holding_json_ = false;       // a Llama 3 step that starts with "{": decided at its end
   bool step_text_started_ = false;  // leading whitespace of a step is skipped
   bool at_line_start_ = true;
 };

@@ -1,11 +1,10 @@
 #include "session/chat_session.h"
 
 #include <chrono>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 #include <stdexcept>
 
+#include "agent/chat_template_model.h"
 #include "agent/user_tool.h"
 #include "core/generator.h"
 #include "core/llama_model.h"
@@ -35,22 +34,9 @@ class NoModelGenerator : public TextGenerator {
   int context_length() const override { return 4096; }
 };
 
-// [agent] template when set; else the family named by the model's tokenizer_config.json; else
-// tunedeck's own.
-std::string template_name_for(const AppConfig& config, const std::string& model_path) {
-  if (!config.agent.template_name.empty()) return config.agent.template_name;
-  const std::string path = model_path + "/tokenizer_config.json";
-  std::ifstream file(path);
-  if (!file) return "tunedeck";
-  std::stringstream text;
-  text << file.rdbuf();
-  std::string detected;
-  try {
-    detected = chat_template_detect(text.str());
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(path + ": " + e.what());
-  }
-  return detected.empty() ? "tunedeck" : detected;
+// The clock the model's own template reads (strftime_now): the `today` tool's date, at 00:00.
+std::function<std::tm()> template_clock(TodayClock today) {
+  return [today = std::move(today)] { return jinja_chat_time(today()); };
 }
 
 std::string user_file_or(const std::string& fallback) {
@@ -91,21 +77,27 @@ std::string no_model_hint() {
          user_file_or("~/.config/tunedeck/config.toml");
 }
 
-ChatSession::ChatSession(AppConfig config, const std::string& session_name, TodayClock today)
-    : config_(std::move(config)) {
+ChatSession::ChatSession(AppConfig config, const std::string& session_name, TodayClock today,
+                         bool open_conversation_now)
+    : config_(std::move(config)), today_(today) {
   register_session_tools(tools_, config_, std::move(today));
   memory_ = std::make_unique<Memory>(app_config_db_path(config_));
   generator_ = std::make_unique<NoModelGenerator>();
-  template_ = chat_template_by_name(
-      config_.agent.template_name.empty() ? "tunedeck" : config_.agent.template_name);
+  const std::string& requested = config_.agent.template_name;
+  template_ =
+      chat_template_by_name(requested.empty() || requested == "model" ? "tunedeck" : requested);
   AgentLoopOptions options;
   options.system_prompt = config_.agent.system_prompt;
   options.max_steps = config_.agent.max_steps;
   options.max_new_tokens = config_.sampling.max_new_tokens;
   options.sampling = config_.sampling.to_params();
-  const int64_t session = memory_->open_session(session_name);
-  loop_ = std::make_unique<AgentLoop>(*generator_, *template_, tools_, *memory_, session, options);
+  loop_ = std::make_unique<AgentLoop>(*generator_, *template_, tools_, *memory_, 0, options);
   commands_ = std::make_unique<ChatCommands>(*loop_, *memory_, tools_, session_name);
+  if (open_conversation_now) open_conversation();
+}
+
+void ChatSession::open_conversation() {
+  loop_->set_session(memory_->open_session(commands_->session_name()));
 }
 
 ChatSession::~ChatSession() = default;
@@ -118,8 +110,8 @@ void ChatSession::load_model(const std::string& path) {
   auto model = std::make_shared<LlamaModel>(LlamaModel::load(path, load));
   std::unique_ptr<Tokenizer> tokenizer = tokenizer_load_dir(path);
   check_tokenizer_fits_model(*tokenizer, *model);
-  std::unique_ptr<ChatTemplate> chat_template =
-      chat_template_by_name(template_name_for(config_, path));
+  std::unique_ptr<ChatTemplate> chat_template = chat_template_for_model(
+      config_.agent.template_name, path, *tokenizer, template_clock(today_));
   auto generator = std::make_unique<Generator>(*model, *tokenizer);
   generator->set_prompt_markers(chat_template->special_texts());  // encoded as training does
 
@@ -189,9 +181,11 @@ std::unique_ptr<ChatSession> chat_session_open(const SessionFlags& flags,
                                                std::ostream& warnings, TodayClock today) {
   AppConfig config = session_config(flags);
   runtime_init(config.model.threads);  // before any torch work
+  // The model first: a model that fails to load leaves no empty conversation behind.
   auto session = std::make_unique<ChatSession>(
-      std::move(config), flags.session.value_or(default_session), std::move(today));
+      std::move(config), flags.session.value_or(default_session), std::move(today), false);
   const std::string warning = session->load_configured_model();
+  session->open_conversation();
   if (!warning.empty()) warnings << "warning: " << warning << "\n";
   return session;
 }

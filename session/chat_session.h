@@ -50,16 +50,23 @@ std::string no_model_hint();
 class ChatSession {
  public:
   // Tools (register_session_tools, `today` asking `today`), the config's database and the
-  // conversation `session_name` (created when missing); no model yet. Throws for a bad tool spec
-  // or database. `today` is called on the thread that runs the agent loop.
+  // conversation `session_name` (created when missing; with open_conversation_now = false only
+  // when open_conversation() is called); no model yet. Throws for a bad tool spec or database.
+  // `today` is called on the thread that runs the agent loop (the `today` tool and the model
+  // template's strftime_now).
   ChatSession(AppConfig config, const std::string& session_name,
-              TodayClock today = today_clock_from_environment());
+              TodayClock today = today_clock_from_environment(), bool open_conversation_now = true);
   ~ChatSession();
   ChatSession(const ChatSession&) = delete;
   ChatSession& operator=(const ChatSession&) = delete;
 
+  // Opens (creates when missing) the conversation named at construction and points the agent
+  // loop at it.
+  void open_conversation();
+
   // Loads a model folder with the config's device and dtype and the chat template for it
-  // ([agent] template, else the family its tokenizer_config.json names, else tunedeck's),
+  // (chat_template_for_model: [agent] template when it names a family, else the folder's own
+  // Jinja template, else the family its tokenizer_config.json names, else tunedeck's),
   // replacing the current model and dropping its adapter. Everything new is made before anything
   // old is dropped: on a throw (naming the folder and the problem) the old model stays.
   // REQUIRES: runtime_init() was called on this thread.
@@ -92,6 +99,7 @@ class ChatSession {
   void rebuild_loop();  // after the generator changed; keeps the session and the options
 
   AppConfig config_;
+  TodayClock today_;
   ToolRegistry tools_;
   std::unique_ptr<Memory> memory_;
   std::shared_ptr<LlamaModel> model_;
@@ -106,9 +114,9 @@ class ChatSession {
 };
 
 // For the commands that need a model from the start (ask, chat --plain, eval): the config and
-// flags, runtime_init with its threads, the session `flags.session` (else `default_session`) and
-// the configured model and adapter, with `today` as the today tool's clock. An adapter warning
-// goes to `warnings`. Throws as the steps do.
+// flags, runtime_init with its threads, the configured model and adapter, then the conversation
+// `flags.session` (else `default_session`; not created when the model fails to load), with `today`
+// as the today tool's clock. An adapter warning goes to `warnings`. Throws as the steps do.
 std::unique_ptr<ChatSession> chat_session_open(const SessionFlags& flags,
                                                const std::string& default_session,
                                                std::ostream& warnings,

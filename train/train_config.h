@@ -30,7 +30,7 @@ struct TrainConfig {
   std::string eval_file;
   double eval_fraction = 0.0;
   std::string format = "auto";
-  std::string chat_template = "tunedeck";
+  std::string chat_template = "tunedeck";  // a family name, or "model" (the model's own template)
   std::string system_prompt;
   bool include_tools = false;
   int max_len = 512;

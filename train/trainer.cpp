@@ -13,6 +13,7 @@
 
 #include "agent/builtin_tools.h"
 #include "agent/chat_template.h"
+#include "agent/chat_template_model.h"
 #include "agent/tool_registry.h"
 #include "core/atomic_file.h"
 #include "core/llama_model.h"
@@ -116,8 +117,13 @@ std::vector<EncodedExample> encode_rows(const std::vector<DatasetRow>& rows,
   out.reserve(rows.size());
   const auto specials = tmpl.special_texts();
   for (const auto& row : rows) {
-    EncodedExample e = encode_example(tmpl.render_segments(row.messages, tools, false), tokenizer,
-                                      specials, max_len);
+    std::vector<TemplateSegment> segments;
+    try {
+      segments = tmpl.render_segments(row.messages, tools, false);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(row.source + ": " + e.what());
+    }
+    EncodedExample e = encode_example(segments, tokenizer, specials, max_len);
     e.source = row.source;
     out.push_back(std::move(e));
   }
@@ -186,7 +192,11 @@ class Run {
                      ? tokenizer_load_file(tokenizer_path)
                      : tokenizer_load_dir(c_.model_path);
     tokenizer_path_ = tokenizer_path;
-    template_ = chat_template_by_name(c_.chat_template);
+    // "model": the model folder's own Jinja template; otherwise a tunedeck family by name.
+    template_ = chat_template_for_model(
+        c_.chat_template,
+        c_.model_path.empty() ? fs::path(tokenizer_path).parent_path().string() : c_.model_path,
+        *tokenizer_, jinja_chat_clock);
     nlohmann::json tools = nlohmann::json::array();
     if (c_.include_tools) {
       ToolRegistry registry;

@@ -72,6 +72,8 @@ void AppState::fold(AppEvent event) {
       step_outputs_.clear();
       answer_stream_.str("");
       printer_ = std::make_unique<AgentPrinter>(answer_stream_, event.tool_call_syntax);
+      tool_call_format = tool_call_syntax_description(event.tool_call_syntax);
+      set_dirty(Pane::kTrace);
       conversation.push_back(ConversationEntry{ConversationEntry::Kind::kAssistant, "", true});
       trim();
       status.generating = true;

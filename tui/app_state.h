@@ -79,6 +79,7 @@ struct AppState {
 
   std::vector<ConversationEntry> conversation;
   std::vector<TraceEntry> trace;
+  std::string tool_call_format;      // tool_call_syntax_description() of the last turn's template
   std::vector<StatsSnapshot> stats;  // oldest first
   TrainingView training;
   StatusView status;

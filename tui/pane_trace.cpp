@@ -64,18 +64,21 @@ PaneDrawResult pane_trace_draw(WINDOW* window, const AppState& state, bool left_
   PaneDrawResult result;
   result.view_lines = area.height;
   if (area.height <= 0 || area.width <= 0) return result;
+  // The tool-call format the chat template uses, once a turn has started.
+  std::vector<PaneLine> lines;
+  if (!state.tool_call_format.empty())
+    for (const std::string& line : text_wrap("format: " + state.tool_call_format, area.width))
+      lines.push_back({line, A_DIM});
   if (count == 0) {
     const char* empty =
         "No tool calls yet. Each call the model makes shows here: tool, arguments, result or "
         "error, time. /tool NAME JSON calls one by hand.";
-    std::vector<PaneLine> lines;
     for (const std::string& line : text_wrap(empty, area.width)) lines.push_back({line, A_DIM});
     pane_put_lines(window, area, lines, 0);
     return result;
   }
 
   // Every entry's lines (entries are few and short); remember where the selected one is.
-  std::vector<PaneLine> lines;
   int selected_begin = 0, selected_end = 0;
   const int shown_selected = focused ? (selected >= 0 ? selected : count - 1) : -1;
   for (int i = 0; i < count; i++) {

@@ -15,13 +15,7 @@ namespace {
 using nlohmann::ordered_json;
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string read_text(const fs::path& path) { return jinja_chat_read_file(path.string()); }
 
 // A special token as tokenizer_config.json writes it: "<s>", {"content": "<s>", ...} or null.
 std::string token_text(const nlohmann::json& config, const char* key) {
@@ -178,20 +172,16 @@ JinjaFunctions jinja_chat_functions(const std::tm& now) {
   return functions;
 }
 
-std::tm jinja_chat_clock() {
+std::string jinja_chat_read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::tm jinja_chat_time(const CalendarDate& date) {
   std::tm t{};
-  const char* pinned = std::getenv("TUNEDECK_TODAY");
-  if (!pinned || !*pinned) {
-    const std::time_t now = std::time(nullptr);
-    localtime_r(&now, &t);
-    return t;
-  }
-  CalendarDate date;
-  try {
-    date = CalendarDate::parse(pinned);
-  } catch (const CalendarDateError& e) {
-    throw std::runtime_error(std::string("environment variable TUNEDECK_TODAY: ") + e.what());
-  }
   t.tm_year = date.year - 1900;
   t.tm_mon = date.month - 1;
   t.tm_mday = date.day;
@@ -199,6 +189,21 @@ std::tm jinja_chat_clock() {
   t.tm_yday = static_cast<int>(date.days_since_epoch() -
                                CalendarDate::from_parts(date.year, 1, 1).days_since_epoch());
   return t;
+}
+
+std::tm jinja_chat_clock() {
+  const char* pinned = std::getenv("TUNEDECK_TODAY");
+  if (!pinned || !*pinned) {
+    std::tm t{};
+    const std::time_t now = std::time(nullptr);
+    localtime_r(&now, &t);
+    return t;
+  }
+  try {
+    return jinja_chat_time(CalendarDate::parse(pinned));
+  } catch (const CalendarDateError& e) {
+    throw std::runtime_error(std::string("environment variable TUNEDECK_TODAY: ") + e.what());
+  }
 }
 
 std::string jinja_strftime(const std::string& format, const std::tm& t) {

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "agent/calendar_date.h"
 #include "agent/jinja/jinja_template.h"
 
 namespace tunedeck {
@@ -69,6 +70,11 @@ nlohmann::ordered_json jinja_chat_context(const JinjaChatInputs& inputs,
 // raises) and strftime_now(fmt) (formats `now`).
 JinjaFunctions jinja_chat_functions(const std::tm& now);
 
+// The whole text of a model folder's file; throws std::runtime_error naming it when unreadable.
+std::string jinja_chat_read_file(const std::string& path);
+
+// `date` at 00:00, as strftime_now formats it.
+std::tm jinja_chat_time(const CalendarDate& date);
 // The clock strftime_now reads: the date TUNEDECK_TODAY=YYYY-MM-DD names (at 00:00) when set,
 // else the local time. Throws std::runtime_error for a malformed TUNEDECK_TODAY.
 std::tm jinja_chat_clock();

@@ -12,17 +12,11 @@
 namespace tunedeck {
 namespace {
 
+// System, user, a tool call, its result, the answer.
 ChatMessages date_conversation() {
-  return {
-      {"system", "You are a date assistant.", ""},
-      {"user", "What day of the week is 2027-01-04?", ""},
-      {"assistant",
-       "<tool_call>\n{\"name\": \"weekday\", \"arguments\": {\"date\": "
-       "\"2027-01-04\"}}\n</tool_call>",
-       ""},
-      {"tool", "{\"date\": \"2027-01-04\", \"weekday\": \"Monday\"}", "weekday"},
-      {"assistant", "2027-01-04 is a Monday.", ""},
-  };
+  ChatMessages messages = chat_template_canonical_conversation();
+  messages.pop_back();  // ends on the answer
+  return messages;
 }
 
 nlohmann::json weekday_tools() {

@@ -155,5 +155,69 @@ TEST(ToolCallParser, ReadsTheTagsItIsGiven) {
       << unclosed;
 }
 
+TEST(ToolCallParser, Llama3JsonWithAndWithoutPythonTag) {
+  const ToolCallSyntax llama3 = tool_call_syntax_llama3();
+  const ParsedReply bare =
+      parse_tool_calls(R"( {"name": "weekday", "parameters": {"date": "2026-02-20"}} )", llama3);
+  EXPECT_EQ(bare.content, "");
+  ASSERT_EQ(bare.calls.size(), 1u);
+  EXPECT_TRUE(bare.calls[0].ok()) << bare.calls[0].error;
+  EXPECT_EQ(bare.calls[0].name, "weekday");
+  EXPECT_EQ(bare.calls[0].arguments, (json{{"date", "2026-02-20"}}));
+
+  const ParsedReply tagged = parse_tool_calls(
+      R"(<|python_tag|>{"name": "today", "parameters": {}}; {"name": "weekday", "parameters": {"date": "x}"}})",
+      llama3);
+  ASSERT_EQ(tagged.calls.size(), 2u);
+  EXPECT_EQ(tagged.calls[0].name, "today");
+  EXPECT_EQ(tagged.calls[1].arguments, (json{{"date", "x}"}}));  // a brace inside a string
+
+  const ParsedReply answer = parse_tool_calls("It is a Friday. {\"name\": 1}", llama3);
+  EXPECT_TRUE(answer.calls.empty());
+  EXPECT_EQ(answer.content, "It is a Friday. {\"name\": 1}");
+}
+
+TEST(ToolCallParser, Llama3BrokenCallsComeBackWithErrors) {
+  const ToolCallSyntax llama3 = tool_call_syntax_llama3();
+  const ParsedReply unclosed = parse_tool_calls(R"({"name": "weekday", "parameters": {)", llama3);
+  ASSERT_EQ(unclosed.calls.size(), 1u);
+  EXPECT_EQ(unclosed.calls[0].error.rfind("unclosed JSON object", 0), 0u)
+      << unclosed.calls[0].error;
+  const ParsedReply python =
+      parse_tool_calls("<|python_tag|>brave_search.call(query=\"x\")", llama3);
+  ASSERT_EQ(python.calls.size(), 1u);
+  EXPECT_NE(python.calls[0].error.find("python calls to built-in tools are not supported"),
+            std::string::npos);
+  const ParsedReply nameless = parse_tool_calls(R"({"parameters": {}})", llama3);
+  ASSERT_EQ(nameless.calls.size(), 1u);
+  EXPECT_NE(nameless.calls[0].error.find("no \"name\""), std::string::npos);
+}
+
+TEST(ToolCallParser, MistralToolCallsArray) {
+  const ToolCallSyntax mistral = tool_call_syntax_mistral();
+  const ParsedReply reply = parse_tool_calls(
+      R"(Checking.[TOOL_CALLS] [{"name": "today", "arguments": {}}, {"name": "weekday", "arguments": {"date": "2027-01-04"}, "id": "abcdefghi"}])",
+      mistral);
+  EXPECT_EQ(reply.content, "Checking.");
+  ASSERT_EQ(reply.calls.size(), 2u);
+  EXPECT_EQ(reply.calls[0].name, "today");
+  EXPECT_EQ(reply.calls[1].arguments, (json{{"date", "2027-01-04"}}));
+  EXPECT_TRUE(parse_tool_calls("No calls here.", mistral).calls.empty());
+  const ParsedReply broken = parse_tool_calls(R"([TOOL_CALLS] [{"name": "today", )", mistral);
+  ASSERT_EQ(broken.calls.size(), 1u);
+  EXPECT_EQ(broken.calls[0].error.rfind("invalid JSON after [TOOL_CALLS]", 0), 0u);
+  EXPECT_EQ(broken.calls[0].raw, R"([{"name": "today",)");
+}
+
+TEST(ToolCallParser, DescribesEachFormat) {
+  EXPECT_EQ(tool_call_syntax_description(ToolCallSyntax{}), "hermes (<tool_call>)");
+  EXPECT_EQ(tool_call_syntax_description(tool_call_syntax_mistral()), "mistral ([TOOL_CALLS])");
+  EXPECT_EQ(tool_call_syntax_description(tool_call_syntax_llama3()),
+            "llama3-json ({\"name\", \"parameters\"}, <|python_tag|>)");
+  ToolCallSyntax injected;
+  injected.injected = true;
+  EXPECT_EQ(tool_call_syntax_description(injected).rfind("hermes, injected (<tool_call>", 0), 0u);
+}
+
 }  // namespace
 }  // namespace tunedeck

@@ -111,5 +111,28 @@ TEST(AgentPrinter, HidesTheTagsItIsGiven) {
   }
 }
 
+TEST(AgentPrinter, HidesCallsThatRunToTheEndOfTheReply) {
+  const std::string mistral_step =
+      "Checking. [TOOL_CALLS] [{\"name\": \"today\", \"arguments\": {}}]";
+  const std::string llama_tagged = "Checking. <|python_tag|>{\"name\": \"today\"}";
+  const std::string llama_bare = "  {\"name\": \"today\", \"parameters\": {}}";
+  const std::string llama_answer = "Friday {really}";
+  for (size_t size = 1; size <= mistral_step.size(); size++) {
+    std::ostringstream mistral, tagged, bare, answer;
+    AgentPrinter mistral_printer(mistral, tool_call_syntax_mistral());
+    stream_step(mistral_printer, mistral_step, size);
+    EXPECT_EQ(mistral.str(), "Checking. ") << "pieces of " << size;
+    AgentPrinter tagged_printer(tagged, tool_call_syntax_llama3());
+    stream_step(tagged_printer, llama_tagged, size);
+    EXPECT_EQ(tagged.str(), "Checking. ") << "pieces of " << size;
+    AgentPrinter bare_printer(bare, tool_call_syntax_llama3());
+    stream_step(bare_printer, llama_bare, size);
+    EXPECT_EQ(bare.str(), "") << "pieces of " << size;
+    AgentPrinter answer_printer(answer, tool_call_syntax_llama3());
+    stream_step(answer_printer, llama_answer, size);
+    EXPECT_EQ(answer.str(), llama_answer) << "pieces of " << size;
+  }
+}
+
 }  // namespace
 }  // namespace tunedeck

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "agent/chat_template.h"
+#include "agent/chat_template_model.h"
 #include "core/atomic_file.h"
 #include "core/generator.h"
 #include "core/llama_model.h"
@@ -17,6 +18,7 @@
 #include "core/stats/memory_accounting.h"
 #include "core/tokenizer.h"
 #include "tests/stories_model.h"
+#include "tests/stories_with_template.h"
 #include "tests/test_support.h"
 #include "train/checkpoint.h"
 
@@ -102,6 +104,24 @@ TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
   const std::string after = greedy_answer(generator, *tokenizer, "Who has a red ball?");
   EXPECT_NE(before.find("Tom has a red ball."), 0u) << before;
   EXPECT_EQ(after.find("Tom has a red ball."), 0u) << "adapter output: " << after;
+}
+
+TEST(Trainer, RowsRenderThroughTheModelsOwnTemplate) {
+  testing::ScratchDir dir;
+  TrainConfig config = lora_config(dir, 2);
+  config.model_path = testing::stories_with_chat_template(dir, "Qwen-Qwen2.5-7B-Instruct.jinja");
+  config.chat_template = "model";
+  config.max_len = 512;  // Qwen's markers are plain text to this small vocabulary
+  const TrainOutcome outcome = train_run(config, false, {});
+  ASSERT_EQ(outcome.status, "finished") << outcome.error;
+  EXPECT_EQ(outcome.preflight.template_name, "model");
+  EXPECT_EQ(outcome.preflight.examples_eos_unlabelled, 0);
+  EXPECT_GT(outcome.preflight.loss_tokens, 0);
+  // The adapter carries the hash the chat session compares against the model's template.
+  const std::unique_ptr<Tokenizer> tokenizer = tokenizer_load_dir(config.model_path);
+  EXPECT_EQ(outcome.preflight.template_hash,
+            chat_template_for_model("", config.model_path, *tokenizer, jinja_chat_clock)
+                ->template_hash());
 }
 
 TEST(Trainer, FailedCheckpointWriteFailsTheRunAndKeepsTheLastGoodOne) {

@@ -117,6 +117,16 @@ TEST(AppState, RecordsOneTraceEntryPerToolCall) {
   EXPECT_FALSE(entry.expanded);
 }
 
+TEST(AppState, ATurnRemembersItsTemplatesToolCallFormat) {
+  AppState state;
+  AppEvent started = simple(AppEventKind::kTurnStarted, "q");
+  started.tool_call_syntax = tool_call_syntax_mistral();
+  clear_dirty(state);
+  state.fold(started);
+  EXPECT_EQ(state.tool_call_format, "mistral ([TOOL_CALLS])");
+  EXPECT_TRUE(dirty(state, Pane::kTrace));
+}
+
 TEST(AppState, AParseFailureKeepsTheRawTextAndWhy) {
   AppState state;
   state.fold(simple(AppEventKind::kTurnStarted, "q"));

@@ -147,6 +147,18 @@ TEST_F(PaneDraw, TraceInAsciiWithoutUnicode) {
   EXPECT_EQ(rows()[1], "  error: the call is not valid JSON");
 }
 
+TEST_F(PaneDraw, TraceSaysWhichToolCallFormatTheTemplateUses) {
+  AppState state;
+  state.tool_call_format = "llama3-json ({\"name\", \"parameters\"}, <|python_tag|>)";
+  pane_trace_draw(window(5, 70), state, false);
+  EXPECT_EQ(rows()[1], "format: llama3-json ({\"name\", \"parameters\"}, <|python_tag|>)");
+  EXPECT_EQ(rows()[2].rfind("No tool calls yet.", 0), 0u) << rows()[2];
+  state.trace = {ok_entry()};
+  pane_trace_draw(window(8, 70), state, false);
+  EXPECT_EQ(rows()[1].rfind("format: llama3-json", 0), 0u) << rows()[1];
+  EXPECT_EQ(rows()[2], "[1.1] ✓ add_days  0.2 ms");
+}
+
 TEST_F(PaneDraw, ConversationWrapsKoreanAndScrolls) {
   AppState state;
   state.add_user_line("2026년 2월 20일에서 100일 후는 무슨 요일이야?");
