@@ -58,12 +58,14 @@ class ChatSession {
   ChatSession(const ChatSession&) = delete;
   ChatSession& operator=(const ChatSession&) = delete;
 
-  // Loads a model folder with the config's device and dtype and the chat template for it
-  // ([agent] template, else the family its tokenizer_config.json names, else tunedeck's),
+  // Loads a model — a folder, or the name of one in the Hugging Face cache or [model] models_dir
+  // ("Qwen/Qwen3-0.6B", core/model_catalog) — with the config's device and dtype and the chat
+  // template for it ([agent] template, else the family its tokenizer_config.json names, else
+  // tunedeck's),
   // replacing the current model and dropping its adapter. Everything new is made before anything
   // old is dropped: on a throw (naming the folder and the problem) the old model stays.
   // REQUIRES: runtime_init() was called on this thread.
-  void load_model(const std::string& path);
+  void load_model(const std::string& reference);
   // Applies a PEFT LoRA adapter folder; "" removes it. Returns a warning ("" for none) when the
   // adapter was trained with another chat template. Throws when there is no model or the adapter
   // does not fit it.
@@ -77,6 +79,8 @@ class ChatSession {
   std::shared_ptr<const LoraAdapter> adapter() const;  // nullptr: none
   size_t kv_cache_bytes() const;
   const std::string& model_path() const { return model_path_; }
+  // The catalog name it was loaded by ("Qwen/Qwen3-0.6B"); "" when loaded by its folder.
+  const std::string& model_name() const { return model_name_; }
   const std::string& adapter_path() const { return adapter_path_; }
   double load_ms() const { return load_ms_; }  // the last load_model's wall time
 
@@ -99,7 +103,7 @@ class ChatSession {
   std::unique_ptr<TextGenerator> generator_;  // a Generator, or the no-model stand-in
   Generator* model_generator_ = nullptr;      // generator_ when a model is loaded
   std::unique_ptr<ChatTemplate> template_;
-  std::string model_path_, adapter_path_;
+  std::string model_path_, model_name_, adapter_path_;
   double load_ms_ = 0;
   std::unique_ptr<AgentLoop> loop_;
   std::unique_ptr<ChatCommands> commands_;

@@ -10,10 +10,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
 
 #include "core/kernels/cpu_block_cache.h"
+#include "core/model_catalog.h"
 #include "core/paths.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/stats_sampler.h"
@@ -110,12 +112,15 @@ class App {
   void handle_line(const std::string& line);
   void handle_app_command(const AppCommand& command);
   void start_training(const std::string& path);
+  void show_models();
+  const std::vector<std::string>& model_names();
   void after_training_event();
   int cores() const;
 
   AppConfig config_;
   std::string session_name_;
   std::vector<std::string> tool_names_;
+  std::optional<std::vector<std::string>> model_names_;  // the catalog's, read at the first Tab
   // Declared in the order they must outlive each other: the queue outlives every worker.
   AppEventQueue events_;
   MemoryAccounting accounting_;
@@ -168,8 +173,9 @@ void App::welcome() {
   if (config_.model.path.empty()) {
     const std::string user_file = app_config_user_file();
     state_.add_notice(
-        "No model yet. Load one with /model PATH (a Hugging Face Llama-family folder, e.g. /model "
-        "../shared/models/stories260k), or set [model] path in " +
+        "No model yet. Load one with /model PATH (a Hugging Face model folder, e.g. /model "
+        "../shared/models/stories260k) or /model ORG/NAME (/models lists the local ones), or set "
+        "[model] path in " +
         (user_file.empty() ? std::string("~/.config/tunedeck/config.toml") : user_file) +
         " to load it at start.");
   } else {
@@ -179,10 +185,10 @@ void App::welcome() {
 
 int App::run() {
   screen_ = std::make_unique<AppScreen>(app_log_path());
-  input_ = std::make_unique<InputLine>("> ", line_history_path(),
-                                       [this](const std::string& before, const std::string& word) {
-                                         return app_command_complete(before, word, tool_names_);
-                                       });
+  input_ = std::make_unique<InputLine>(
+      "> ", line_history_path(), [this](const std::string& before, const std::string& word) {
+        return app_command_complete(before, word, tool_names_, model_names());
+      });
   start_workers();
   welcome();
   screen_->relayout(state_, *input_);
@@ -446,6 +452,9 @@ void App::handle_app_command(const AppCommand& command) {
         chat_->load_model(command.argument);
       }
       break;
+    case AppCommandKind::kModels:
+      show_models();
+      break;
     case AppCommandKind::kAdapter:
       if (command.argument.empty()) {
         const std::string& adapter = state_.status.model.adapter;
@@ -481,6 +490,25 @@ void App::handle_app_command(const AppCommand& command) {
       break;
     }
   }
+}
+
+// /models: the catalog as a table in the conversation (it reads file headers only: quick), and
+// its names for /model's completion.
+void App::show_models() {
+  const ModelSearch search = model_search_default(config_.model.models_dir);
+  const std::vector<LocalModel> models = model_catalog_scan(search);
+  model_names_.emplace();
+  for (const LocalModel& m : models) model_names_->push_back(m.name);
+  state_.add_notice(model_catalog_table(models, search) + "/model NAME loads one.");
+}
+
+const std::vector<std::string>& App::model_names() {
+  if (!model_names_) {
+    model_names_.emplace();
+    for (const LocalModel& m : model_catalog_scan(model_search_default(config_.model.models_dir)))
+      model_names_->push_back(m.name);
+  }
+  return *model_names_;
 }
 
 // Reads the config here (a mistake shows at once), decides whether the chat's model can be the

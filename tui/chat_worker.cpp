@@ -174,6 +174,7 @@ void ChatWorker::publish_model(ChatSession& session) {
   event.kind = AppEventKind::kModelChanged;
   event.model.loaded = session.has_model();
   event.model.path = session.model_path();
+  event.model.name = session.model_name();
   event.model.adapter = session.adapter_path();
   event.model.device = session.config().model.device;
   event.model.dtype = session.config().model.dtype;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -288,6 +289,30 @@ TEST_F(TuiTmux, WithoutAModelItSaysHowAndModelLoadsOne) {
   app.type("/model " + testing::stories_dir());
   app.keys("Enter");
   screen = app.wait_for("stories260k | adapter: none");
+}
+
+// A model in the Hugging Face cache (~/.cache/huggingface/hub, laid out as huggingface_hub
+// writes it): /models lists it, Tab completes its name after /model, and it loads by that name.
+TEST_F(TuiTmux, ModelsListsTheCacheAndModelLoadsByName) {
+  const NoModelConfig no_model;
+  AppSession app(no_model.flag());
+  app.wait_for("No model yet");
+  const std::string entry = app.file(".cache/huggingface/hub/models--karpathy--stories260k");
+  std::filesystem::create_directories(entry + "/snapshots/rev");
+  std::filesystem::create_directories(entry + "/refs");
+  std::ofstream(entry + "/refs/main") << "rev";
+  for (const auto& file : std::filesystem::directory_iterator(testing::stories_dir()))
+    std::filesystem::create_symlink(file.path(),
+                                    entry + "/snapshots/rev/" + file.path().filename().string());
+  app.type("/models");
+  app.keys("Enter");
+  std::string screen = app.wait_for("karpathy/stories260k");
+  EXPECT_TRUE(has(screen, "llama")) << screen;
+  app.type("/model karp");
+  app.keys("Tab");
+  app.wait_for("> /model karpathy/stories260k");
+  app.keys("Enter");
+  app.wait_for("karpathy/stories260k | adapter: none");
 }
 
 // The README's path: no flags opens the shipped datebot; a Korean date question shows a
