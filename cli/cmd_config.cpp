@@ -14,14 +14,15 @@ namespace {
 using nlohmann::json;
 
 const std::string kUsage =
-    std::string("usage: tunedeck config [--json] [chat flags]\n"
-                "\n"
-                "Prints every setting in effect, one per line, with the file (or flag) that set it:\n"
-                "the shipped etc/tunedeck.toml, then ~/.config/tunedeck/config.toml\n"
-                "($XDG_CONFIG_HOME/tunedeck/config.toml), then --config FILE, then the flags below,\n"
-                "as ask, chat and app read them. \"default\" means no file sets it.\n"
-                "\n"
-                "  --json                 {\"files\": [...], \"settings\": [{key, value, origin}]}\n") +
+    std::string(
+        "usage: tunedeck config [--json] [chat flags]\n"
+        "\n"
+        "Prints every setting in effect, one per line, with the file (or flag) that set it:\n"
+        "the shipped etc/tunedeck.toml, then ~/.config/tunedeck/config.toml\n"
+        "($XDG_CONFIG_HOME/tunedeck/config.toml), then --config FILE, then the flags below,\n"
+        "as ask, chat and app read them. \"default\" means no file sets it.\n"
+        "\n"
+        "  --json                 {\"files\": [...], \"settings\": [{key, value, origin}]}\n") +
     kSessionFlagsUsage;
 
 int run_config(CliArgs& args) {
@@ -52,7 +53,7 @@ int run_config(CliArgs& args) {
 
 }  // namespace
 
-extern const Command kConfigCommand = {"config", "the settings in effect and the file each came from",
-                                       kUsage.c_str(), run_config};
+extern const Command kConfigCommand = {
+    "config", "the settings in effect and the file each came from", kUsage.c_str(), run_config};
 
 }  // namespace tunedeck

@@ -10,13 +10,13 @@
 namespace tunedeck {
 
 struct LocalModel {
-  std::string name;         // "org/name" for a cache entry; the folder's path below a models folder
-  std::string dir;          // the folder to load (a cache entry's current snapshot)
-  std::string source;       // "hf-cache" or "models-dir"
-  std::string family;       // config.json model_type ("qwen3", "llama", ...); "" when absent
-  long long parameters = -1;  // elements in the safetensors files; -1 when unreadable
-  std::string dtype;          // quantization method and bits ("gptq-4bit") when quantized, else
-                              // torch_dtype / the tensors' dtype ("bfloat16", "F32")
+  std::string name;    // "org/name" for a cache entry; the folder's path below a models folder
+  std::string dir;     // the folder to load (a cache entry's current snapshot)
+  std::string source;  // "hf-cache" or "models-dir"
+  std::string family;  // config.json model_type ("qwen3", "llama", ...); "" when absent
+  long long parameters = -1;     // elements in the safetensors files; -1 when unreadable
+  std::string dtype;             // quantization method and bits ("gptq-4bit") when quantized, else
+                                 // torch_dtype / the tensors' dtype ("bfloat16", "F32")
   std::uint64_t disk_bytes = 0;  // every file of the folder (links followed)
   bool has_template = false;     // a chat template ships with it
   bool template_has_tools = false;  // that template reads a `tools` list

@@ -104,6 +104,10 @@ ChatCommandOutput ChatCommands::run(const std::string& line) {
   const auto [command, arguments] = split_first_word(line);
   // The edge of the command layer: the database and bad values throw; show the message.
   try {
+    const bool takes_none = command == "/help" || command == "/?" || command == "/tools" ||
+                            command == "/raw" || command == "/quit" || command == "/exit";
+    if (takes_none && !trimmed(arguments).empty())
+      return failed(command + " takes no arguments (got '" + trimmed(arguments) + "')");
     if (command == "/help" || command == "/?") return help();
     if (command == "/tools") return tools();
     if (command == "/tool") return tool(arguments);

@@ -13,6 +13,7 @@
 #include "core/model_catalog.h"
 #include "core/runtime.h"
 #include "core/tokenizer.h"
+#include "session/model_sampling.h"
 
 namespace tunedeck {
 namespace {
@@ -142,6 +143,11 @@ void ChatSession::load_model(const std::string& reference) {
   model_name_ = path == reference ? "" : reference;
   adapter_path_.clear();
   rebuild_loop();
+  const ModelSampling sampling = model_sampling(config_, path);
+  AgentLoopOptions options = loop_->options();
+  options.sampling = sampling.settings.to_params();
+  loop_->set_options(options);
+  sampling_note_ = sampling.note;
   load_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }

@@ -79,6 +79,9 @@ class ChatSession {
   std::shared_ptr<const LoraAdapter> adapter() const;  // nullptr: none
   size_t kv_cache_bytes() const;
   const std::string& model_path() const { return model_path_; }
+  // How the last load_model changed sampling from the model's generation_config.json ("" =
+  // nothing), for the front end to say.
+  const std::string& sampling_note() const { return sampling_note_; }
   // The catalog name it was loaded by ("Qwen/Qwen3-0.6B"); "" when loaded by its folder.
   const std::string& model_name() const { return model_name_; }
   const std::string& adapter_path() const { return adapter_path_; }
@@ -103,7 +106,7 @@ class ChatSession {
   std::unique_ptr<TextGenerator> generator_;  // a Generator, or the no-model stand-in
   Generator* model_generator_ = nullptr;      // generator_ when a model is loaded
   std::unique_ptr<ChatTemplate> template_;
-  std::string model_path_, model_name_, adapter_path_;
+  std::string model_path_, model_name_, adapter_path_, sampling_note_;
   double load_ms_ = 0;
   std::unique_ptr<AgentLoop> loop_;
   std::unique_ptr<ChatCommands> commands_;

@@ -386,12 +386,21 @@ void App::scroll_to_end(Pane pane, bool top) {
   state_.dirty[static_cast<int>(pane)] = true;
 }
 
-// step 1: the next of input, conversation, trace, GPU, training; -1: the previous; 0: input.
+// step 1: the next of input, trace, conversation, GPU, training (the trace first: it is what
+// people Tab to, README's walkthrough); -1: the previous; 0: input. A zoom follows the focus
+// from pane to pane and stays where it is while the input has the focus.
 void App::move_focus(int step) {
-  const int slots = kPaneCount + 1;  // slot 0 is the input line
-  int slot = state_.focus ? static_cast<int>(*state_.focus) + 1 : 0;
-  slot = step == 0 ? 0 : (slot + step + slots) % slots;
-  state_.focus = slot == 0 ? std::nullopt : std::optional<Pane>(static_cast<Pane>(slot - 1));
+  static const std::optional<Pane> kOrder[] = {std::nullopt, Pane::kTrace, Pane::kConversation,
+                                               Pane::kGpu, Pane::kTraining};
+  const int slots = kPaneCount + 1;
+  int slot = 0;
+  while (slot < slots && kOrder[slot] != state_.focus) slot++;
+  slot = step == 0 ? 0 : (slot % slots + step + slots) % slots;
+  state_.focus = kOrder[slot];
+  if (state_.zoomed && state_.focus && state_.zoomed != state_.focus) {
+    state_.zoomed = state_.focus;
+    screen_->relayout(state_, *input_);
+  }
   state_.mark_all_dirty();  // the titles show the focus
 }
 
@@ -478,8 +487,7 @@ void App::handle_app_command(const AppCommand& command) {
     case AppCommandKind::kTrainWatch:
       state_.follow_in_process_training = false;
       watched_run_ = command.run_id;
-      monitor_->watch(command.run_id);
-      state_.add_notice("following run " + std::to_string(command.run_id) + " in the run log");
+      monitor_->watch(command.run_id);  // it says "following run N" or "no run N"
       break;
     case AppCommandKind::kTrainStatus: {
       const TrainingView& view = state_.training;

@@ -95,9 +95,10 @@ const std::string& app_command_help() {
       "  /train start CONFIG   train in the background (e.g. etc/train/stories260k_lora.toml)\n"
       "  /train stop           stop that run after its current step\n"
       "  /train watch ID       follow a run from the run log (one started elsewhere too)\n"
-      "Keys: Tab/F2 move the focus between the input and the panes (Tab completes when the\n"
-      "line has text); arrows, PgUp/PgDn, Home/End scroll the focused pane (PgUp/PgDn scroll the\n"
-      "conversation from the input); Enter opens a trace entry; F5 zooms the focused pane;\n"
+      "Keys: Tab/F2 move the focus from the input to the trace, conversation, GPU and training\n"
+      "panes and back (Tab completes when the line has text); arrows, PgUp/PgDn, Home/End scroll\n"
+      "the focused pane (PgUp/PgDn scroll the conversation from the input); Enter opens a trace\n"
+      "entry; F5 zooms the focused pane (the zoom follows the focus; F5 again: all panes);\n"
       "Esc or Ctrl-C stops an answer; F10, Ctrl-D on an empty line or /quit leave.\n";
   return help;
 }

@@ -17,8 +17,20 @@
 
 namespace tunedeck {
 
+// What one answer cost, summed over its model steps (llama-cli's summary, per answer).
+struct AnswerTiming {
+  int steps = 0;
+  int prompt_tokens = 0;      // the first step's prompt (the conversation so far)
+  double first_token_ms = 0;  // the first step's prefill: time to first token
+  int completion_tokens = 0;  // every step's
+  double decode_ms = 0;       // every step's
+
+  void add(int step, const TextGenerationResult& generation);
+  std::string text() const;  // "prompt 412 tok · first token 0.31 s · 23 tok, 41.7 tok/s"
+};
+
 struct ConversationEntry {
-  enum class Kind { kUser, kAssistant, kNotice, kError };
+  enum class Kind { kUser, kAssistant, kNotice, kError, kTiming };  // kTiming: after an answer
   Kind kind = Kind::kNotice;
   std::string text;        // the assistant's text without tool-call markup, tool lines inline
   bool streaming = false;  // the answer is still being written
@@ -113,6 +125,7 @@ struct AppState {
   std::ostringstream answer_stream_;  // AgentPrinter writes here; moved into the entry
   std::unique_ptr<AgentPrinter> printer_;
   std::vector<std::pair<int, std::string>> step_outputs_;  // (step, raw output) of this turn
+  AnswerTiming timing_;                                    // of this turn, so far
 };
 
 }  // namespace tunedeck

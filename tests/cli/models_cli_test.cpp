@@ -32,10 +32,10 @@ class ModelsCli : public ::testing::Test {
   }
   CommandResult run(std::vector<std::string> args) {
     args.insert(args.begin(), "tunedeck");
-    return testing::run_command(args, "",
-                                {"XDG_CONFIG_HOME=" + dir_.file("config"),
-                                 "XDG_DATA_HOME=" + dir_.file("data"),
-                                 "HF_HUB_CACHE=" + dir_.file("hub"), "HOME=" + dir_.path()});
+    return testing::run_command(
+        args, "",
+        {"XDG_CONFIG_HOME=" + dir_.file("config"), "XDG_DATA_HOME=" + dir_.file("data"),
+         "HF_HUB_CACHE=" + dir_.file("hub"), "HOME=" + dir_.path()});
   }
   testing::ScratchDir dir_;
   std::string snapshot_;
@@ -64,7 +64,8 @@ TEST_F(ModelsCli, AskLoadsAModelByItsCacheNameAndNeverDownloads) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(json::parse(r.out)["answer"].get<std::string>().empty()) << r.out;
 
-  const CommandResult missing = run({"ask", "--model", "nobody/nothing", "--db", dir_.file("m.db"), "hi"});
+  const CommandResult missing =
+      run({"ask", "--model", "nobody/nothing", "--db", dir_.file("m.db"), "hi"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("never downloads"), std::string::npos) << missing.err;
   EXPECT_NE(missing.err.find(dir_.file("hub")), std::string::npos) << missing.err;
@@ -83,7 +84,7 @@ TEST_F(ModelsCli, ConfigSaysWhereEachSettingCameFrom) {
   EXPECT_EQ(settings["sampling.top_k"].first, 5);
   EXPECT_EQ(settings["sampling.top_k"].second, "--top-k");
   EXPECT_NE(settings["model.path"].second.find("tunedeck.toml"), std::string::npos);
-  EXPECT_EQ(settings["model.models_dir"].second, "default");
+  EXPECT_EQ(settings["model.models_dir"].second, out["files"][0]);  // the shipped defaults
   EXPECT_EQ(out["files"].back(), file);
 
   const CommandResult text = run({"config"});

@@ -106,7 +106,7 @@ TEST_F(PlainReplTest, SlashCommandsGiveText) {
       "{oops}\n"
       "/tool\n/session new x\nhi\n/session\n/session list\n/session new x\n/session open default\n"
       "/memory search hello\n/memory search nothing-like-it\n/memory\n/set top_k 40\n/set\n"
-      "/set top_k lots\n/set max_steps 0\n/nope\n");
+      "/set top_k lots\n/set max_steps 0\n/nope\n/raw extra\n");
   const std::string out = out_.str();
   EXPECT_NE(out.find("  /memory search TEXT   past messages of every session containing TEXT\n"),
             std::string::npos);
@@ -136,6 +136,7 @@ TEST_F(PlainReplTest, SlashCommandsGiveText) {
   EXPECT_NE(err.find("error: top_k expects a number, got 'lots'\n"), std::string::npos) << err;
   EXPECT_NE(err.find("error: agent max_steps must be >= 1, got 0\n"), std::string::npos) << err;
   EXPECT_NE(err.find("unknown command '/nope' (try /help)\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("/raw takes no arguments (got 'extra')\n"), std::string::npos) << err;
 }
 
 TEST_F(PlainReplTest, SetMaxStepsLeadsToTheStepLimit) {

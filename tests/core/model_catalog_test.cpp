@@ -67,9 +67,9 @@ const LocalModel& find(const std::vector<LocalModel>& models, const std::string&
 TEST(ModelCatalog, ListsCacheEntriesByOrgAndNameWithWhatTheirFilesSay) {
   testing::ScratchDir scratch;
   const fs::path hub = fs::path(scratch.path()) / "hub";
-  const fs::path snapshot =
-      make_cache_entry(hub, "models--Org--Tiny", {{"model_type", "qwen3"}, {"torch_dtype", "bfloat16"}},
-                       safetensors_bytes({{4, 8}, {8}}));
+  const fs::path snapshot = make_cache_entry(hub, "models--Org--Tiny",
+                                             {{"model_type", "qwen3"}, {"torch_dtype", "bfloat16"}},
+                                             safetensors_bytes({{4, 8}, {8}}));
   write_text(snapshot / "tokenizer_config.json",
              json{{"chat_template", "{% if tools %}{{ tools | tojson }}{% endif %}"}}.dump());
 
@@ -129,8 +129,8 @@ TEST(ModelCatalog, ListsAModelsFolderOneOrTwoLevelsDeepAndTheTensorsDtype) {
 TEST(ModelCatalog, ResolvesAFolderAsGivenAndANameToItsSnapshot) {
   testing::ScratchDir scratch;
   const fs::path hub = fs::path(scratch.path()) / "hub";
-  const fs::path snapshot =
-      make_cache_entry(hub, "models--Org--Tiny", {{"model_type", "llama"}}, safetensors_bytes({{1}}));
+  const fs::path snapshot = make_cache_entry(hub, "models--Org--Tiny", {{"model_type", "llama"}},
+                                             safetensors_bytes({{1}}));
   const ModelSearch search{{hub.string()}, {}};
   EXPECT_EQ(fs::path(model_catalog_resolve("Org/Tiny", search)), snapshot);
   EXPECT_EQ(model_catalog_resolve(scratch.path(), search), scratch.path());
@@ -151,9 +151,8 @@ TEST(ModelCatalog, FindsTheCachesAsHuggingFaceHubDoes) {
   testing::ScopedEnv hf_home("HF_HOME", "~/hf");
   testing::ScopedEnv xdg("XDG_CACHE_HOME", "relative/ignored");
   testing::ScopedEnv home("HOME", "/home/u");
-  EXPECT_EQ(huggingface_hub_dirs(), (std::vector<std::string>{
-                                        "/cache/hub", "/home/u/hf/hub",
-                                        "/home/u/.cache/huggingface/hub"}));
+  EXPECT_EQ(huggingface_hub_dirs(), (std::vector<std::string>{"/cache/hub", "/home/u/hf/hub",
+                                                              "/home/u/.cache/huggingface/hub"}));
 }
 
 TEST(ModelCatalog, WritesParameterCountsShort) {

@@ -328,11 +328,23 @@ TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
   screen = app.wait_for("1 call");
   screen = app.wait_for("금요일");
   EXPECT_TRUE(has(screen, "\"weekday_en\":\"Friday\"")) << screen;  // the result in the trace
-  app.keys("Tab Tab");  // focus: input line -> conversation -> tool trace
+  app.keys("Tab");  // focus: input line -> tool trace, as the README says
   app.wait_for("Enter: open");
   app.keys("Enter");
   screen = app.wait_for("raw: ");
   EXPECT_TRUE(has(screen, "<tool_call>")) << screen;
+  // F5 zooms the focused pane and says so; the zoom follows the focus to the next pane.
+  app.keys("F5");
+  screen = app.wait_for("zoomed (F5)");
+  EXPECT_TRUE(has(screen, "Tool trace")) << screen;
+  EXPECT_FALSE(has(screen, "Conversation")) << screen;
+  app.keys("Tab");
+  screen = app.wait_for("Conversation");
+  EXPECT_TRUE(has(screen, "zoomed (F5)")) << screen;
+  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+  app.keys("F5");
+  screen = app.wait_for("Tool trace");
+  EXPECT_FALSE(has(screen, "zoomed (F5)")) << screen;
   app.keys("F10");
   app.wait_for("EXITED 0");
 }
