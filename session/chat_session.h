@@ -82,6 +82,8 @@ class ChatSession {
   // How the last load_model changed sampling from the model's generation_config.json ("" =
   // nothing), for the front end to say.
   const std::string& sampling_note() const { return sampling_note_; }
+  // Positions the model attends over (0 without a model): the context gauge's denominator.
+  int context_length() const { return model_ ? generator_->context_length() : 0; }
   // The catalog name it was loaded by ("Qwen/Qwen3-0.6B"); "" when loaded by its folder.
   const std::string& model_name() const { return model_name_; }
   const std::string& adapter_path() const { return adapter_path_; }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -113,6 +114,7 @@ class App {
   void handle_app_command(const AppCommand& command);
   void start_training(const std::string& path);
   void show_models();
+  std::string fresh_session_name() const;
   const std::vector<std::string>& model_names();
   void after_training_event();
   int cores() const;
@@ -435,6 +437,9 @@ void App::handle_line(const std::string& line) {
     return;
   }
   const AppCommand command = app_command_parse(line);
+  // Another session on screen starts with empty panes (its history is what the model sees).
+  if (line.rfind("/session new ", 0) == 0 || line.rfind("/session open ", 0) == 0)
+    state_.clear_conversation();
   if (command.kind == AppCommandKind::kNone)
     chat_->command(line);
   else
@@ -463,6 +468,10 @@ void App::handle_app_command(const AppCommand& command) {
       break;
     case AppCommandKind::kModels:
       show_models();
+      break;
+    case AppCommandKind::kClear:
+      state_.clear_conversation();
+      chat_->command("/session new " + fresh_session_name());
       break;
     case AppCommandKind::kAdapter:
       if (command.argument.empty()) {
@@ -498,6 +507,14 @@ void App::handle_app_command(const AppCommand& command) {
       break;
     }
   }
+}
+
+// "chat-20261207-223012": a session name no one has yet, for /clear.
+std::string App::fresh_session_name() const {
+  const std::time_t now = std::time(nullptr);
+  char name[40];
+  std::strftime(name, sizeof name, "chat-%Y%m%d-%H%M%S", std::localtime(&now));
+  return name;
 }
 
 // /models: the catalog as a table in the conversation (it reads file headers only: quick), and

@@ -25,8 +25,8 @@ std::string rest_after(const std::string& line, const std::string& word) {
 }
 
 const std::vector<std::string> kAllCommands = {
-    "/help", "/tools", "/tool",   "/raw",     "/session", "/memory",
-    "/set",  "/model", "/models", "/adapter", "/train",   "/quit",
+    "/help",   "/tools", "/tool",  "/raw",    "/session", "/sessions", "/system", "/save",
+    "/memory", "/set",   "/model", "/models", "/adapter", "/train",    "/clear",  "/quit",
 };
 
 // /model's argument: the catalog's names that start with the word, else file names.
@@ -46,6 +46,8 @@ AppCommand app_command_parse(const std::string& line) {
   const std::string& name = words[0];
   if (name == "/quit" || name == "/exit") {
     command.kind = AppCommandKind::kQuit;
+  } else if (name == "/clear") {
+    command.kind = AppCommandKind::kClear;
   } else if (name == "/models") {
     command.kind = AppCommandKind::kModels;
   } else if (name == "/model") {
@@ -91,6 +93,7 @@ const std::string& app_command_help() {
       "  /model PATH|ORG/NAME  load another model: a folder, or a name /models lists (/model\n"
       "                        alone: the one in use)\n"
       "  /models               the models on this machine (Hugging Face cache, models_dir)\n"
+      "  /clear                start a new session with empty panes (the old one stays saved)\n"
       "  /adapter PATH|off     put a LoRA adapter on the model, or take it off (no reload)\n"
       "  /train start CONFIG   train in the background (e.g. etc/train/stories260k_lora.toml)\n"
       "  /train stop           stop that run after its current step\n"

@@ -16,6 +16,7 @@ enum class AppCommandKind {
   kQuit,         // /quit, /exit
   kModel,        // /model [PATH|ORG/NAME]  (nothing: show the model)
   kModels,       // /models: the models on this machine (core/model_catalog)
+  kClear,        // /clear: a new session, panes cleared
   kAdapter,      // /adapter PATH|off  (no argument: show it)
   kTrainStart,   // /train start CONFIG.toml
   kTrainStop,    // /train stop

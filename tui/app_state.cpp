@@ -83,6 +83,19 @@ std::string AnswerTiming::text() const {
   return text;
 }
 
+void AppState::clear_conversation() {
+  conversation.clear();
+  trace.clear();
+  step_outputs_.clear();
+  turn_ = 0;
+  status.context_used = 0;
+  scroll[static_cast<int>(Pane::kConversation)] = 0;
+  scroll[static_cast<int>(Pane::kTrace)] = 0;
+  set_dirty(Pane::kConversation);
+  set_dirty(Pane::kTrace);
+  status_dirty = true;
+}
+
 void AppState::fold(std::vector<AppEvent> events) {
   for (AppEvent& event : events) fold(std::move(event));
 }
@@ -163,6 +176,8 @@ void AppState::fold_agent(const AgentEvent& event) {
     case AgentEventKind::kModelOutput:
       step_outputs_.emplace_back(event.step, event.text);
       timing_.add(event.step, event.generation);
+      status.context_used = event.generation.prompt_tokens + event.generation.completion_tokens;
+      status_dirty = true;
       break;
     case AgentEventKind::kStepLimit:
       add_notice(event.text.empty() ? "stopped: step limit reached" : event.text);

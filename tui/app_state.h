@@ -71,6 +71,7 @@ struct StatusView {
   std::string busy;              // what the chat worker is doing ("" = idle)
   bool generating = false;       // a turn is running
   double last_tokens_per_s = 0;  // of the last answer; 0 = none yet
+  int context_used = 0;          // tokens of the last model step (its prompt + what it wrote)
   std::string training;          // "training 40/150" while this app trains; "" otherwise
   std::string message;           // a transient line (completion candidates, hints)
 };
@@ -85,6 +86,8 @@ struct AppState {
   void add_notice(const std::string& text, bool error = false);
   // The user's input line as entered (a question or a command).
   void add_user_line(const std::string& text);
+  // Empties the conversation and the trace (numbering starts again): a new session on screen.
+  void clear_conversation();
 
   void mark_all_dirty();
   bool any_dirty() const;

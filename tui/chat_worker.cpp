@@ -203,6 +203,7 @@ void ChatWorker::publish_model(ChatSession& session) {
   event.model.loaded = session.has_model();
   event.model.path = session.model_path();
   event.model.name = session.model_name();
+  event.model.context_length = session.context_length();
   if (session.has_model()) event.model.train_example = train_example_for(session.model_path());
   event.model.adapter = session.adapter_path();
   event.model.device = session.config().model.device;

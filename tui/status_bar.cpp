@@ -39,6 +39,9 @@ std::string status_bar_text(const AppState& state) {
     text += " | adapter: " + (s.model.adapter.empty() ? "none" : adapter_label(s.model.adapter));
     text += " | " + s.model.device + " " + s.model.dtype;
   }
+  if (s.model.loaded && s.model.context_length > 0 && s.context_used > 0)
+    text +=
+        " | ctx " + std::to_string(s.context_used) + "/" + std::to_string(s.model.context_length);
   if (s.last_tokens_per_s > 0) {
     char rate[32];
     std::snprintf(rate, sizeof rate, " | %.1f tok/s", s.last_tokens_per_s);

@@ -16,8 +16,8 @@ class ModelSamplingTest : public ::testing::Test {
  protected:
   ModelSamplingTest() {
     config_.files = {"/shipped/tunedeck.toml"};
-    for (const char* key : {"sampling.temperature", "sampling.top_k", "sampling.top_p",
-                            "sampling.repeat_penalty"})
+    for (const char* key :
+         {"sampling.temperature", "sampling.top_k", "sampling.top_p", "sampling.repeat_penalty"})
       config_.origins[key] = "/shipped/tunedeck.toml";
   }
   void model_file(const std::string& text) {

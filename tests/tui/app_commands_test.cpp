@@ -50,8 +50,9 @@ TEST(AppCommands, MisusedTrainCommandsSayHow) {
 TEST(AppCommands, CompletesCommandNames) {
   const InputCompletion completion = app_command_complete("", "/t", kTools);
   EXPECT_FALSE(completion.paths);
-  EXPECT_EQ(completion.words, (Words{"/help", "/tools", "/tool", "/raw", "/session", "/memory",
-                                     "/set", "/model", "/models", "/adapter", "/train", "/quit"}));
+  EXPECT_EQ(completion.words, (Words{"/help", "/tools", "/tool", "/raw", "/session", "/sessions",
+                                     "/system", "/save", "/memory", "/set", "/model", "/models",
+                                     "/adapter", "/train", "/clear", "/quit"}));
   EXPECT_TRUE(app_command_complete("", "hello", kTools).words.empty());
 }
 

@@ -349,6 +349,31 @@ TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
   app.wait_for("EXITED 0");
 }
 
+// What the model sees: each answer says its prompt size and speed, the status bar how much of
+// the context the conversation fills; /clear starts a new session with empty panes, and the old
+// one is still there to go back to.
+TEST_F(TuiTmux, AnswersShowTheirCostAndClearStartsANewSession) {
+  AppSession app("", 120, 36);
+  app.wait_for("datebot | adapter: none");
+  app.type("2026년 2월 20일은 무슨 요일이야?");
+  app.keys("Enter");
+  std::string screen = app.wait_for("tok/s · 2 steps");
+  EXPECT_TRUE(has(screen, "prompt ")) << screen;
+  EXPECT_TRUE(has(screen, "| ctx ")) << screen;
+  EXPECT_TRUE(has(screen, "/1024")) << screen;  // datebot's window
+  app.type("/clear");
+  app.keys("Enter");
+  screen = app.wait_for("session: chat-");
+  EXPECT_FALSE(has(screen, "무슨 요일이야?")) << screen;
+  EXPECT_FALSE(has(screen, "✓ weekday")) << screen;
+  app.type("/sessions");
+  app.keys("Enter");
+  screen = app.wait_for("  default  ");
+  EXPECT_TRUE(has(screen, "* chat-")) << screen;
+  app.keys("F10");
+  app.wait_for("EXITED 0");
+}
+
 TEST_F(TuiTmux, WorksUnderScreenAndTmuxTermsWithoutColours) {
   for (const char* term : {"screen", "tmux-256color", "xterm-mono"}) {
     AppSession app("--model " + testing::stories_dir(), 80, 24, term);
