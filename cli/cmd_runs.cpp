@@ -36,7 +36,7 @@ const char kUsage[] =
     "                  ({\"event\": \"metric\", ...} per step, then {\"event\": \"end\", ...})\n"
     "  --limit N       list at most N runs (default 20; 0: all)\n"
     "  --interval S    watch: seconds between looks at the log (default 1)\n"
-    "  --db FILE       the database (default: [memory] db of the config, else\n"
+    "  --db FILE       conversation database (default: [memory] db, else\n"
     "                  $XDG_DATA_HOME/tunedeck/tunedeck.db)\n"
     "\n"
     "A run whose process is gone without finishing (killed) is shown as \"stale\".\n"

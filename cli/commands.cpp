@@ -18,12 +18,15 @@ extern const Command kAppCommand;  // the full-screen app
 extern const Command kDataCommand;
 extern const Command kBenchCommand;
 extern const Command kTemplateCommand;
+extern const Command kModelsCommand;
+extern const Command kConfigCommand;
 
 const std::vector<const Command*>& all_commands() {
   static const std::vector<const Command*> commands = {
       &kGenerateCommand, &kToolsCommand,     &kToolCommand, &kStatsCommand, &kTrainCommand,
       &kTokenizeCommand, &kTokenizerCommand, &kEvalCommand, &kRunsCommand,  &kAskCommand,
       &kChatCommand,     &kAppCommand,       &kDataCommand, &kBenchCommand, &kTemplateCommand,
+      &kModelsCommand,   &kConfigCommand,
   };
   return commands;
 }

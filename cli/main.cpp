@@ -15,7 +15,8 @@ namespace {
 void print_overview() {
   std::cout << "tunedeck - talk to a local tool-calling LLM, watch its tool calls, GPU memory and\n"
                "fine-tuning runs, from one terminal.\n\n"
-               "usage: tunedeck COMMAND [options]      (tunedeck COMMAND --help for details)\n\n"
+               "usage: tunedeck COMMAND [options]      (tunedeck COMMAND --help for details)\n"
+               "       tunedeck --version\n\n"
                "commands:\n";
   for (const auto* command : tunedeck::all_commands())
     std::cout << "  " << command->name
@@ -38,6 +39,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Alone on a terminal: the full-screen app. In a pipe: the overview below.
   if (args.empty() && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) args = {"app"};
+  if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
+    std::cout << "tunedeck " << TUNEDECK_VERSION << "\n";
+    return 0;
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     print_overview();
     return 0;

@@ -4,6 +4,7 @@
 // ones); otherwise HOME's default. Not the shipped etc/ folder (session/app_config.h).
 #pragma once
 #include <string>
+#include <vector>
 
 namespace tunedeck {
 
@@ -21,6 +22,10 @@ std::string user_config_path();
 std::string default_database_path();
 // <data home>/tunedeck/history, shared by `chat --plain` and the app; "" without a home.
 std::string line_history_path();
+// Hugging Face hub caches to look in, first wins, no duplicates (they may not exist):
+// $HF_HUB_CACHE, $HUGGINGFACE_HUB_CACHE, $HF_HOME/hub, $XDG_CACHE_HOME/huggingface/hub,
+// $HOME/.cache/huggingface/hub — as huggingface_hub resolves them ("~/" means $HOME).
+std::vector<std::string> huggingface_hub_dirs();
 // <state home>/tunedeck/tunedeck.log, where the app sends stderr while the screen is up;
 // /tmp/tunedeck-<uid>.log without a home.
 std::string app_log_path();

@@ -62,12 +62,13 @@ void read_device(const TomlReader& r, std::string& device) {
 }
 
 void read_model(const TomlReader& r, ModelSettings& model) {
-  r.check_keys({"path", "device", "dtype", "threads", "adapter"});
+  r.check_keys({"path", "device", "dtype", "threads", "adapter", "models_dir"});
   read_path(r, "path", model.path);
   read_device(r, model.device);
   r.read_choice("dtype", model.dtype, {"f32", "bf16", "f16"});
   r.read_int("threads", model.threads, 0, 4096);
   read_path(r, "adapter", model.adapter);
+  read_path(r, "models_dir", model.models_dir);
 }
 
 void read_sampling(const TomlReader& r, SamplingSettings& sampling) {
@@ -221,6 +222,21 @@ bool holds_shipped_config(const std::string& dir) {
   return !dir.empty() && fs::is_regular_file(fs::path(dir) / "tunedeck.toml");
 }
 
+// Every key this file sets (it was read without error): "section.key" -> path, and
+// "tools.NAME" for each [[tools]] entry.
+void record_origins(const toml::value& root, const std::string& path,
+                    std::map<std::string, std::string>& origins) {
+  for (const auto& [section, table] : root.as_table()) {
+    if (section == "tools" && table.is_array()) {
+      for (const toml::value& tool : table.as_array())
+        if (tool.is_table() && tool.contains("name") && tool.at("name").is_string())
+          origins["tools." + tool.at("name").as_string().str] = path;
+    } else if (table.is_table()) {
+      for (const auto& entry : table.as_table()) origins[section + "." + entry.first] = path;
+    }
+  }
+}
+
 }  // namespace
 
 SamplingParams SamplingSettings::to_params() const {
@@ -234,6 +250,38 @@ SamplingParams SamplingSettings::to_params() const {
   return params;
 }
 
+std::vector<AppSetting> app_config_settings(const AppConfig& config) {
+  std::vector<AppSetting> settings;
+  const auto add = [&](const std::string& key, const json& value) {
+    const auto origin = config.origins.find(key);
+    settings.push_back({key, value.dump(-1, ' ', false, json::error_handler_t::replace),
+                        origin == config.origins.end() ? "default" : origin->second});
+  };
+  const ModelSettings& m = config.model;
+  add("model.path", m.path);
+  add("model.device", m.device);
+  add("model.dtype", m.dtype);
+  add("model.threads", m.threads);
+  add("model.adapter", m.adapter);
+  add("model.models_dir", m.models_dir);
+  const SamplingSettings& s = config.sampling;
+  add("sampling.temperature", s.temperature);
+  add("sampling.top_k", s.top_k);
+  add("sampling.top_p", s.top_p);
+  add("sampling.min_p", s.min_p);
+  add("sampling.repeat_penalty", s.repeat_penalty);
+  add("sampling.max_new_tokens", s.max_new_tokens);
+  add("sampling.seed", s.seed);
+  add("agent.max_steps", config.agent.max_steps);
+  add("agent.system_prompt", config.agent.system_prompt);
+  add("agent.template", config.agent.template_name);
+  add("memory.db", config.memory.db);
+  add("stats.interval_s", config.stats.interval_s);
+  add("stats.nvml_library", config.stats.nvml_library);
+  for (const UserToolSpec& tool : config.tools) add("tools." + tool.name, tool.argv);
+  return settings;
+}
+
 void app_config_apply_file(AppConfig& config, const std::string& path) {
   try {
     const toml::value root = parse_file(path);
@@ -245,6 +293,7 @@ void app_config_apply_file(AppConfig& config, const std::string& path) {
     if (const auto t = top.table("memory")) read_memory(*t, config.memory);
     if (const auto t = top.table("stats")) read_stats(*t, config.stats);
     read_tools(root, path, config.tools);
+    record_origins(root, path, config.origins);
   } catch (const TomlReaderError& e) {
     throw AppConfigError(e.what());
   }

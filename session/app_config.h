@@ -5,6 +5,7 @@
 // thread-safe (it reads the environment and files only).
 #pragma once
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct ModelSettings {
   std::string dtype = "f32";   // "f32", "bf16" or "f16"
   int threads = 0;             // CPU threads for torch; 0 = all cores
   std::string adapter;         // LoRA adapter folder (PEFT format)
+  std::string models_dir;      // a folder of model folders, listed beside the Hugging Face cache
 };
 
 struct SamplingSettings {
@@ -63,6 +65,9 @@ struct AppConfig {
   StatsSettings stats;
   std::vector<UserToolSpec> tools;  // [[tools]]; a later layer's tool replaces one of the same name
   std::vector<std::string> files;   // the files read, lowest layer first
+  // Where each setting came from: "model.path" -> the file that set it last ("--model" for a
+  // flag, set by the caller); absent = the built-in default.
+  std::map<std::string, std::string> origins;
 };
 
 // Reads one file over `config`: keys it sets override, others stay. Throws AppConfigError.
@@ -79,6 +84,17 @@ std::string app_config_etc_dir();
 
 // The user layer: core/paths.h's user_config_path() (may not exist; "" without a home).
 std::string app_config_user_file();
+
+// One setting in effect, for `tunedeck config`.
+struct AppSetting {
+  std::string key;     // "model.path", "tools.cal"
+  std::string value;   // as TOML would write it ("\"f32\"", "0.7", "[\"cal\", \"{month}\"]")
+  std::string origin;  // the file that set it, "--flag", or "default"
+};
+
+// Every setting of `config` in file order ([model], [sampling], [agent], [memory], [stats],
+// then each tool), with config.origins.
+std::vector<AppSetting> app_config_settings(const AppConfig& config);
 
 // The database of conversations and runs: memory.db when set, else core/paths.h's
 // default_database_path() (which throws without a home).

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/atomic_file.h"
+
 namespace tunedeck {
 namespace {
 
@@ -24,6 +26,9 @@ const char kHelp[] =
     "  /session list         all sessions\n"
     "  /session new NAME     start a new session\n"
     "  /session open NAME    switch to a session (created when missing)\n"
+    "  /sessions             all sessions (as /session list)\n"
+    "  /system [TEXT]        show the system prompt, or replace it for this chat\n"
+    "  /save FILE            write this session to FILE: .json (messages) or Markdown\n"
     "  /memory search TEXT   past messages of every session containing TEXT\n"
     "  /set                  the sampling settings\n"
     "  /set KEY VALUE        change one: temperature, top_k, top_p, min_p, repeat_penalty,\n"
@@ -104,11 +109,19 @@ ChatCommandOutput ChatCommands::run(const std::string& line) {
   const auto [command, arguments] = split_first_word(line);
   // The edge of the command layer: the database and bad values throw; show the message.
   try {
+    const bool takes_none = command == "/help" || command == "/?" || command == "/tools" ||
+                            command == "/raw" || command == "/quit" || command == "/exit" ||
+                            command == "/sessions";
+    if (takes_none && !trimmed(arguments).empty())
+      return failed(command + " takes no arguments (got '" + trimmed(arguments) + "')");
     if (command == "/help" || command == "/?") return help();
     if (command == "/tools") return tools();
     if (command == "/tool") return tool(arguments);
     if (command == "/raw") return raw();
     if (command == "/session") return session(arguments);
+    if (command == "/sessions") return session("list");
+    if (command == "/system") return system(arguments);
+    if (command == "/save") return save(arguments);
     if (command == "/memory") return memory_search(arguments);
     if (command == "/set") return set(arguments);
     if (command == "/quit" || command == "/exit") return ChatCommandOutput{"", true, true};
@@ -178,6 +191,49 @@ ChatCommandOutput ChatCommands::session(const std::string& arguments) {
     return shown("session: " + name + "\n");
   }
   return failed("usage: /session [list | new NAME | open NAME]");
+}
+
+ChatCommandOutput ChatCommands::system(const std::string& arguments) {
+  AgentLoopOptions options = loop_.options();
+  if (trimmed(arguments).empty())
+    return shown(options.system_prompt.empty() ? "no system prompt (/system TEXT sets one)\n"
+                                               : "system: " + options.system_prompt + "\n");
+  options.system_prompt = trimmed(arguments);
+  loop_.set_options(options);
+  return shown(
+      "system prompt set for this chat (the config's [agent] system_prompt is unchanged)\n");
+}
+
+ChatCommandOutput ChatCommands::save(const std::string& arguments) {
+  const std::string path = trimmed(arguments);
+  if (path.empty())
+    return failed("usage: /save FILE  (FILE.json: the messages as JSON; else Markdown)");
+  const std::vector<StoredMessage> stored = memory_.load_messages(loop_.session_id());
+  const bool as_json = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+  std::string text;
+  if (as_json) {
+    json messages = json::array();
+    for (const StoredMessage& m : stored) {
+      json message = {{"role", m.message.role}, {"content", m.message.content}};
+      if (!m.message.name.empty()) message["name"] = m.message.name;
+      message["created_at"] = m.created_at;
+      messages.push_back(std::move(message));
+    }
+    text = json{{"session", session_name_},
+                {"system_prompt", loop_.options().system_prompt},
+                {"messages", messages}}
+               .dump(2, ' ', false, json::error_handler_t::replace) +
+           "\n";
+  } else {
+    text = "# " + session_name_ + "\n";
+    for (const StoredMessage& m : stored)
+      text += "\n**" + m.message.role +
+              (m.message.name.empty() ? "" : " (" + m.message.name + ")") + "** · " + m.created_at +
+              "\n\n" + m.message.content + "\n";
+  }
+  atomic_file_write_string(path, text);
+  return shown("saved " + std::to_string(stored.size()) + " messages of session " + session_name_ +
+               " to " + path + "\n");
 }
 
 ChatCommandOutput ChatCommands::memory_search(const std::string& arguments) {

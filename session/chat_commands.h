@@ -1,5 +1,6 @@
-// The chat's slash commands (/help, /tools, /tool, /raw, /session, /memory, /set, /quit), each
-// turned into text to show, so the plain REPL and the full-screen app handle them the same way.
+// The chat's slash commands (/help, /tools, /tool, /raw, /session(s), /system, /save, /memory,
+// /set, /quit), each turned into text to show, so the plain REPL and the full-screen app handle
+// them the same way.
 // Not the reading of lines and not the agent turn itself. Single-threaded: call it on the thread
 // that owns the AgentLoop and its Memory, never while a turn is running.
 #pragma once
@@ -39,6 +40,8 @@ class ChatCommands {
   ChatCommandOutput raw() const;
   ChatCommandOutput session(const std::string& arguments);
   ChatCommandOutput memory_search(const std::string& arguments);
+  ChatCommandOutput system(const std::string& arguments);
+  ChatCommandOutput save(const std::string& arguments);
   ChatCommandOutput set(const std::string& arguments);
 
   AgentLoop& loop_;

@@ -9,8 +9,10 @@
 #include "core/generator.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "core/model_catalog.h"
 #include "core/runtime.h"
 #include "core/tokenizer.h"
+#include "session/model_sampling.h"
 
 namespace tunedeck {
 namespace {
@@ -48,21 +50,28 @@ std::string user_file_or(const std::string& fallback) {
 
 AppConfig session_config(const SessionFlags& flags) {
   AppConfig config = app_config_load(flags.config_file);
-  override_with(config.model.path, flags.model);
-  override_with(config.model.adapter, flags.adapter);
-  override_with(config.model.device, flags.device);
-  override_with(config.model.dtype, flags.dtype);
-  override_with(config.model.threads, flags.threads);
-  override_with(config.memory.db, flags.db);
-  override_with(config.agent.template_name, flags.chat_template);
-  override_with(config.agent.max_steps, flags.max_steps);
-  override_with(config.sampling.temperature, flags.temperature);
-  override_with(config.sampling.top_k, flags.top_k);
-  override_with(config.sampling.top_p, flags.top_p);
-  override_with(config.sampling.min_p, flags.min_p);
-  override_with(config.sampling.repeat_penalty, flags.repeat_penalty);
-  override_with(config.sampling.max_new_tokens, flags.max_new_tokens);
-  override_with(config.sampling.seed, flags.seed);
+  // Each flag given overrides its setting, and the setting's origin says so ("--model").
+  const auto flag = [&config](auto& setting, const auto& value, const char* key, const char* name) {
+    override_with(setting, value);
+    if (value) config.origins[key] = name;
+  };
+  flag(config.model.path, flags.model, "model.path", "--model");
+  flag(config.model.adapter, flags.adapter, "model.adapter", "--adapter");
+  flag(config.model.device, flags.device, "model.device", "--device");
+  flag(config.model.dtype, flags.dtype, "model.dtype", "--dtype");
+  flag(config.model.threads, flags.threads, "model.threads", "--threads");
+  flag(config.memory.db, flags.db, "memory.db", "--db");
+  flag(config.agent.template_name, flags.chat_template, "agent.template", "--template");
+  flag(config.agent.max_steps, flags.max_steps, "agent.max_steps", "--max-steps");
+  flag(config.sampling.temperature, flags.temperature, "sampling.temperature", "--temperature");
+  flag(config.sampling.top_k, flags.top_k, "sampling.top_k", "--top-k");
+  flag(config.sampling.top_p, flags.top_p, "sampling.top_p", "--top-p");
+  flag(config.sampling.min_p, flags.min_p, "sampling.min_p", "--min-p");
+  flag(config.sampling.repeat_penalty, flags.repeat_penalty, "sampling.repeat_penalty",
+       "--repeat-penalty");
+  flag(config.sampling.max_new_tokens, flags.max_new_tokens, "sampling.max_new_tokens",
+       "--max-new-tokens");
+  flag(config.sampling.seed, flags.seed, "sampling.seed", "--seed");
   return config;
 }
 
@@ -102,8 +111,10 @@ void ChatSession::open_conversation() {
 
 ChatSession::~ChatSession() = default;
 
-void ChatSession::load_model(const std::string& path) {
+void ChatSession::load_model(const std::string& reference) {
   const auto start = std::chrono::steady_clock::now();
+  const std::string path =
+      model_catalog_resolve(reference, model_search_default(config_.model.models_dir));
   ModelLoadOptions load;
   load.device = config_.model.device;
   load.dtype = config_.model.dtype;
@@ -121,8 +132,14 @@ void ChatSession::load_model(const std::string& path) {
   tokenizer_ = std::move(tokenizer);
   model_ = std::move(model);
   model_path_ = path;
+  model_name_ = path == reference ? "" : reference;
   adapter_path_.clear();
   rebuild_loop();
+  const ModelSampling sampling = model_sampling(config_, path);
+  AgentLoopOptions options = loop_->options();
+  options.sampling = sampling.settings.to_params();
+  loop_->set_options(options);
+  sampling_note_ = sampling.note;
   load_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }

@@ -64,13 +64,14 @@ class ChatSession {
   // loop at it.
   void open_conversation();
 
-  // Loads a model folder with the config's device and dtype and the chat template for it
-  // (chat_template_for_model: [agent] template when it names a family, else the folder's own
-  // Jinja template, else the family its tokenizer_config.json names, else tunedeck's),
+  // Loads a model — a folder, or the name of one in the Hugging Face cache or [model] models_dir
+  // ("Qwen/Qwen3-0.6B", core/model_catalog) — with the config's device and dtype and the chat
+  // template for it (chat_template_for_model: [agent] template when it names a family, else the
+  // folder's own Jinja template, else the family its tokenizer_config.json names, else tunedeck's),
   // replacing the current model and dropping its adapter. Everything new is made before anything
   // old is dropped: on a throw (naming the folder and the problem) the old model stays.
   // REQUIRES: runtime_init() was called on this thread.
-  void load_model(const std::string& path);
+  void load_model(const std::string& reference);
   // Applies a PEFT LoRA adapter folder; "" removes it. Returns a warning ("" for none) when the
   // adapter was trained with another chat template. Throws when there is no model or the adapter
   // does not fit it.
@@ -84,6 +85,13 @@ class ChatSession {
   std::shared_ptr<const LoraAdapter> adapter() const;  // nullptr: none
   size_t kv_cache_bytes() const;
   const std::string& model_path() const { return model_path_; }
+  // How the last load_model changed sampling from the model's generation_config.json ("" =
+  // nothing), for the front end to say.
+  const std::string& sampling_note() const { return sampling_note_; }
+  // Positions the model attends over (0 without a model): the context gauge's denominator.
+  int context_length() const { return model_ ? generator_->context_length() : 0; }
+  // The catalog name it was loaded by ("Qwen/Qwen3-0.6B"); "" when loaded by its folder.
+  const std::string& model_name() const { return model_name_; }
   const std::string& adapter_path() const { return adapter_path_; }
   double load_ms() const { return load_ms_; }  // the last load_model's wall time
 
@@ -107,7 +115,7 @@ class ChatSession {
   std::unique_ptr<TextGenerator> generator_;  // a Generator, or the no-model stand-in
   Generator* model_generator_ = nullptr;      // generator_ when a model is loaded
   std::unique_ptr<ChatTemplate> template_;
-  std::string model_path_, adapter_path_;
+  std::string model_path_, model_name_, adapter_path_, sampling_note_;
   double load_ms_ = 0;
   std::unique_ptr<AgentLoop> loop_;
   std::unique_ptr<ChatCommands> commands_;

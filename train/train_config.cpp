@@ -1,5 +1,6 @@
 #include "train/train_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -156,6 +157,31 @@ TrainConfig train_config_load(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return train_config_parse(ss.str(), path);
+}
+
+std::vector<std::string> train_configs_for_model(const std::string& dir,
+                                                 const std::string& model_dir) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> lora, other;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() != ".toml") continue;
+    try {
+      const toml::value root = toml::parse(entry.path().string());
+      const std::string path = toml::find<std::string>(root, "model", "path");
+      const fs::path base =
+          fs::path(path).is_absolute() ? fs::path(path) : entry.path().parent_path() / path;
+      if (!fs::equivalent(base, model_dir, ec)) continue;
+      const std::string name = entry.path().filename().string();
+      (name.find("lora") != std::string::npos ? lora : other).push_back(entry.path().string());
+    } catch (const std::exception&) {
+      continue;  // not a training config, or no [model] path: nothing to suggest
+    }
+  }
+  std::sort(lora.begin(), lora.end());
+  std::sort(other.begin(), other.end());
+  lora.insert(lora.end(), other.begin(), other.end());
+  return lora;
 }
 
 }  // namespace tunedeck

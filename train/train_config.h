@@ -65,4 +65,9 @@ struct TrainConfig {
 TrainConfig train_config_load(const std::string& path);
 TrainConfig train_config_parse(const std::string& toml_text, const std::string& path_for_errors);
 
+// The training configs in `dir` (*.toml, sorted, LoRA ones first) whose [model] path is the
+// folder `model_dir`: what to suggest for the model in use. Files that do not parse are skipped.
+std::vector<std::string> train_configs_for_model(const std::string& dir,
+                                                 const std::string& model_dir);
+
 }  // namespace tunedeck

@@ -8,12 +8,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
 
 #include "core/kernels/cpu_block_cache.h"
+#include "core/model_catalog.h"
 #include "core/paths.h"
 #include "core/stats/memory_accounting.h"
 #include "core/stats/stats_sampler.h"
@@ -110,12 +113,16 @@ class App {
   void handle_line(const std::string& line);
   void handle_app_command(const AppCommand& command);
   void start_training(const std::string& path);
+  void show_models();
+  std::string fresh_session_name() const;
+  const std::vector<std::string>& model_names();
   void after_training_event();
   int cores() const;
 
   AppConfig config_;
   std::string session_name_;
   std::vector<std::string> tool_names_;
+  std::optional<std::vector<std::string>> model_names_;  // the catalog's, read at the first Tab
   // Declared in the order they must outlive each other: the queue outlives every worker.
   AppEventQueue events_;
   MemoryAccounting accounting_;
@@ -168,8 +175,9 @@ void App::welcome() {
   if (config_.model.path.empty()) {
     const std::string user_file = app_config_user_file();
     state_.add_notice(
-        "No model yet. Load one with /model PATH (a Hugging Face Llama-family folder, e.g. /model "
-        "../shared/models/stories260k), or set [model] path in " +
+        "No model yet. Load one with /model PATH (a Hugging Face model folder, e.g. /model "
+        "../shared/models/stories260k) or /model ORG/NAME (/models lists the local ones), or set "
+        "[model] path in " +
         (user_file.empty() ? std::string("~/.config/tunedeck/config.toml") : user_file) +
         " to load it at start.");
   } else {
@@ -179,10 +187,10 @@ void App::welcome() {
 
 int App::run() {
   screen_ = std::make_unique<AppScreen>(app_log_path());
-  input_ = std::make_unique<InputLine>("> ", line_history_path(),
-                                       [this](const std::string& before, const std::string& word) {
-                                         return app_command_complete(before, word, tool_names_);
-                                       });
+  input_ = std::make_unique<InputLine>(
+      "> ", line_history_path(), [this](const std::string& before, const std::string& word) {
+        return app_command_complete(before, word, tool_names_, model_names());
+      });
   start_workers();
   welcome();
   screen_->relayout(state_, *input_);
@@ -380,12 +388,21 @@ void App::scroll_to_end(Pane pane, bool top) {
   state_.dirty[static_cast<int>(pane)] = true;
 }
 
-// step 1: the next of input, conversation, trace, GPU, training; -1: the previous; 0: input.
+// step 1: the next of input, trace, conversation, GPU, training (the trace first: it is what
+// people Tab to, README's walkthrough); -1: the previous; 0: input. A zoom follows the focus
+// from pane to pane and stays where it is while the input has the focus.
 void App::move_focus(int step) {
-  const int slots = kPaneCount + 1;  // slot 0 is the input line
-  int slot = state_.focus ? static_cast<int>(*state_.focus) + 1 : 0;
-  slot = step == 0 ? 0 : (slot + step + slots) % slots;
-  state_.focus = slot == 0 ? std::nullopt : std::optional<Pane>(static_cast<Pane>(slot - 1));
+  static const std::optional<Pane> kOrder[] = {std::nullopt, Pane::kTrace, Pane::kConversation,
+                                               Pane::kGpu, Pane::kTraining};
+  const int slots = kPaneCount + 1;
+  int slot = 0;
+  while (slot < slots && kOrder[slot] != state_.focus) slot++;
+  slot = step == 0 ? 0 : (slot % slots + step + slots) % slots;
+  state_.focus = kOrder[slot];
+  if (state_.zoomed && state_.focus && state_.zoomed != state_.focus) {
+    state_.zoomed = state_.focus;
+    screen_->relayout(state_, *input_);
+  }
   state_.mark_all_dirty();  // the titles show the focus
 }
 
@@ -420,6 +437,9 @@ void App::handle_line(const std::string& line) {
     return;
   }
   const AppCommand command = app_command_parse(line);
+  // Another session on screen starts with empty panes (its history is what the model sees).
+  if (line.rfind("/session new ", 0) == 0 || line.rfind("/session open ", 0) == 0)
+    state_.clear_conversation();
   if (command.kind == AppCommandKind::kNone)
     chat_->command(line);
   else
@@ -446,6 +466,13 @@ void App::handle_app_command(const AppCommand& command) {
         chat_->load_model(command.argument);
       }
       break;
+    case AppCommandKind::kModels:
+      show_models();
+      break;
+    case AppCommandKind::kClear:
+      state_.clear_conversation();
+      chat_->command("/session new " + fresh_session_name());
+      break;
     case AppCommandKind::kAdapter:
       if (command.argument.empty()) {
         const std::string& adapter = state_.status.model.adapter;
@@ -469,8 +496,7 @@ void App::handle_app_command(const AppCommand& command) {
     case AppCommandKind::kTrainWatch:
       state_.follow_in_process_training = false;
       watched_run_ = command.run_id;
-      monitor_->watch(command.run_id);
-      state_.add_notice("following run " + std::to_string(command.run_id) + " in the run log");
+      monitor_->watch(command.run_id);  // it says "following run N" or "no run N"
       break;
     case AppCommandKind::kTrainStatus: {
       const TrainingView& view = state_.training;
@@ -481,6 +507,33 @@ void App::handle_app_command(const AppCommand& command) {
       break;
     }
   }
+}
+
+// "chat-20261207-223012": a session name no one has yet, for /clear.
+std::string App::fresh_session_name() const {
+  const std::time_t now = std::time(nullptr);
+  char name[40];
+  std::strftime(name, sizeof name, "chat-%Y%m%d-%H%M%S", std::localtime(&now));
+  return name;
+}
+
+// /models: the catalog as a table in the conversation (it reads file headers only: quick), and
+// its names for /model's completion.
+void App::show_models() {
+  const ModelSearch search = model_search_default(config_.model.models_dir);
+  const std::vector<LocalModel> models = model_catalog_scan(search);
+  model_names_.emplace();
+  for (const LocalModel& m : models) model_names_->push_back(m.name);
+  state_.add_notice(model_catalog_table(models, search) + "/model NAME loads one.");
+}
+
+const std::vector<std::string>& App::model_names() {
+  if (!model_names_) {
+    model_names_.emplace();
+    for (const LocalModel& m : model_catalog_scan(model_search_default(config_.model.models_dir)))
+      model_names_->push_back(m.name);
+  }
+  return *model_names_;
 }
 
 // Reads the config here (a mistake shows at once), decides whether the chat's model can be the

@@ -25,9 +25,17 @@ std::string rest_after(const std::string& line, const std::string& word) {
 }
 
 const std::vector<std::string> kAllCommands = {
-    "/help", "/tools", "/tool",    "/raw",   "/session", "/memory",
-    "/set",  "/model", "/adapter", "/train", "/quit",
+    "/help",   "/tools", "/tool",  "/raw",    "/session", "/sessions", "/system", "/save",
+    "/memory", "/set",   "/model", "/models", "/adapter", "/train",    "/clear",  "/quit",
 };
+
+// /model's argument: the catalog's names that start with the word, else file names.
+void complete_model(const std::string& word, const std::vector<std::string>& model_names,
+                    InputCompletion& completion) {
+  for (const std::string& name : model_names)
+    if (name.rfind(word, 0) == 0) completion.words.push_back(name);
+  completion.paths = completion.words.empty();
+}
 
 }  // namespace
 
@@ -38,6 +46,10 @@ AppCommand app_command_parse(const std::string& line) {
   const std::string& name = words[0];
   if (name == "/quit" || name == "/exit") {
     command.kind = AppCommandKind::kQuit;
+  } else if (name == "/clear") {
+    command.kind = AppCommandKind::kClear;
+  } else if (name == "/models") {
+    command.kind = AppCommandKind::kModels;
   } else if (name == "/model") {
     command.kind = AppCommandKind::kModel;
     command.argument = rest_after(line, name);
@@ -78,20 +90,25 @@ AppCommand app_command_parse(const std::string& line) {
 const std::string& app_command_help() {
   static const std::string help =
       "App commands:\n"
-      "  /model PATH           load another model folder (/model alone: the one in use)\n"
+      "  /model PATH|ORG/NAME  load another model: a folder, or a name /models lists (/model\n"
+      "                        alone: the one in use)\n"
+      "  /models               the models on this machine (Hugging Face cache, models_dir)\n"
+      "  /clear                start a new session with empty panes (the old one stays saved)\n"
       "  /adapter PATH|off     put a LoRA adapter on the model, or take it off (no reload)\n"
       "  /train start CONFIG   train in the background (e.g. etc/train/stories260k_lora.toml)\n"
       "  /train stop           stop that run after its current step\n"
       "  /train watch ID       follow a run from the run log (one started elsewhere too)\n"
-      "Keys: Tab/F2 move the focus between the input and the panes (Tab completes when the\n"
-      "line has text); arrows, PgUp/PgDn, Home/End scroll the focused pane (PgUp/PgDn scroll the\n"
-      "conversation from the input); Enter opens a trace entry; F5 zooms the focused pane;\n"
+      "Keys: Tab/F2 move the focus from the input to the trace, conversation, GPU and training\n"
+      "panes and back (Tab completes when the line has text); arrows, PgUp/PgDn, Home/End scroll\n"
+      "the focused pane (PgUp/PgDn scroll the conversation from the input); Enter opens a trace\n"
+      "entry; F5 zooms the focused pane (the zoom follows the focus; F5 again: all panes);\n"
       "Esc or Ctrl-C stops an answer; F10, Ctrl-D on an empty line or /quit leave.\n";
   return help;
 }
 
 InputCompletion app_command_complete(const std::string& before, const std::string& word,
-                                     const std::vector<std::string>& tool_names) {
+                                     const std::vector<std::string>& tool_names,
+                                     const std::vector<std::string>& model_names) {
   const std::vector<std::string> previous = words_of(before);
   InputCompletion completion;
   if (previous.empty()) {
@@ -107,7 +124,7 @@ InputCompletion app_command_complete(const std::string& before, const std::strin
   else if (command == "/train" && position == 2 && previous[1] == "start")
     completion.paths = true;
   else if (command == "/model" && position == 1)
-    completion.paths = true;
+    complete_model(word, model_names, completion);
   else if (command == "/adapter" && position == 1) {
     if (!word.empty() && std::string("off").rfind(word, 0) == 0)
       completion.words = {"off"};

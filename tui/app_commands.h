@@ -14,7 +14,9 @@ namespace tunedeck {
 enum class AppCommandKind {
   kNone,         // not an app command: a question, or a chat command for ChatCommands
   kQuit,         // /quit, /exit
-  kModel,        // /model [PATH]  (no path: show the model)
+  kModel,        // /model [PATH|ORG/NAME]  (nothing: show the model)
+  kModels,       // /models: the models on this machine (core/model_catalog)
+  kClear,        // /clear: a new session, panes cleared
   kAdapter,      // /adapter PATH|off  (no argument: show it)
   kTrainStart,   // /train start CONFIG.toml
   kTrainStop,    // /train stop
@@ -36,7 +38,9 @@ AppCommand app_command_parse(const std::string& line);
 const std::string& app_command_help();
 
 // Tab completion for the input line: `before` is the text before the word, `word` the word.
+// /tool completes `tool_names`; /model completes `model_names` (the catalog), else file names.
 InputCompletion app_command_complete(const std::string& before, const std::string& word,
-                                     const std::vector<std::string>& tool_names);
+                                     const std::vector<std::string>& tool_names,
+                                     const std::vector<std::string>& model_names = {});
 
 }  // namespace tunedeck

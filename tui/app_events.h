@@ -31,6 +31,9 @@ enum class AppEventKind {
 struct ModelStatus {
   bool loaded = false;
   std::string path;           // model folder ("" without a model)
+  std::string name;           // what the user calls it (ChatSession::model_name)
+  std::string train_example;  // a shipped training config for this model ("" = none)
+  int context_length = 0;     // positions the model attends over
   std::string adapter;        // adapter folder ("" = none)
   std::string device, dtype;  // "cpu", "f32"
   std::string template_name;  // "tunedeck"

@@ -1,5 +1,6 @@
 #include "tui/app_monitor.h"
 
+#include "core/stats/proc_stats.h"
 #include "train/run_log.h"
 
 namespace tunedeck {
@@ -37,7 +38,10 @@ AppMonitor::~AppMonitor() {
 }
 
 void AppMonitor::start() {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    proc_stats_name_this_thread("td-monitor");
+    run();
+  });
 }
 
 void AppMonitor::watch(int64_t run_id) {
@@ -150,6 +154,13 @@ void AppMonitor::look_at_watched(RunLog& log, int64_t run_id, bool reset) {
                  " (tunedeck runs lists them)";
     events_.push(std::move(event));
     return;
+  }
+  if (reset) {  // said only once the run is found: a missing one gets the notice above instead
+    AppEvent found;
+    found.kind = AppEventKind::kNotice;
+    found.text = "following run " + std::to_string(run_id) + " (" + run->name + ", " + run->status +
+                 ") in the run log";
+    events_.push(std::move(found));
   }
   AppEvent event;
   event.kind = AppEventKind::kRunMetrics;

@@ -182,6 +182,17 @@ void AppScreen::draw_pane(Pane pane, const AppState& state) {
       results_[p] = pane_training_draw(window, state, border);
       break;
   }
+  if (state.zoomed == pane) {  // the zoomed pane says so, at the left of its title row
+    const std::string marker = state.unicode ? " ⤢ zoomed (F5) " : " [zoomed, F5] ";
+    int rows = 0, columns = 0;
+    getmaxyx(window, rows, columns);
+    const int at = columns - text_width(marker) - 1;
+    if (rows > 0 && at > text_width(pane_title(pane)) + 4) {
+      wattron(window, A_BOLD);
+      mvwaddstr(window, 0, at, marker.c_str());
+      wattroff(window, A_BOLD);
+    }
+  }
   wnoutrefresh(window);
 }
 

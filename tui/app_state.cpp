@@ -1,6 +1,8 @@
 #include "tui/app_state.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "train/run_time.h"
 
@@ -61,6 +63,39 @@ void AppState::add_user_line(const std::string& text) {
   set_dirty(Pane::kConversation);
 }
 
+void AnswerTiming::add(int step, const TextGenerationResult& generation) {
+  if (steps == 0) {
+    prompt_tokens = generation.prompt_tokens;
+    first_token_ms = generation.prefill_ms;
+  }
+  steps = std::max(steps, step);
+  completion_tokens += generation.completion_tokens;
+  decode_ms += generation.decode_ms;
+}
+
+std::string AnswerTiming::text() const {
+  char line[160];
+  const double rate = decode_ms > 0 ? completion_tokens * 1000.0 / decode_ms : 0;
+  std::snprintf(line, sizeof line, "prompt %d tok · first token %.2f s · %d tok, %.1f tok/s",
+                prompt_tokens, first_token_ms / 1000.0, completion_tokens, rate);
+  std::string text = line;
+  if (steps > 1) text += " · " + std::to_string(steps) + " steps";
+  return text;
+}
+
+void AppState::clear_conversation() {
+  conversation.clear();
+  trace.clear();
+  step_outputs_.clear();
+  turn_ = 0;
+  status.context_used = 0;
+  scroll[static_cast<int>(Pane::kConversation)] = 0;
+  scroll[static_cast<int>(Pane::kTrace)] = 0;
+  set_dirty(Pane::kConversation);
+  set_dirty(Pane::kTrace);
+  status_dirty = true;
+}
+
 void AppState::fold(std::vector<AppEvent> events) {
   for (AppEvent& event : events) fold(std::move(event));
 }
@@ -74,6 +109,7 @@ void AppState::fold(AppEvent event) {
       printer_ = std::make_unique<AgentPrinter>(answer_stream_, event.tool_call_syntax);
       tool_call_format = tool_call_syntax_description(event.tool_call_syntax);
       set_dirty(Pane::kTrace);
+      timing_ = AnswerTiming{};
       conversation.push_back(ConversationEntry{ConversationEntry::Kind::kAssistant, "", true});
       trim();
       status.generating = true;
@@ -94,6 +130,9 @@ void AppState::fold(AppEvent event) {
           conversation.erase(conversation.begin() + (entry - &conversation[0]));
       }
       printer_.reset();
+      if (timing_.steps > 0)
+        conversation.push_back(ConversationEntry{ConversationEntry::Kind::kTiming, timing_.text()});
+      timing_ = AnswerTiming{};
       status.generating = false;
       status.message.clear();  // "cancelling..." and the like
       if (event.tokens_per_s > 0) status.last_tokens_per_s = event.tokens_per_s;
@@ -138,6 +177,9 @@ void AppState::fold_agent(const AgentEvent& event) {
   switch (event.kind) {
     case AgentEventKind::kModelOutput:
       step_outputs_.emplace_back(event.step, event.text);
+      timing_.add(event.step, event.generation);
+      status.context_used = event.generation.prompt_tokens + event.generation.completion_tokens;
+      status_dirty = true;
       break;
     case AgentEventKind::kStepLimit:
       add_notice(event.text.empty() ? "stopped: step limit reached" : event.text);

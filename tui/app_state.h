@@ -17,8 +17,20 @@
 
 namespace tunedeck {
 
+// What one answer cost, summed over its model steps (llama-cli's summary, per answer).
+struct AnswerTiming {
+  int steps = 0;
+  int prompt_tokens = 0;      // the first step's prompt (the conversation so far)
+  double first_token_ms = 0;  // the first step's prefill: time to first token
+  int completion_tokens = 0;  // every step's
+  double decode_ms = 0;       // every step's
+
+  void add(int step, const TextGenerationResult& generation);
+  std::string text() const;  // "prompt 412 tok · first token 0.31 s · 23 tok, 41.7 tok/s"
+};
+
 struct ConversationEntry {
-  enum class Kind { kUser, kAssistant, kNotice, kError };
+  enum class Kind { kUser, kAssistant, kNotice, kError, kTiming };  // kTiming: after an answer
   Kind kind = Kind::kNotice;
   std::string text;        // the assistant's text without tool-call markup, tool lines inline
   bool streaming = false;  // the answer is still being written
@@ -59,6 +71,7 @@ struct StatusView {
   std::string busy;              // what the chat worker is doing ("" = idle)
   bool generating = false;       // a turn is running
   double last_tokens_per_s = 0;  // of the last answer; 0 = none yet
+  int context_used = 0;          // tokens of the last model step (its prompt + what it wrote)
   std::string training;          // "training 40/150" while this app trains; "" otherwise
   std::string message;           // a transient line (completion candidates, hints)
 };
@@ -73,6 +86,8 @@ struct AppState {
   void add_notice(const std::string& text, bool error = false);
   // The user's input line as entered (a question or a command).
   void add_user_line(const std::string& text);
+  // Empties the conversation and the trace (numbering starts again): a new session on screen.
+  void clear_conversation();
 
   void mark_all_dirty();
   bool any_dirty() const;
@@ -114,6 +129,7 @@ struct AppState {
   std::ostringstream answer_stream_;  // AgentPrinter writes here; moved into the entry
   std::unique_ptr<AgentPrinter> printer_;
   std::vector<std::pair<int, std::string>> step_outputs_;  // (step, raw output) of this turn
+  AnswerTiming timing_;                                    // of this turn, so far
 };
 
 }  // namespace tunedeck

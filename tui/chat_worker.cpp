@@ -1,15 +1,39 @@
 #include "tui/chat_worker.h"
 
+#include <filesystem>
 #include <thread>
 
 #include "core/generator.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/runtime.h"
+#include "core/stats/proc_stats.h"
 #include "core/stats/torch_memory.h"
+#include "session/app_config.h"
 #include "session/chat_session.h"
+#include "train/train_config.h"
 
 namespace tunedeck {
+namespace {
+
+// The first shipped training config made for the model in `model_dir` (etc/train/*.toml whose
+// [model] path is that folder), as the user would type it; "" when none.
+std::string train_example_for(const std::string& model_dir) {
+  namespace fs = std::filesystem;
+  try {
+    const std::vector<std::string> configs =
+        train_configs_for_model(app_config_etc_dir() + "/train", model_dir);
+    if (configs.empty()) return "";
+    std::error_code ec;
+    const fs::path relative = fs::relative(configs.front(), fs::current_path(), ec);
+    return !ec && !relative.empty() && relative.string().rfind("..", 0) != 0 ? relative.string()
+                                                                             : configs.front();
+  } catch (const std::exception&) {
+    return "";  // no etc/ folder: nothing to suggest
+  }
+}
+
+}  // namespace
 
 ChatWorker::ChatWorker(AppConfig config, std::string session_name, std::string extra_help,
                        AppEventQueue& events, MemoryAccounting& accounting)
@@ -32,7 +56,10 @@ ChatWorker::~ChatWorker() {
 
 void ChatWorker::start() {
   queue(JobKind::kStartUp, "");
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    proc_stats_name_this_thread("td-chat");
+    run();
+  });
 }
 
 void ChatWorker::ask(const std::string& question) { queue(JobKind::kAsk, question); }
@@ -164,6 +191,7 @@ void ChatWorker::load_on_thread(ChatSession& session, const std::string& path) {
   }
   post_busy("");
   post_notice("model " + path + " loaded (template " + session.chat_template().name() + ")", true);
+  if (!session.sampling_note().empty()) post_notice(session.sampling_note(), true);
   report_memory(session);
   publish_model(session);
   release_freed_memory();  // the previous model's own copies of its weights, if nothing holds it
@@ -174,6 +202,9 @@ void ChatWorker::publish_model(ChatSession& session) {
   event.kind = AppEventKind::kModelChanged;
   event.model.loaded = session.has_model();
   event.model.path = session.model_path();
+  event.model.name = session.model_name();
+  event.model.context_length = session.context_length();
+  if (session.has_model()) event.model.train_example = train_example_for(session.model_path());
   event.model.adapter = session.adapter_path();
   event.model.device = session.config().model.device;
   event.model.dtype = session.config().model.dtype;

@@ -32,6 +32,10 @@ void lay_out_entry(const ConversationEntry& entry, int width, bool unicode,
       prefix = "! ";
       attributes = A_BOLD;
       break;
+    case Kind::kTiming:
+      prefix = "  ";
+      attributes = A_DIM;
+      break;
   }
   std::string text = entry.text;
   if (entry.streaming) text += unicode ? "▌" : "_";
@@ -73,8 +77,16 @@ PaneDrawResult pane_conversation_draw(WINDOW* window, const AppState& state, boo
 
   // lines[k] is k lines up from the newest; the lowest row shows lines[scroll] (at most the
   // oldest line). Drawn oldest first, the last of them on the lowest row; with fewer lines than
-  // rows, they start at the top.
-  const int hidden_below = std::min(scroll, std::max(0, result.content_lines - 1));
+  // rows, they start at the top. With every entry laid out, the oldest line stops at the top
+  // row: scrolling further (a PgUp after a zoom made the pane taller) never leaves rows blank.
+  const int most_hidden =
+      result.more ? result.content_lines - 1 : result.content_lines - area.height;
+  const int hidden_below = std::min(scroll, std::max(0, most_hidden));
+  if (hidden_below != scroll) {  // the title says how far it really is scrolled
+    frame.note =
+        hidden_below > 0 ? "scrolled " + std::to_string(hidden_below) + " (End: newest)" : "";
+    pane_frame_draw(window, frame);
+  }
   lines.erase(lines.begin(), lines.begin() + hidden_below);
   std::reverse(lines.begin(), lines.end());
   pane_put_lines(window, area, lines, std::max(0, static_cast<int>(lines.size()) - area.height));

@@ -28,6 +28,23 @@ std::string with_sparkline(const std::string& label, const std::vector<double>& 
   return label + " " + chart_sparkline(history, room, 0, high, unicode);
 }
 
+// The processes on one GPU as nvitop lists them: pid, name, memory; this one marked.
+void lay_out_gpu_processes(const GpuDeviceStats& gpu, std::vector<PaneLine>& lines) {
+  constexpr size_t kShown = 5;
+  for (size_t i = 0; i < gpu.processes.size() && i < kShown; i++) {
+    const GpuProcess& p = gpu.processes[i];
+    char pid[16];
+    std::snprintf(pid, sizeof pid, "%7u ", p.pid);
+    lines.push_back(PaneLine{pid + (p.name.empty() ? std::string("?") : p.name) + "  " +
+                                 (p.used_bytes ? stats_format_bytes(*p.used_bytes) : "N/A") +
+                                 (p.is_self ? "  (this)" : ""),
+                             p.is_self ? A_BOLD : A_NORMAL});
+  }
+  if (gpu.processes.size() > kShown)
+    lines.push_back(
+        PaneLine{"  +" + std::to_string(gpu.processes.size() - kShown) + " more processes", A_DIM});
+}
+
 void lay_out_gpus(const AppState& state, int width, std::vector<PaneLine>& lines) {
   const StatsSnapshot& latest = state.stats.back();
   for (const GpuDeviceStats& gpu : latest.gpus) {
@@ -49,6 +66,7 @@ void lay_out_gpus(const AppState& state, int width, std::vector<PaneLine>& lines
                              or_na(gpu.temperature_c, "%dC") + "  " + power + " W"});
     if (gpu.process_memory_bytes)
       lines.push_back(PaneLine{"this process " + stats_format_bytes(*gpu.process_memory_bytes)});
+    lay_out_gpu_processes(gpu, lines);
   }
   const AllocatorStats& a = latest.allocator;
   if (a.available) {
@@ -62,6 +80,23 @@ void lay_out_gpus(const AppState& state, int width, std::vector<PaneLine>& lines
   } else {
     lines.push_back(PaneLine{"allocator N/A (no CUDA allocator)", A_DIM});
   }
+}
+
+// "CPU chat 98% · train 180% · main 1%": where this process's cores go, busiest first; thread
+// groups under 0.5% are left out.
+void lay_out_thread_cpu(const StatsSnapshot& latest, std::vector<PaneLine>& lines) {
+  std::string text;
+  for (const ThreadGroupCpu& group : latest.thread_cpu) {
+    if (group.cpu_percent < 0.5) continue;
+    // td-* are tunedeck's workers; the process's own name is the main (UI) thread's.
+    std::string name = group.name.rfind("td-", 0) == 0        ? group.name.substr(3)
+                       : group.name.rfind("tunedeck", 0) == 0 ? "main"
+                                                              : group.name;
+    char share[48];
+    std::snprintf(share, sizeof share, "%s %.0f%%", name.c_str(), group.cpu_percent);
+    text += (text.empty() ? "CPU " : " · ") + std::string(share);
+  }
+  if (!text.empty()) lines.push_back(PaneLine{text});
 }
 
 void lay_out_process(const AppState& state, int width, std::vector<PaneLine>& lines) {
@@ -87,6 +122,7 @@ void lay_out_process(const AppState& state, int width, std::vector<PaneLine>& li
   if (m.lora_bytes > 0 || m.optimizer_bytes > 0)
     lines.push_back(PaneLine{"LoRA " + stats_format_bytes(m.lora_bytes) + "  optim " +
                              stats_format_bytes(m.optimizer_bytes)});
+  lay_out_thread_cpu(latest, lines);
   const SystemMemoryStats& sys = latest.system;
   if (sys.mem_available_bytes && sys.mem_total_bytes)
     lines.push_back(PaneLine{"system " + stats_format_bytes(*sys.mem_available_bytes) +

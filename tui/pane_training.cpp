@@ -47,12 +47,13 @@ void lay_out_header(const TrainingView& view, std::vector<PaneLine>& lines) {
       "lr " + number("%.2e", view.lr) + "  " + number("%.0f", view.tokens_per_s) + " tok/s";
   if (view.status == "running" && view.eta_s > 0)
     rates += "  ETA " + run_time_text(view.eta_s);
-  else if (view.elapsed_s > 0)
+  else if (view.elapsed_s > 0 && view.step > 0)  // at step 0 nothing was trained yet
     rates += "  took " + run_time_text(view.elapsed_s);
   lines.push_back(PaneLine{rates});
 }
 
-// The loss chart with the y range labelled on its first and last rows.
+// The loss chart, its y axis labelled on the first and last rows and every third row between
+// (a label is the loss at the top of its row).
 void lay_out_chart(const TrainingView& view, int width, int height, bool unicode,
                    std::vector<PaneLine>& lines) {
   const int label_width = 7;
@@ -61,9 +62,12 @@ void lay_out_chart(const TrainingView& view, int width, int height, bool unicode
                                      height, static_cast<double>(view.total_steps), unicode);
   for (int row = 0; row < height; row++) {
     std::string label(label_width, ' ');
-    if (!view.loss_points.empty() && (row == 0 || row == height - 1)) {
-      label =
-          text_pad(number("%.3f", row == 0 ? chart.y_high : chart.y_low), label_width - 1) + " ";
+    const bool labelled = row == 0 || row == height - 1 || (row % 3 == 0 && row < height - 2);
+    if (!view.loss_points.empty() && labelled) {
+      const double value = row == height - 1
+                               ? chart.y_low
+                               : chart.y_high - (chart.y_high - chart.y_low) * row / height;
+      label = text_pad(number("%.3f", value), label_width - 1) + " ";
     }
     lines.push_back(PaneLine{label + chart.rows[row], 0});
   }
@@ -83,10 +87,12 @@ PaneDrawResult pane_training_draw(WINDOW* window, const AppState& state, bool le
     if (!view.message.empty())
       lines.push_back(PaneLine{view.message, view.status == "failed" ? A_BOLD : A_DIM});
   } else {
+    const std::string& example = state.status.model.train_example;
     for (const std::string& line :
-         text_wrap("No run shown. /train start CONFIG.toml trains here (try "
-                   "etc/train/stories260k_lora.toml); /train watch ID follows a run from the run "
-                   "log.",
+         text_wrap("No run shown. /train start CONFIG.toml trains here (" +
+                       (example.empty() ? std::string("examples in etc/train/")
+                                        : "for this model: " + example) +
+                       "); /train watch ID follows a run from the run log.",
                    area.width))
       lines.push_back(PaneLine{line, A_DIM});
   }

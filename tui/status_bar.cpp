@@ -32,11 +32,16 @@ const char kShortHints[] = "F2 focus F5 zoom F10 quit";
 
 std::string status_bar_text(const AppState& state) {
   const StatusView& s = state.status;
-  std::string text = s.model.loaded ? folder_name(s.model.path) : "no model";
+  std::string text = !s.model.loaded        ? "no model"
+                     : s.model.name.empty() ? folder_name(s.model.path)
+                                            : s.model.name;
   if (s.model.loaded) {
     text += " | adapter: " + (s.model.adapter.empty() ? "none" : adapter_label(s.model.adapter));
     text += " | " + s.model.device + " " + s.model.dtype;
   }
+  if (s.model.loaded && s.model.context_length > 0 && s.context_used > 0)
+    text +=
+        " | ctx " + std::to_string(s.context_used) + "/" + std::to_string(s.model.context_length);
   if (s.last_tokens_per_s > 0) {
     char rate[32];
     std::snprintf(rate, sizeof rate, " | %.1f tok/s", s.last_tokens_per_s);

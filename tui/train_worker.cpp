@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/runtime.h"
+#include "core/stats/proc_stats.h"
 #include "train/trainer.h"
 
 namespace tunedeck {
@@ -19,6 +20,7 @@ void TrainWorker::start(TrainConfig config, std::shared_ptr<const LlamaModel> sh
   cancel_ = false;
   running_ = true;
   thread_ = std::thread([this, config = std::move(config), shared_base, threads] {
+    proc_stats_name_this_thread("td-train");
     run(config, shared_base, threads);
   });
 }

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/stats/proc_stats.h"
+
 namespace tunedeck {
 namespace {
 
@@ -233,15 +235,16 @@ GpuDeviceStats NvmlSource::sample_device(unsigned index, void* device) {
     stats.power_draw_w = value / 1000.0;
   if (api_->get_power_limit && api_->get_power_limit(device, &value) == kNvmlSuccess)
     stats.power_limit_w = value / 1000.0;
-  stats.process_memory_bytes = process_memory(device);
+  read_processes(device, stats);
   return stats;
 }
 
-// This process's memory on `device`, summed over its entries in the compute process list.
-// Absent when the list is unavailable, when the driver does not list this pid (no CUDA context
-// here, or a container whose PIDs the driver sees as host PIDs) or reports "not available".
-std::optional<int64_t> NvmlSource::process_memory(void* device) {
-  if (!api_->get_processes) return std::nullopt;
+// Every process in the compute process list, with its /proc name, most memory first; this
+// process's memory is the sum of its own entries. The memory stays absent when the list is
+// unavailable, when the driver does not list this pid (no CUDA context here, or a container whose
+// PIDs the driver sees as host PIDs) or reports "not available".
+void NvmlSource::read_processes(void* device, GpuDeviceStats& stats) {
+  if (!api_->get_processes) return;
   const size_t entry_size = api_->process_entry_size;
   std::vector<unsigned char> entries;
   unsigned count = 0;
@@ -254,20 +257,27 @@ std::optional<int64_t> NvmlSource::process_memory(void* device) {
     if (code == kNvmlInsufficientSize)
       process_capacity_ = std::max<size_t>(count, process_capacity_) + 8;
   }
-  if (code != kNvmlSuccess) return std::nullopt;
+  if (code != kNvmlSuccess) return;
 
   const unsigned own_pid = static_cast<unsigned>(getpid());
-  std::optional<int64_t> total;
   const size_t listed = std::min<size_t>(count, entries.size() / entry_size);
   for (size_t i = 0; i < listed; ++i) {
-    unsigned pid = 0;
+    GpuProcess process;
     unsigned long long used = 0;
-    std::memcpy(&pid, entries.data() + i * entry_size + kProcessPidOffset, sizeof pid);
+    std::memcpy(&process.pid, entries.data() + i * entry_size + kProcessPidOffset,
+                sizeof process.pid);
     std::memcpy(&used, entries.data() + i * entry_size + kProcessMemoryOffset, sizeof used);
-    if (pid != own_pid || used == kNvmlValueNotAvailable) continue;
-    total = total.value_or(0) + static_cast<int64_t>(used);
+    if (used != kNvmlValueNotAvailable) process.used_bytes = static_cast<int64_t>(used);
+    process.is_self = process.pid == own_pid;
+    process.name = proc_stats_read_command_name(static_cast<int>(process.pid));
+    if (process.is_self && process.used_bytes)
+      stats.process_memory_bytes = stats.process_memory_bytes.value_or(0) + *process.used_bytes;
+    stats.processes.push_back(std::move(process));
   }
-  return total;
+  std::stable_sort(stats.processes.begin(), stats.processes.end(),
+                   [](const GpuProcess& a, const GpuProcess& b) {
+                     return a.used_bytes.value_or(-1) > b.used_bytes.value_or(-1);
+                   });
 }
 
 }  // namespace tunedeck

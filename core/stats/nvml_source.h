@@ -36,7 +36,8 @@ class NvmlSource {
 
  private:
   GpuDeviceStats sample_device(unsigned index, void* device);
-  std::optional<int64_t> process_memory(void* device);
+  // Fills stats.processes and stats.process_memory_bytes from the compute process list.
+  void read_processes(void* device, GpuDeviceStats& stats);
   std::string error_text(int code) const;  // "Driver Not Loaded (NVML error 9)"
 
   std::string library_;

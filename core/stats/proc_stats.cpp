@@ -1,9 +1,13 @@
 #include "core/stats/proc_stats.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace tunedeck {
@@ -72,6 +76,13 @@ std::optional<double> proc_stats_parse_cpu_seconds(const std::string& text, long
   return static_cast<double>(user_ticks + system_ticks) / static_cast<double>(ticks_per_second);
 }
 
+std::string proc_stats_parse_command_name(const std::string& text) {
+  const size_t open = text.find('(');
+  const size_t close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return "";
+  return text.substr(open + 1, close - open - 1);
+}
+
 ProcessStats proc_stats_read_process() {
   return proc_stats_parse_status(read_whole_file("/proc/self/status"));
 }
@@ -89,6 +100,51 @@ bool proc_stats_reset_peak_rss() {
   out << "5";
   out.flush();
   return static_cast<bool>(out);
+}
+
+void proc_stats_name_this_thread(const char* name) { pthread_setname_np(pthread_self(), name); }
+
+std::string proc_stats_read_command_name(int pid) {
+  std::string name = read_whole_file(("/proc/" + std::to_string(pid) + "/comm").c_str());
+  while (!name.empty() && name.back() == '\n') name.pop_back();
+  return name;
+}
+
+std::vector<ThreadTimes> proc_stats_read_threads() {
+  std::vector<ThreadTimes> threads;
+  const long ticks = sysconf(_SC_CLK_TCK);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    const std::string stat = read_whole_file((entry.path() / "stat").c_str());
+    const std::optional<double> seconds = proc_stats_parse_cpu_seconds(stat, ticks);
+    if (!seconds) continue;  // the thread ended while we looked
+    threads.push_back(ThreadTimes{std::atoi(entry.path().filename().c_str()),
+                                  proc_stats_parse_command_name(stat), *seconds});
+  }
+  return threads;
+}
+
+std::vector<ThreadGroupCpu> proc_stats_thread_cpu(const std::vector<ThreadTimes>& before,
+                                                  const std::vector<ThreadTimes>& now,
+                                                  double seconds) {
+  std::map<int, double> earlier;
+  for (const ThreadTimes& t : before) earlier[t.tid] = t.cpu_seconds;
+  std::map<std::string, ThreadGroupCpu> groups;
+  for (const ThreadTimes& t : now) {
+    ThreadGroupCpu& group = groups[t.name];
+    group.name = t.name;
+    group.threads++;
+    const auto it = earlier.find(t.tid);
+    const double used = t.cpu_seconds - (it == earlier.end() ? t.cpu_seconds : it->second);
+    if (seconds > 0 && used > 0) group.cpu_percent += 100.0 * used / seconds;
+  }
+  std::vector<ThreadGroupCpu> result;
+  for (auto& [name, group] : groups) result.push_back(group);
+  std::stable_sort(result.begin(), result.end(),
+                   [](const ThreadGroupCpu& a, const ThreadGroupCpu& b) {
+                     return a.cpu_percent > b.cpu_percent;
+                   });
+  return result;
 }
 
 }  // namespace tunedeck

@@ -56,7 +56,10 @@ void StatsSampler::start() {
   sigset_t all, previous;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &previous);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    proc_stats_name_this_thread("td-stats");
+    run();
+  });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
@@ -130,6 +133,14 @@ StatsSnapshot StatsSampler::collect() {
   sample_provider(allocator_provider_, snapshot.allocator, "allocator stats", snapshot);
   sample_provider(cpu_cache_provider_, snapshot.cpu_cache, "CPU block cache stats", snapshot);
   snapshot.process = proc_stats_read_process();
+  const auto threads_at = std::chrono::steady_clock::now();
+  std::vector<ThreadTimes> threads = proc_stats_read_threads();
+  if (!last_threads_.empty())
+    snapshot.thread_cpu =
+        proc_stats_thread_cpu(last_threads_, threads,
+                              std::chrono::duration<double>(threads_at - last_threads_at_).count());
+  last_threads_ = std::move(threads);
+  last_threads_at_ = threads_at;
   snapshot.system = proc_stats_read_system();
   snapshot.accounting = accounting_.snapshot();
   snapshot.sample_cpu_us = std::round((thread_cpu_us() - cpu_start_us) * 10) / 10;  // 0.1 us

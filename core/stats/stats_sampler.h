@@ -16,6 +16,7 @@
 
 #include "core/stats/memory_accounting.h"
 #include "core/stats/nvml_source.h"
+#include "core/stats/proc_stats.h"
 #include "core/stats/stats_snapshot.h"
 
 namespace tunedeck {
@@ -78,6 +79,8 @@ class StatsSampler {
   std::mutex sample_mutex_;  // serialises sampling; held through NVML calls
   std::unique_ptr<NvmlSource> nvml_;
   uint64_t next_sequence_ = 1;
+  std::vector<ThreadTimes> last_threads_;  // the previous snapshot's, for thread CPU use
+  std::chrono::steady_clock::time_point last_threads_at_;
 
   std::mutex provider_mutex_;
   AllocatorStatsProvider allocator_provider_;

@@ -13,6 +13,14 @@
 
 namespace tunedeck {
 
+// One process using a GPU (NVML's running compute processes), as nvitop lists them.
+struct GpuProcess {
+  unsigned pid = 0;
+  std::optional<int64_t> used_bytes;  // absent when the driver says "not available"
+  std::string name;                   // /proc/<pid>/comm; "" when not visible (another container)
+  bool is_self = false;               // this tunedeck
+};
+
 // One GPU as NVML reports it. Each optional field is absent when the driver does not report it
 // (function missing, not supported on this board, or the query failed): drawn as "N/A".
 struct GpuDeviceStats {
@@ -25,6 +33,7 @@ struct GpuDeviceStats {
   std::optional<double> power_draw_w;
   std::optional<double> power_limit_w;
   std::optional<int64_t> process_memory_bytes;  // this process's memory on the device
+  std::vector<GpuProcess> processes;            // every process on it, most memory first
 };
 
 // The torch CUDA caching allocator (all devices together). Filled by a provider the torch side
@@ -58,6 +67,15 @@ struct ProcessStats {
   std::optional<int> threads;             // Threads
 };
 
+// CPU use of this process's threads grouped by thread name ("td-chat", "td-train", ...; OpenMP
+// workers carry the name of the thread that started them), over the time since the previous
+// snapshot: 100 = one core busy.
+struct ThreadGroupCpu {
+  std::string name;
+  int threads = 0;
+  double cpu_percent = 0;
+};
+
 // The machine, from /proc/meminfo.
 struct SystemMemoryStats {
   std::optional<int64_t> mem_total_bytes;      // MemTotal
@@ -83,6 +101,7 @@ struct StatsSnapshot {
   AllocatorStats allocator;
   CpuBlockCacheStats cpu_cache;
   ProcessStats process;
+  std::vector<ThreadGroupCpu> thread_cpu;  // busiest first; empty in the first snapshot
   SystemMemoryStats system;
   MemoryAccountingStats accounting;
   std::optional<double> sample_cpu_us;  // CPU time the sampler spent making this snapshot

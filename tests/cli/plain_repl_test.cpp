@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "agent/builtin_tools.h"
@@ -99,6 +100,31 @@ TEST_F(PlainReplTest, ToolErrorsShowWithTheirOwnMarker) {
   EXPECT_NE(out_.str().find(" ms\nSorry.\n"), std::string::npos) << out_.str();
 }
 
+TEST_F(PlainReplTest, SystemShowsAndReplacesThePromptAndSaveWritesTheSession) {
+  ScriptedGenerator model({"Hello there.", "Bye."});
+  const std::string json_file = dir_.file("chat.json");
+  const std::string markdown_file = dir_.file("chat.md");
+  run(model, "/system\n/system You answer in one word.\n/system\nhi\n/save " + json_file +
+                 "\n/save " + markdown_file + "\n/save\n/sessions\n");
+  const std::string out = out_.str();
+  EXPECT_NE(out.find("system: You are a date assistant.\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("system: You answer in one word.\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("saved 2 messages of session default to " + json_file), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("* default  2 messages"), std::string::npos) << out;
+  const nlohmann::json saved = nlohmann::json::parse(testing::read_file(json_file));
+  EXPECT_EQ(saved["session"], "default");
+  EXPECT_EQ(saved["system_prompt"], "You answer in one word.");
+  ASSERT_EQ(saved["messages"].size(), 2u);
+  EXPECT_EQ(saved["messages"][0]["role"], "user");
+  EXPECT_EQ(saved["messages"][0]["content"], "hi");
+  EXPECT_EQ(saved["messages"][1]["content"], "Hello there.");
+  const std::string markdown = testing::read_file(markdown_file);
+  EXPECT_EQ(markdown.rfind("# default\n\n**user** · ", 0), 0u) << markdown;
+  EXPECT_NE(markdown.find("\n\nHello there.\n"), std::string::npos) << markdown;
+  EXPECT_NE(err_.str().find("usage: /save FILE"), std::string::npos) << err_.str();
+}
+
 TEST_F(PlainReplTest, SlashCommandsGiveText) {
   ScriptedGenerator model({"Hello there."});
   run(model,
@@ -106,7 +132,7 @@ TEST_F(PlainReplTest, SlashCommandsGiveText) {
       "{oops}\n"
       "/tool\n/session new x\nhi\n/session\n/session list\n/session new x\n/session open default\n"
       "/memory search hello\n/memory search nothing-like-it\n/memory\n/set top_k 40\n/set\n"
-      "/set top_k lots\n/set max_steps 0\n/nope\n");
+      "/set top_k lots\n/set max_steps 0\n/nope\n/raw extra\n");
   const std::string out = out_.str();
   EXPECT_NE(out.find("  /memory search TEXT   past messages of every session containing TEXT\n"),
             std::string::npos);
@@ -136,6 +162,7 @@ TEST_F(PlainReplTest, SlashCommandsGiveText) {
   EXPECT_NE(err.find("error: top_k expects a number, got 'lots'\n"), std::string::npos) << err;
   EXPECT_NE(err.find("error: agent max_steps must be >= 1, got 0\n"), std::string::npos) << err;
   EXPECT_NE(err.find("unknown command '/nope' (try /help)\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("/raw takes no arguments (got 'extra')\n"), std::string::npos) << err;
 }
 
 TEST_F(PlainReplTest, SetMaxStepsLeadsToTheStepLimit) {

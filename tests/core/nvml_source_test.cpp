@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/stats/proc_stats.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -54,6 +55,29 @@ TEST(NvmlSource, FakeDriverValuesExactly) {
   // Its process list says "not available" (all ones).
   expect_device(snapshot.gpus[1],
                 {1, "NVIDIA Fake B", 1073741824LL, 85899345920LL, 0, 35, 60.0, 300.0, {}});
+}
+
+TEST(NvmlSource, ListsEveryProcessOnAGpuMostMemoryFirstWithThisOneMarked) {
+  testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
+  StatsSnapshot snapshot = sample(FAKE_NVML_LIBRARY);
+  ASSERT_EQ(snapshot.gpus.size(), 2u);
+  const std::vector<GpuProcess>& processes = snapshot.gpus[0].processes;
+  ASSERT_EQ(processes.size(), 21u);
+  EXPECT_EQ(processes[0].pid, static_cast<unsigned>(getpid()));  // 1.5 GiB: the most
+  EXPECT_TRUE(processes[0].is_self);
+  EXPECT_EQ(processes[0].used_bytes, 1610612736LL);
+  EXPECT_EQ(processes[0].name, proc_stats_read_command_name(getpid()));
+  EXPECT_FALSE(processes[0].name.empty());
+  EXPECT_EQ(processes[1].used_bytes, 21LL * 1048576);  // then the others, largest first
+  EXPECT_FALSE(processes[1].is_self);
+  EXPECT_EQ(processes[1].name, "");  // pid 4000020 does not exist here
+  for (size_t i = 1; i < processes.size(); i++)
+    EXPECT_GE(processes[i - 1].used_bytes.value_or(-1), processes[i].used_bytes.value_or(-1));
+  // The second device lists this process as "not available": listed, without a size.
+  bool self_listed = false;
+  for (const GpuProcess& p : snapshot.gpus[1].processes)
+    if (p.is_self) self_listed = !p.used_bytes.has_value();
+  EXPECT_TRUE(self_listed);
 }
 
 TEST(NvmlSource, SamplesRepeatedlyWithTheSameResult) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 namespace tunedeck {
@@ -66,6 +67,44 @@ TEST(ProcStats, ParsesCpuSecondsAfterACommandWithSpacesAndParentheses) {
   //         utime stime ...
   const char* stat = "4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 7";
   EXPECT_EQ(proc_stats_parse_cpu_seconds(stat, 100), 3.0);
+}
+
+TEST(ProcStats, CommandNameIsBetweenTheFirstAndLastParenthesis) {
+  EXPECT_EQ(proc_stats_parse_command_name("4242 (my (odd) name) S 1 2"), "my (odd) name");
+  EXPECT_EQ(proc_stats_parse_command_name("garbage"), "");
+}
+
+TEST(ProcStats, ThreadCpuGroupsByNameOverTheInterval) {
+  const std::vector<ThreadTimes> before = {
+      {1, "tunedeck_engine", 10.0}, {2, "td-chat", 5.0}, {3, "td-chat", 5.0}};
+  const std::vector<ThreadTimes> now = {{1, "tunedeck_engine", 10.02},
+                                        {2, "td-chat", 6.0},
+                                        {3, "td-chat", 5.9},
+                                        {4, "td-train", 3.0}};
+  const std::vector<ThreadGroupCpu> groups = proc_stats_thread_cpu(before, now, 2.0);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].name, "td-chat");  // busiest first
+  EXPECT_EQ(groups[0].threads, 2);
+  EXPECT_NEAR(groups[0].cpu_percent, 95.0, 1e-9);  // (1.0 + 0.9) s over 2 s
+  EXPECT_EQ(groups[1].name, "tunedeck_engine");
+  EXPECT_NEAR(groups[1].cpu_percent, 1.0, 1e-9);
+  EXPECT_EQ(groups[2].name, "td-train");  // new since the last reading: counts from now
+  EXPECT_EQ(groups[2].cpu_percent, 0);
+}
+
+TEST(ProcStats, ReadsThisProcessesNamedThreads) {
+  std::atomic<bool> named{false}, done{false};
+  std::thread worker([&] {
+    proc_stats_name_this_thread("td-test");
+    named = true;
+    while (!done) std::this_thread::yield();  // busy: it has CPU time to report
+  });
+  while (!named) std::this_thread::yield();
+  bool found = false;
+  for (const ThreadTimes& t : proc_stats_read_threads()) found = found || t.name == "td-test";
+  done = true;
+  worker.join();
+  EXPECT_TRUE(found);
 }
 
 TEST(ProcStats, MalformedStatIsAbsent) {

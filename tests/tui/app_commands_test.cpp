@@ -32,7 +32,7 @@ TEST(AppCommands, LeavesQuestionsAndChatCommandsAlone) {
   EXPECT_EQ(app_command_parse("/tools").kind, AppCommandKind::kNone);
   EXPECT_EQ(app_command_parse("/tool add_days {}").kind, AppCommandKind::kNone);
   EXPECT_EQ(app_command_parse("").kind, AppCommandKind::kNone);
-  EXPECT_EQ(app_command_parse("/models").kind, AppCommandKind::kNone);
+  EXPECT_EQ(app_command_parse("/modelz").kind, AppCommandKind::kNone);  // not /model
 }
 
 TEST(AppCommands, MisusedTrainCommandsSayHow) {
@@ -50,8 +50,9 @@ TEST(AppCommands, MisusedTrainCommandsSayHow) {
 TEST(AppCommands, CompletesCommandNames) {
   const InputCompletion completion = app_command_complete("", "/t", kTools);
   EXPECT_FALSE(completion.paths);
-  EXPECT_EQ(completion.words, (Words{"/help", "/tools", "/tool", "/raw", "/session", "/memory",
-                                     "/set", "/model", "/adapter", "/train", "/quit"}));
+  EXPECT_EQ(completion.words, (Words{"/help", "/tools", "/tool", "/raw", "/session", "/sessions",
+                                     "/system", "/save", "/memory", "/set", "/model", "/models",
+                                     "/adapter", "/train", "/clear", "/quit"}));
   EXPECT_TRUE(app_command_complete("", "hello", kTools).words.empty());
 }
 
@@ -62,6 +63,15 @@ TEST(AppCommands, CompletesToolNamesAndSubcommands) {
   EXPECT_EQ(app_command_complete("/memory ", "", kTools).words, Words{"search"});
   EXPECT_EQ(app_command_complete("/set ", "te", kTools).words.front(), "temperature");
   EXPECT_TRUE(app_command_complete("/tool add_days ", "{", kTools).words.empty());
+}
+
+TEST(AppCommands, ModelCompletesCatalogNamesThenPaths) {
+  const Words models = {"Qwen/Qwen3-0.6B", "meta-llama/Llama-3.2-1B"};
+  EXPECT_EQ(app_command_complete("/model ", "Qw", kTools, models).words, Words{"Qwen/Qwen3-0.6B"});
+  EXPECT_FALSE(app_command_complete("/model ", "Qw", kTools, models).paths);
+  EXPECT_EQ(app_command_complete("/model ", "", kTools, models).words, models);
+  EXPECT_TRUE(app_command_complete("/model ", "../sh", kTools, models).paths);
+  EXPECT_EQ(app_command_parse("/models").kind, AppCommandKind::kModels);
 }
 
 TEST(AppCommands, CompletesPathsWhereAPathGoes) {

@@ -57,6 +57,10 @@ std::vector<AppEvent> tool_turn() {
   events.push_back(agent_event(AgentEventKind::kTextDelta, 1, "</tool_call>"));
   events.push_back(agent_event(AgentEventKind::kModelOutput, 1,
                                std::string("Let me check. <tool_call>") + kCall + "</tool_call>"));
+  events.back().agent.generation.prompt_tokens = 40;
+  events.back().agent.generation.prefill_ms = 120;
+  events.back().agent.generation.completion_tokens = 20;
+  events.back().agent.generation.decode_ms = 400;
   events.push_back(tool_event(AgentEventKind::kToolCallParsed, 1, "add_days",
                               {{"date", "2026-02-20"}, {"days", 100}}, nullptr, "", 0));
   events.back().agent.raw = kCall;
@@ -66,6 +70,9 @@ std::vector<AppEvent> tool_turn() {
   events.push_back(agent_event(AgentEventKind::kStepStarted, 2));
   events.push_back(agent_event(AgentEventKind::kTextDelta, 2, "It is 2026-05-31."));
   events.push_back(agent_event(AgentEventKind::kModelOutput, 2, "It is 2026-05-31."));
+  events.back().agent.generation.prompt_tokens = 90;
+  events.back().agent.generation.completion_tokens = 8;
+  events.back().agent.generation.decode_ms = 160;
   events.push_back(agent_event(AgentEventKind::kFinalAnswer, 2, "It is 2026-05-31."));
   AppEvent finished = simple(AppEventKind::kTurnFinished);
   finished.tokens_per_s = 812.5;
@@ -86,7 +93,7 @@ TEST(AppState, StreamsTheAnswerWithoutToolCallMarkup) {
   EXPECT_TRUE(state.status.generating);
 
   for (size_t i = 3; i < events.size(); i++) state.fold(std::move(events[i]));
-  ASSERT_EQ(state.conversation.size(), 2u);
+  ASSERT_EQ(state.conversation.size(), 3u);  // the question, the answer, its timing
   const ConversationEntry& answer = state.conversation[1];
   EXPECT_FALSE(answer.streaming);
   EXPECT_EQ(
@@ -95,6 +102,9 @@ TEST(AppState, StreamsTheAnswerWithoutToolCallMarkup) {
       "→ add_days {\"date\":\"2026-02-20\",\"days\":100} = {\"date\":\"2026-05-31\"}  0.2 ms\n"
       "It is 2026-05-31.");
   EXPECT_EQ(answer.text.find("<tool_call>"), std::string::npos);
+  EXPECT_EQ(state.conversation[2].kind, Kind::kTiming);
+  EXPECT_EQ(state.conversation[2].text,
+            "prompt 40 tok · first token 0.12 s · 28 tok, 50.0 tok/s · 2 steps");
   EXPECT_FALSE(state.status.generating);
   EXPECT_DOUBLE_EQ(state.status.last_tokens_per_s, 812.5);
 }

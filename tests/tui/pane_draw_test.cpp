@@ -177,6 +177,13 @@ TEST_F(PaneDraw, ConversationWrapsKoreanAndScrolls) {
   pane_conversation_draw(window(4, 24), state, false);
   EXPECT_EQ(rows(), (Rows{" Conversation ──────────", "> 2026년 2월 20일에서", "  100일 후는 무슨",
                           "  요일이야?"}));
+
+  // The same offset in a taller (zoomed) pane: the oldest line stays on the top row and the
+  // rows below are filled, none blank.
+  state.scroll[static_cast<int>(Pane::kConversation)] = 5;
+  pane_conversation_draw(window(7, 24), state, false);
+  EXPECT_EQ(rows(), (Rows{" Conversation ──────────", "> 2026년 2월 20일에서", "  100일 후는 무슨",
+                          "  요일이야?", "2026년 5월 31일", "일요일입니다.▌", "· cancelled"}));
 }
 
 StatsSnapshot gpu_snapshot(int64_t used) {
@@ -214,6 +221,27 @@ TEST_F(PaneDraw, GpuPaneShowsMemoryHistoryUtilisationAndAllocator) {
   EXPECT_EQ(shown[4], "alloc 1.2 GiB  resv 2.0 GiB  peak 3.1 GiB");
   EXPECT_EQ(shown[5], "RSS 1.2 GiB                               ▇▇");  // 10% headroom
   EXPECT_EQ(shown[6], "model 1.0 GiB bf16  KV 256.0 KiB");
+}
+
+TEST_F(PaneDraw, GpuPaneListsTheProcessesOnEachGpuAndWhereTheCoresGo) {
+  AppState state;
+  StatsSnapshot s = gpu_snapshot(13207024435);
+  s.gpus[0].process_memory_bytes = 1610612736;
+  s.gpus[0].processes = {{4242, 8589934592, "python3", false},
+                         {777, 1610612736, "tunedeck_engine", true},
+                         {99, std::nullopt, "", false}};
+  s.thread_cpu = {{"td-chat", 3, 97.6},
+                  {"td-train", 2, 180.2},
+                  {"tunedeck_engine", 1, 1.2},
+                  {"td-stats", 1, 0.1}};
+  state.stats = {s};
+  pane_gpu_draw(window(12, 50), state, false);
+  const Rows shown = rows();
+  EXPECT_EQ(shown[4], "this process 1.5 GiB");
+  EXPECT_EQ(shown[5], "   4242 python3  8.0 GiB");
+  EXPECT_EQ(shown[6], "    777 tunedeck_engine  1.5 GiB  (this)");
+  EXPECT_EQ(shown[7], "     99 ?  N/A");
+  EXPECT_EQ(shown[11], "CPU chat 98% · train 180% · main 1%");
 }
 
 TEST_F(PaneDraw, GpuPaneOnACpuBoxSaysWhyAndShowsAbsentFieldsAsNA) {
@@ -285,6 +313,26 @@ TEST_F(PaneDraw, TrainingPaneWithoutARunSaysHowToStartOne) {
   AppState state;
   pane_training_draw(window(6, 40), state, false);
   EXPECT_EQ(rows()[1], "No run shown. /train start CONFIG.toml");
+  EXPECT_EQ(rows()[2], "trains here (examples in etc/train/);");
+  state.status.model.train_example = "etc/train/datebot_lora.toml";
+  pane_training_draw(window(6, 60), state, false);
+  EXPECT_EQ(rows()[1], "No run shown. /train start CONFIG.toml trains here (for this");
+  EXPECT_EQ(rows()[2], "model: etc/train/datebot_lora.toml); /train watch ID follows");
+}
+
+TEST_F(PaneDraw, TrainingPaneSaysTookOnlyOnceAStepRan) {
+  AppState state;
+  TrainingView& view = state.training;
+  view.shown = true;
+  view.name = "lora";
+  view.status = "cancelled";
+  view.total_steps = 60;
+  view.elapsed_s = 1;
+  pane_training_draw(window(6, 40), state, false);
+  EXPECT_EQ(rows()[3], "lr 0.00e+00  0 tok/s");
+  view.step = 4;
+  pane_training_draw(window(6, 40), state, false);
+  EXPECT_EQ(rows()[3], "lr 0.00e+00  0 tok/s  took 1s");
 }
 
 TEST_F(PaneDraw, StatusBarNamesModelAdapterDeviceAndRate) {
@@ -296,6 +344,7 @@ TEST_F(PaneDraw, StatusBarNamesModelAdapterDeviceAndRate) {
   state.status.model.device = "cpu";
   state.status.model.dtype = "f32";
   state.status.last_tokens_per_s = 98.66;
+  state.status.model.name = "";  // loaded by its folder: the folder's name shows
   state.status.generating = true;
   state.status.training = "training 4/40";
   EXPECT_EQ(status_bar_text(state),
@@ -303,6 +352,8 @@ TEST_F(PaneDraw, StatusBarNamesModelAdapterDeviceAndRate) {
             "training 4/40");
   status_bar_draw(window(1, 160), state);
   EXPECT_NE(rows()[0].find("F10 quit"), std::string::npos);
+  state.status.model.name = "karpathy/stories260k";  // loaded by its name in the cache
+  EXPECT_EQ(status_bar_text(state).rfind("karpathy/stories260k | adapter", 0), 0u);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -309,6 +310,30 @@ TEST_F(TuiTmux, WithoutAModelItSaysHowAndModelLoadsOne) {
   screen = app.wait_for("stories260k | adapter: none");
 }
 
+// A model in the Hugging Face cache (~/.cache/huggingface/hub, laid out as huggingface_hub
+// writes it): /models lists it, Tab completes its name after /model, and it loads by that name.
+TEST_F(TuiTmux, ModelsListsTheCacheAndModelLoadsByName) {
+  const NoModelConfig no_model;
+  AppSession app(no_model.flag());
+  app.wait_for("No model yet");
+  const std::string entry = app.file(".cache/huggingface/hub/models--karpathy--stories260k");
+  std::filesystem::create_directories(entry + "/snapshots/rev");
+  std::filesystem::create_directories(entry + "/refs");
+  std::ofstream(entry + "/refs/main") << "rev";
+  for (const auto& file : std::filesystem::directory_iterator(testing::stories_dir()))
+    std::filesystem::create_symlink(file.path(),
+                                    entry + "/snapshots/rev/" + file.path().filename().string());
+  app.type("/models");
+  app.keys("Enter");
+  std::string screen = app.wait_for("karpathy/stories260k");
+  EXPECT_TRUE(has(screen, "llama")) << screen;
+  app.type("/model karp");
+  app.keys("Tab");
+  app.wait_for("> /model karpathy/stories260k");
+  app.keys("Enter");
+  app.wait_for("karpathy/stories260k | adapter: none");
+}
+
 // The README's path: no flags opens the shipped datebot; a Korean date question shows a
 // `weekday` call in the trace and the answer in the conversation; the trace entry opens to the
 // raw model text it was parsed from.
@@ -322,11 +347,48 @@ TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
   screen = app.wait_for("1 call");
   screen = app.wait_for("금요일");
   EXPECT_TRUE(has(screen, "\"weekday_en\":\"Friday\"")) << screen;  // the result in the trace
-  app.keys("Tab Tab");  // focus: input line -> conversation -> tool trace
+  app.keys("Tab");  // focus: input line -> tool trace, as the README says
   app.wait_for("Enter: open");
   app.keys("Enter");
   screen = app.wait_for("raw: ");
   EXPECT_TRUE(has(screen, "<tool_call>")) << screen;
+  // F5 zooms the focused pane and says so; the zoom follows the focus to the next pane.
+  app.keys("F5");
+  screen = app.wait_for("zoomed (F5)");
+  EXPECT_TRUE(has(screen, "Tool trace")) << screen;
+  EXPECT_FALSE(has(screen, "Conversation")) << screen;
+  app.keys("Tab");
+  screen = app.wait_for("Conversation");
+  EXPECT_TRUE(has(screen, "zoomed (F5)")) << screen;
+  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+  app.keys("F5");
+  screen = app.wait_for("Tool trace");
+  EXPECT_FALSE(has(screen, "zoomed (F5)")) << screen;
+  app.keys("F10");
+  app.wait_for("EXITED 0");
+}
+
+// What the model sees: each answer says its prompt size and speed, the status bar how much of
+// the context the conversation fills; /clear starts a new session with empty panes, and the old
+// one is still there to go back to.
+TEST_F(TuiTmux, AnswersShowTheirCostAndClearStartsANewSession) {
+  AppSession app("", 120, 36);
+  app.wait_for("datebot | adapter: none");
+  app.type("2026년 2월 20일은 무슨 요일이야?");
+  app.keys("Enter");
+  std::string screen = app.wait_for("tok/s · 2 steps");
+  EXPECT_TRUE(has(screen, "prompt ")) << screen;
+  EXPECT_TRUE(has(screen, "| ctx ")) << screen;
+  EXPECT_TRUE(has(screen, "/1024")) << screen;  // datebot's window
+  app.type("/clear");
+  app.keys("Enter");
+  screen = app.wait_for("session: chat-");
+  EXPECT_FALSE(has(screen, "무슨 요일이야?")) << screen;
+  EXPECT_FALSE(has(screen, "✓ weekday")) << screen;
+  app.type("/sessions");
+  app.keys("Enter");
+  screen = app.wait_for("  default  ");
+  EXPECT_TRUE(has(screen, "* chat-")) << screen;
   app.keys("F10");
   app.wait_for("EXITED 0");
 }
