@@ -187,8 +187,10 @@ uint64_t fingerprint(const std::string& text) {
 TEST(ToolcallDataBytes, EarlierMixesKeepTheirBytes) {
   // Fingerprints of 200 conversations (seed 5) of each earlier mix, taken before the v7 mix was
   // added: the data of datebot v1-v6 stays reproducible byte for byte.
-  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false), "sys")), 0xe72b020ebc226d9aull);
-  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true), "sys")), 0x8910e0c628d1f477ull);
+  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false), "sys")),
+            0xe72b020ebc226d9aull);
+  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true), "sys")),
+            0x8910e0c628d1f477ull);
   EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true, true), "sys")),
             0x5028e2e59510a63eull);
   EXPECT_EQ(
