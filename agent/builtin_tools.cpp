@@ -105,9 +105,7 @@ json integer_property(long long minimum, long long maximum, const char* descript
 class DaysBetweenTool : public Tool {
  public:
   std::string name() const override { return "days_between"; }
-  std::string description() const override {
-    return "Returns the number of days from one date to another (to minus from).";
-  }
+  std::string description() const override { return "Returns the days from one date to another."; }
   json parameters() const override {
     return {{"type", "object"},
             {"properties", {{"from", date_property()}, {"to", date_property()}}},
@@ -125,20 +123,22 @@ class AddMonthsTool : public Tool {
  public:
   std::string name() const override { return "add_months"; }
   std::string description() const override {
-    return "Returns the same day some months and/or years after a date (negative: before); a "
-           "shorter month gives its last day.";
+    return "Returns the date months or years later (negative: earlier).";
   }
   json parameters() const override {
-    return {
-        {"type", "object"},
-        {"properties",
-         {{"date", date_property()},
-          {"months", integer_property(-kMaxAddMonths, kMaxAddMonths,
-                                      "months to add; negative counts back (3 months ago: -3)")},
-          {"years", integer_property(-kMaxAddMonths / 12, kMaxAddMonths / 12,
-                                     "years to add; negative counts back")}}},
-        {"required", {"date"}},
-        {"additionalProperties", false}};
+    return {{"type", "object"},
+            {"properties",
+             {{"date", date_property()},
+              {"months", integer_property(
+                             -kMaxAddMonths, kMaxAddMonths,
+                             "months to add; negative counts back (3 months ago: -3). The day of "
+                             "the month stays; when that month is shorter, its last day "
+                             "(2026-01-31 + 1 month = 2026-02-28)")},
+              {"years", integer_property(-kMaxAddMonths / 12, kMaxAddMonths / 12,
+                                         "years to add (12 months each); negative counts back "
+                                         "(2024-02-29 + 1 year = 2025-02-28)")}}},
+            {"required", {"date"}},
+            {"additionalProperties", false}};
   }
   json call(const json& args) const override {
     const CalendarDate from = date_argument(args, "date");
@@ -201,11 +201,7 @@ long long weekday_offset(const CalendarDate& from, int target, WeekdayRule rule)
 class FindWeekdayTool : public Tool {
  public:
   std::string name() const override { return "find_weekday"; }
-  std::string description() const override {
-    return "Returns a weekday near a date. rule: after (next Friday), on_or_after (this "
-           "Friday), before (last Friday), this_week, next_week, last_week (weeks run "
-           "Monday-Sunday).";
-  }
+  std::string description() const override { return "Returns a weekday near a date by a rule."; }
   json parameters() const override {
     json weekdays = json::array(), rules = json::array();
     for (int d = 1; d <= 7; d++) weekdays.push_back(weekday_name_english(d));
@@ -213,8 +209,15 @@ class FindWeekdayTool : public Tool {
     return {{"type", "object"},
             {"properties",
              {{"date", date_property()},
-              {"weekday", {{"type", "string"}, {"enum", weekdays}}},
-              {"rule", {{"type", "string"}, {"enum", rules}}}}},
+              {"weekday", {{"type", "string"}, {"enum", weekdays}, {"description", "in English"}}},
+              {"rule",
+               {{"type", "string"},
+                {"enum", rules},
+                {"description",
+                 "after: the first one strictly after date (next Friday); on_or_after: the "
+                 "first on or after it (this Friday); before: the last one strictly before it "
+                 "(last Friday); this_week, next_week, last_week: that weekday in the date's "
+                 "Monday..Sunday week, the week after, the week before"}}}}},
             {"required", {"date", "weekday", "rule"}},
             {"additionalProperties", false}};
   }
@@ -238,15 +241,12 @@ class FindWeekdayTool : public Tool {
 class NextOccurrenceTool : public Tool {
  public:
   std::string name() const override { return "next_occurrence"; }
-  std::string description() const override {
-    return "Returns the first date on or after a date with the given month and day (a date "
-           "without a year, a holiday).";
-  }
+  std::string description() const override { return "Returns the next date with a month and day."; }
   json parameters() const override {
     return {{"type", "object"},
             {"properties",
              {{"date", date_property()},
-              {"month", integer_property(1, 12, "month, 1..12")},
+              {"month", integer_property(1, 12, "month, 1..12 (Christmas: 12)")},
               {"day", integer_property(1, 31, "day of the month, 1..31")}}},
             {"required", {"date", "month", "day"}},
             {"additionalProperties", false}};

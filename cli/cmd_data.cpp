@@ -47,7 +47,7 @@ const char kUsage[] =
     "                  \"결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?\") or say \"add 250 "
     "days to\"\n"
     "  --mix M         v6 (default): the mixes above, as datebot v1-v6 were trained on; v7:\n"
-    "                  conversations of 1-6 turns mixing those questions with relative words\n"
+    "                  conversations of 1-5 turns mixing those questions with relative words\n"
     "                  (모레, next Friday, 다음 주 금요일), dates without a year and holidays by\n"
     "                  name, day counts, months and years, follow-ups and topic switches, and\n"
     "                  turns that need no tool (greetings, thanks, who/what, off-topic); jsonl\n"

@@ -150,8 +150,8 @@ ToolcallTurn v6_turn(const Conversation& c, ToolcallLanguage language, ToolcallI
   TurnBuilder b(c, language, kKinds[static_cast<int>(intent)]);
   QuestionSpec spec;
   spec.intent = intent;
-  spec.politeness = c.plain ? Politeness::kPlain
-                            : (c.r.chance(60) ? Politeness::kPolite : Politeness::kFormal);
+  spec.politeness =
+      c.plain ? Politeness::kPlain : (c.r.chance(60) ? Politeness::kPolite : Politeness::kFormal);
   spec.hard_counts = c.r.chance(50);
   spec.hard_dates = c.r.chance(40);
   spec.stated_dates = c.r.chance(30);
@@ -198,9 +198,9 @@ ToolcallTurn relative_weekday_turn(const Conversation& c, ToolcallLanguage langu
   const V7WeekdayRule& rule = b.words().weekday_rules[c.r.below(b.words().weekday_rules.size())];
   const int weekday = static_cast<int>(c.r.between(1, 7));
   b.ask(b.words().relative_weekday, {{"wdp", weekday_phrase(rule, language, weekday, c.r)}});
-  b.call("find_weekday", {{"date", b.call_today()},
-                          {"weekday", weekday_name_english(weekday)},
-                          {"rule", rule.rule}});
+  b.call(
+      "find_weekday",
+      {{"date", b.call_today()}, {"weekday", weekday_name_english(weekday)}, {"rule", rule.rule}});
   b.answer(b.words().answer_date);
   return b.turn();
 }
@@ -214,8 +214,7 @@ ToolcallTurn chain_turn(const Conversation& c, ToolcallLanguage language) {
   std::function<std::string()> start_calls;
   switch (c.r.weighted({45, 35, 20})) {
     case 0: {
-      const V7RelativeDay& rel =
-          b.words().relative_days[c.r.below(b.words().relative_days.size())];
+      const V7RelativeDay& rel = b.words().relative_days[c.r.below(b.words().relative_days.size())];
       start = rel.word;
       start_calls = [&b, &rel] {
         return b.call("add_days", {{"date", b.call_today()}, {"days", rel.offset}})
@@ -443,8 +442,8 @@ ToolcallTurn follow_up_turn(const Conversation& c, ToolcallLanguage language,
       const long long n = b.call("days_between", until ? json{{"from", today}, {"to", anchor}}
                                                        : json{{"from", anchor}, {"to", today}})
                               .at("days");
-      const std::string target = language == ToolcallLanguage::kKorean ? from.korean()
-                                                                         : from.english();
+      const std::string target =
+          language == ToolcallLanguage::kKorean ? from.korean() : from.english();
       b.answer(until ? b.words().answer_until : b.words().answer_since,
                {{"target", target}, {"n", std::to_string(n)}});
       b.set_answer_date(anchor);
@@ -464,8 +463,10 @@ ToolcallTurn follow_up_turn(const Conversation& c, ToolcallLanguage language,
   }
 }
 
-// A question that starts fresh: it names its own date, a relative word or today.
-ToolcallTurn fresh_turn(const Conversation& c, ToolcallLanguage language) {
+// A question that starts fresh: it names its own date, a relative word or today. After an
+// answered date, v6's bare "90일 뒤는?" (from today) would read as a follow-up: a relative word
+// asks instead.
+ToolcallTurn fresh_turn(const Conversation& c, ToolcallLanguage language, bool after_answer) {
   switch (c.r.weighted({9, 9, 3, 6, 10, 14, 6, 6, 9, 10, 9, 4, 4, 6})) {
     case 0:
       return v6_turn(c, language, ToolcallIntent::kWeekday, "");
@@ -474,6 +475,7 @@ ToolcallTurn fresh_turn(const Conversation& c, ToolcallLanguage language) {
     case 2:
       return v6_turn(c, language, ToolcallIntent::kToday, "");
     case 3:
+      if (after_answer) return relative_day_turn(c, language);
       return v6_turn(c, language, ToolcallIntent::kTodayAddDays, "");
     case 4:
       return relative_day_turn(c, language);
@@ -524,13 +526,13 @@ ToolcallConversation make_conversation(const std::string& languages, SeededRando
   ToolcallConversation conversation;
   conversation.language = sample_language(languages, r);
   const bool mixed = languages == "mix" && r.chance(10);
-  const CalendarDate today = date_between(year_start(2024).days_since_epoch(),
-                                          year_end(2028).days_since_epoch(), r);
+  const CalendarDate today =
+      date_between(year_start(2024).days_since_epoch(), year_end(2028).days_since_epoch(), r);
   conversation.today = today.iso();
   ToolRegistry tools;
   register_builtin_tools(tools, fixed_today_clock(today));
   const Conversation c{tools, today, r.chance(50), r};
-  const int turns = static_cast<int>(r.weighted({22, 24, 22, 16, 10, 6})) + 1;
+  const int turns = static_cast<int>(r.weighted({30, 30, 22, 12, 6})) + 1;
   std::string anchor;
   for (int t = 0; t < turns; t++) {
     const ToolcallLanguage language = mixed ? sample_language("mix", r) : conversation.language;
@@ -544,7 +546,7 @@ ToolcallConversation make_conversation(const std::string& languages, SeededRando
     } else if (!anchor.empty() && r.chance(45)) {
       turn = follow_up_turn(c, language, anchor);
     } else {
-      turn = fresh_turn(c, language);
+      turn = fresh_turn(c, language, !anchor.empty());
     }
     dress_question(turn, language, r);
     anchor = turn.answer_date;

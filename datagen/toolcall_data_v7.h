@@ -1,5 +1,5 @@
 // The v7 mix of synthetic date conversations (ToolcallDataOptions::mix = "v7"): conversations of
-// one to six turns that mix the v1-v6 questions (phrased by datagen/toolcall_phrasing.h) with
+// one to five turns that mix the v1-v6 questions (phrased by datagen/toolcall_phrasing.h) with
 // relative words (모레, next Friday, 다음 주 금요일), dates without a year and holidays by name
 // (next occurrence from today), day counts, months and years, no-tool turns (greetings, thanks,
 // who/what datebot is, off-topic, lunar holidays), follow-ups on the previous answer and topic

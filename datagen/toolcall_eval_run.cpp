@@ -34,8 +34,10 @@ std::string expected_text(const TurnExpectation& e) {
   const auto add = [&out](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
   if (e.no_tool) add("no tool");
   if (e.call) add(e.call->dump());
-  if (!e.date.empty()) add(std::string(e.date_or_weekday ? "date or weekday of " : "date ") + e.date);
-  if (e.weekday != 0 && !e.date_or_weekday) add(std::string("weekday ") + weekday_name_english(e.weekday));
+  if (!e.date.empty())
+    add(std::string(e.date_or_weekday ? "date or weekday of " : "date ") + e.date);
+  if (e.weekday != 0 && !e.date_or_weekday)
+    add(std::string("weekday ") + weekday_name_english(e.weekday));
   if (e.days) add("days " + std::to_string(*e.days));
   return out;
 }
@@ -47,7 +49,7 @@ TurnScore toolcall_eval_score_turn(const EvalTurn& turn, const AgentTurnResult& 
   s.turn = turn;
   const ToolResult* first =
       !result.steps.empty() && !result.steps[0].calls.empty() ? &result.steps[0].calls[0] : nullptr;
-  s.got_call = first                  ? json{{"name", first->name}, {"arguments", first->arguments}}.dump()
+  s.got_call = first ? json{{"name", first->name}, {"arguments", first->arguments}}.dump()
                : result.steps.empty() ? "(no output)"
                                       : "(no call) " + result.steps[0].raw;
   const bool answered = result.outcome == AgentOutcome::kAnswered;

@@ -17,8 +17,8 @@ namespace tunedeck {
 struct TurnScore {
   std::string conversation;  // its id
   EvalTurn turn;
-  std::string got_call;  // the first call as {"name","arguments"} JSON, or "(no call) RAW"
-  std::string answer;    // the final answer, or "(outcome) error"
+  std::string got_call;    // the first call as {"name","arguments"} JSON, or "(no call) RAW"
+  std::string answer;      // the final answer, or "(outcome) error"
   bool call_ok = false;    // the expected first call was made; no call when none is expected
   bool answer_ok = false;  // answered, carrying every expected date, weekday and count
   bool right() const { return call_ok && answer_ok; }

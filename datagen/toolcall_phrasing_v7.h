@@ -1,7 +1,7 @@
 // The words of the v7 date conversations (datagen/toolcall_data_v7.h), as data: one table of
 // patterns per kind of question and answer, one set of tables per language, and the slot filler
-// that spells them out ("{rel:은} 며칠이야?" with rel = 모레 -> "모레는 며칠이야?"). Not the sampling of
-// values or the tool calls (toolcall_data_v7.cpp), not the v1-v6 phrasings
+// that spells them out ("{rel:은} 며칠이야?" with rel = 모레 -> "모레는 며칠이야?"). Not the
+// sampling of values or the tool calls (toolcall_data_v7.cpp), not the v1-v6 phrasings
 // (toolcall_phrasing.h). Tables are constant; every function is thread-safe.
 #pragma once
 #include <string>
@@ -46,7 +46,7 @@ struct V7Language {
   V7Patterns chain;             // {start} (a relative day or weekday phrase), {dur}
   V7Patterns months_from_date;  // {date}, {mon} (after)
   V7Patterns months_before_date;
-  V7Patterns months_from_today;  // {mon}
+  V7Patterns months_from_today;  // {mon}; says today or now: a bare "3달 뒤" reads as a follow-up
   V7Patterns no_year_weekday;    // {md}
   V7Patterns holiday_weekday;    // {hol}
   V7Patterns holiday_date;       // {hol}
@@ -56,16 +56,16 @@ struct V7Language {
   V7Patterns days_between;       // {a}, {b}
   V7Patterns lunar;              // {hol}
   V7Patterns greeting, thanks, identity, capability, off_topic;
-  V7Patterns follow_add;       // {dur} (after)
-  V7Patterns follow_subtract;  // {dur} (before)
+  V7Patterns follow_add;                                                           // {dur} (after)
+  V7Patterns follow_subtract;                                                      // {dur} (before)
   V7Patterns follow_next_day, follow_previous_day, follow_weekday, follow_months;  // {mon}
   V7Patterns follow_until, follow_since;
   V7Patterns follow_next_weekday;  // {wd}
   // Answers: {date} {wd} of the result; {n} a count; {hol} a holiday; {target} what was counted to.
   V7Patterns answer_date, answer_weekday, answer_holiday, answer_until, answer_since,
       answer_between;
-  V7Patterns answer_greeting, answer_thanks, answer_identity, answer_capability,
-      answer_off_topic, answer_lunar;
+  V7Patterns answer_greeting, answer_thanks, answer_identity, answer_capability, answer_off_topic,
+      answer_lunar;
 };
 
 const V7Language& v7_language(ToolcallLanguage language);

@@ -22,9 +22,9 @@ std::string sample_path() {
 }
 
 TEST(ToolcallEvalAnswer, CarriesADateInAnyRendering) {
-  for (const char* answer : {"2026-03-20이야", "2026년 3월 20일(금요일)이에요.",
-                             "That's Friday, March 20, 2026.", "3월 20일 금요일이야",
-                             "It's March 20.", "March 20 (Friday)"})
+  for (const char* answer :
+       {"2026-03-20이야", "2026년 3월 20일(금요일)이에요.", "That's Friday, March 20, 2026.",
+        "3월 20일 금요일이야", "It's March 20.", "March 20 (Friday)"})
     EXPECT_TRUE(toolcall_answer_has_date(answer, "2026-03-20")) << answer;
   for (const char* answer : {"2026-03-21", "3월 2일", "March 2, 2026", "March 20, 2027",
                              "2027년 3월 20일", "13월 20일이야", "March 201"})
@@ -83,8 +83,9 @@ TEST(ToolcallEvalHeldout, SaysWhereALineBreaksTheFormat) {
             "(01..28)");
   EXPECT_EQ(problem(R"({"today": "2026-03-14", "turns": [{"user": "x", "expect": {"day": 3}}]})"),
             "h.jsonl:1: turns[0].expect: day: unknown key (known: date, weekday, days, no_tool)");
-  EXPECT_EQ(problem(R"({"today": "2026-03-14", "turns": [{"user": "x", "expect": {"weekday": "Fri"}}]})"),
-            "h.jsonl:1: turns[0].expect: weekday: expected an English weekday name");
+  EXPECT_EQ(
+      problem(R"({"today": "2026-03-14", "turns": [{"user": "x", "expect": {"weekday": "Fri"}}]})"),
+      "h.jsonl:1: turns[0].expect: weekday: expected an English weekday name");
   EXPECT_EQ(problem("\n[1, 2]"), "h.jsonl:2: not a JSON object");
   EXPECT_EQ(problem(R"({"today": "2026-03-14"})"),
             "h.jsonl:1: expected \"turns\" (held-out) or \"messages\" (chat)");
