@@ -534,7 +534,10 @@ ToolcallConversation make_conversation(const std::string& languages, SeededRando
   const Conversation c{tools, today, r.chance(50), r};
   const int turns = static_cast<int>(r.weighted({30, 30, 22, 12, 6})) + 1;
   std::string anchor;
-  for (int t = 0; t < turns; t++) {
+  size_t calls = 0;
+  // Six calls with their results, the tool list and the answers fill about 1,024 tokens (the
+  // training max_len): a conversation that has made five ends.
+  for (int t = 0; t < turns && calls < 5; t++) {
     const ToolcallLanguage language = mixed ? sample_language("mix", r) : conversation.language;
     ToolcallTurn turn;
     if (t == 0 && turns > 1 && r.chance(12)) {
@@ -550,6 +553,7 @@ ToolcallConversation make_conversation(const std::string& languages, SeededRando
     }
     dress_question(turn, language, r);
     anchor = turn.answer_date;
+    calls += turn.steps.size();
     conversation.turns.push_back(std::move(turn));
   }
   conversation.intent =

@@ -140,6 +140,9 @@ TEST(ToolcallDataV7, EveryKindInBothLanguagesAndManyTurns) {
   std::map<size_t, int> lengths;
   for (const ToolcallConversation& c : sample()) {
     lengths[c.turns.size()]++;
+    size_t calls = 0;
+    for (const ToolcallTurn& turn : c.turns) calls += turn.steps.size();
+    EXPECT_LE(calls, 7u);  // five, then one more turn of at most three: fits max_len 1024
     for (const ToolcallTurn& turn : c.turns) {
       kinds[turn.kind].insert(c.language);
       if (turn.kind == "no_tool") {
@@ -157,8 +160,8 @@ TEST(ToolcallDataV7, EveryKindInBothLanguagesAndManyTurns) {
         "follow_next_weekday"})
     EXPECT_EQ(kinds[kind].size(), 2u) << kind;
   EXPECT_GT(lengths[1], 300);
-  EXPECT_GT(lengths[4], 300);
-  EXPECT_GT(lengths[5], 50);
+  EXPECT_GT(lengths[4], 150);
+  EXPECT_GT(lengths[5], 20);
   EXPECT_EQ(lengths.count(6), 0u);
 }
 
