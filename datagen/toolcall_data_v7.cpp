@@ -257,14 +257,15 @@ ToolcallTurn chain_turn(const Conversation& c, ToolcallLanguage language) {
   return b.turn();
 }
 
-ToolcallTurn months_turn(const Conversation& c, ToolcallLanguage language) {
+ToolcallTurn months_turn(const Conversation& c, ToolcallLanguage language, bool after_answer) {
   TurnBuilder b(c, language, "months");
   const bool years = c.r.chance(30);
   const long long n = years ? c.r.between(1, 10) : c.r.pick({1, 1, 2, 3, 3, 4, 5, 6, 6, 9, 12, 18});
   const std::string mon = v7_months_text(language, years ? 12 * n : n, years, c.r);
   const char* unit = years ? "years" : "months";
   if (c.r.chance(45)) {
-    b.ask(b.words().months_from_today, {{"mon", mon}});
+    const bool bare = !after_answer && c.r.chance(50);
+    b.ask(bare ? b.words().months_bare : b.words().months_from_today, {{"mon", mon}});
     b.call("add_months", {{"date", b.call_today()}, {unit, n}});
   } else {
     // Month ends now and then: that is where the rule shows.
@@ -484,7 +485,7 @@ ToolcallTurn fresh_turn(const Conversation& c, ToolcallLanguage language, bool a
     case 6:
       return chain_turn(c, language);
     case 7:
-      return months_turn(c, language);
+      return months_turn(c, language, after_answer);
     case 8:
       return no_year_turn(c, language);
     case 9:

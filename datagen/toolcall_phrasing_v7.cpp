@@ -73,6 +73,8 @@ V7Language korean() {
       "p오늘부터 {mon} 뒤는 며칠이야?",     "p오늘부터 {mon} 후면 며칠이지?",
       "p지금부터 {mon} 후 날짜 알려줘",     "y오늘부터 {mon} 뒤는 몇 월 며칠이에요?",
       "y오늘로부터 {mon} 후는 며칠인가요?", "y지금부터 {mon} 뒤 날짜가 궁금해요"};
+  k.months_bare = {"p{mon} 뒤는 며칠이야?", "p{mon} 후 날짜 알려줘",
+                   "y{mon} 뒤는 몇 월 며칠이에요?", "y{mon} 후는 며칠인가요?"};
   k.no_year_weekday = {"p{md:은} 무슨 요일이야?",         "p{md} 무슨 요일?",
                        "p{md:이} 무슨 요일인지 알려줘",   "p{md:은} 무슨요일이지?",
                        "y{md:은} 무슨 요일이에요?",       "y{md:은} 무슨 요일인가요?",
@@ -233,6 +235,8 @@ V7Language english() {
                           "-What date is {mon} before {date}?", "-{mon} before {date}?"};
   e.months_from_today = {"-What's the date {mon} from today?", "-what date will it be in {mon}?",
                          "-Which date is {mon} from now?", "-date {mon} from today?"};
+  e.months_bare = {"-What's the date in {mon}?", "-what date will it be in {mon}",
+                   "-Which date is it in {mon}?"};
   e.no_year_weekday = {"-What day of the week is {md}?", "-What day is {md}?",
                        "-{md}: which weekday?",          "-what day does {md} fall on?",
                        "-Which weekday is {md}?",        "-Can you tell me what day {md} is?"};

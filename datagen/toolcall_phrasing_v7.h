@@ -47,14 +47,15 @@ struct V7Language {
   V7Patterns months_from_date;  // {date}, {mon} (after)
   V7Patterns months_before_date;
   V7Patterns months_from_today;  // {mon}; says today or now: a bare "3달 뒤" reads as a follow-up
-  V7Patterns no_year_weekday;    // {md}
-  V7Patterns holiday_weekday;    // {hol}
-  V7Patterns holiday_date;       // {hol}
-  V7Patterns holiday_year;       // {hol}, {year}
-  V7Patterns days_until;         // {target}
-  V7Patterns days_since;         // {date}
-  V7Patterns days_between;       // {a}, {b}
-  V7Patterns lunar;              // {hol}
+  V7Patterns months_bare;  // {mon}: "3달 뒤는 며칠이야?", only where no date was answered
+  V7Patterns no_year_weekday;  // {md}
+  V7Patterns holiday_weekday;  // {hol}
+  V7Patterns holiday_date;     // {hol}
+  V7Patterns holiday_year;     // {hol}, {year}
+  V7Patterns days_until;       // {target}
+  V7Patterns days_since;       // {date}
+  V7Patterns days_between;     // {a}, {b}
+  V7Patterns lunar;            // {hol}
   V7Patterns greeting, thanks, identity, capability, off_topic;
   V7Patterns follow_add;                                                           // {dur} (after)
   V7Patterns follow_subtract;                                                      // {dur} (before)
