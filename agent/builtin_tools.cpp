@@ -1,6 +1,7 @@
 #include "agent/builtin_tools.h"
 
 #include <cstdlib>
+#include <stdexcept>
 #include <utility>
 
 #include "agent/tool_registry.h"
@@ -336,10 +337,18 @@ std::unique_ptr<Tool> make_add_months_tool() { return std::make_unique<AddMonths
 std::unique_ptr<Tool> make_find_weekday_tool() { return std::make_unique<FindWeekdayTool>(); }
 std::unique_ptr<Tool> make_next_occurrence_tool() { return std::make_unique<NextOccurrenceTool>(); }
 
-void register_builtin_tools(ToolRegistry& registry, TodayClock clock) {
+BuiltinToolSet builtin_tool_set_parse(const std::string& name) {
+  if (name == "basic") return BuiltinToolSet::kBasic;
+  if (name == "calendar") return BuiltinToolSet::kCalendar;
+  throw std::invalid_argument("builtin_tools = \"" + name +
+                              "\" is not one of \"basic\", \"calendar\"");
+}
+
+void register_builtin_tools(ToolRegistry& registry, TodayClock clock, BuiltinToolSet set) {
   registry.add(make_add_days_tool());
   registry.add(make_weekday_tool());
   registry.add(make_today_tool(std::move(clock)));
+  if (set == BuiltinToolSet::kBasic) return;
   registry.add(make_days_between_tool());
   registry.add(make_add_months_tool());
   registry.add(make_find_weekday_tool());

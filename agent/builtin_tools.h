@@ -36,6 +36,14 @@ TodayClock today_clock_from_environment();
 // Always `date`.
 TodayClock fixed_today_clock(CalendarDate date);
 
+// Which built-in tools a registry gets: kBasic = add_days, weekday, today (what datebot v1-v6
+// were trained with: their prompt lists exactly these); kCalendar = those and days_between,
+// add_months, find_weekday, next_occurrence. Chosen by [agent] builtin_tools (the app) and
+// [data] builtin_tools (training), so the prompt a model sees is the one it learned.
+enum class BuiltinToolSet { kBasic, kCalendar };
+// "basic" / "calendar"; throws std::invalid_argument naming the value otherwise.
+BuiltinToolSet builtin_tool_set_parse(const std::string& name);
+
 std::unique_ptr<Tool> make_add_days_tool();
 std::unique_ptr<Tool> make_weekday_tool();
 std::unique_ptr<Tool> make_today_tool(TodayClock clock);
@@ -44,9 +52,10 @@ std::unique_ptr<Tool> make_add_months_tool();
 std::unique_ptr<Tool> make_find_weekday_tool();
 std::unique_ptr<Tool> make_next_occurrence_tool();
 
-// Registers add_days, weekday, today (asking `clock`), days_between, add_months, find_weekday
-// and next_occurrence, in that order.
+// Registers add_days, weekday, today (asking `clock`) and, for kCalendar, days_between,
+// add_months, find_weekday and next_occurrence, in that order.
 void register_builtin_tools(ToolRegistry& registry,
-                            TodayClock clock = today_clock_from_environment());
+                            TodayClock clock = today_clock_from_environment(),
+                            BuiltinToolSet set = BuiltinToolSet::kBasic);
 
 }  // namespace tunedeck

@@ -531,7 +531,7 @@ ToolcallConversation make_conversation(const std::string& languages, SeededRando
       date_between(year_start(2024).days_since_epoch(), year_end(2028).days_since_epoch(), r);
   conversation.today = today.iso();
   ToolRegistry tools;
-  register_builtin_tools(tools, fixed_today_clock(today));
+  register_builtin_tools(tools, fixed_today_clock(today), BuiltinToolSet::kCalendar);
   const Conversation c{tools, today, r.chance(50), r};
   const int turns = static_cast<int>(r.weighted({30, 30, 22, 12, 6})) + 1;
   std::string anchor;

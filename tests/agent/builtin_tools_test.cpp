@@ -20,7 +20,9 @@ const CalendarDate kThursday = CalendarDate::from_parts(2026, 3, 5);
 
 class BuiltinTools : public ::testing::Test {
  protected:
-  void SetUp() override { register_builtin_tools(registry_, fixed_today_clock(kThursday)); }
+  void SetUp() override {
+    register_builtin_tools(registry_, fixed_today_clock(kThursday), BuiltinToolSet::kCalendar);
+  }
 
   ToolResult run(const std::string& name, const json& args) { return registry_.run({name, args}); }
 
@@ -32,6 +34,20 @@ TEST_F(BuiltinTools, RegisteredInOrder) {
   EXPECT_EQ(registry_.names(),
             (std::vector<std::string>{"add_days", "weekday", "today", "days_between", "add_months",
                                       "find_weekday", "next_occurrence"}));
+}
+
+TEST(BuiltinToolSet, BasicIsWhatDatebotV6LearnedCalendarAddsFour) {
+  ToolRegistry basic;
+  register_builtin_tools(basic, fixed_today_clock(kThursday));
+  EXPECT_EQ(basic.names(), (std::vector<std::string>{"add_days", "weekday", "today"}));
+  EXPECT_EQ(builtin_tool_set_parse("basic"), BuiltinToolSet::kBasic);
+  EXPECT_EQ(builtin_tool_set_parse("calendar"), BuiltinToolSet::kCalendar);
+  try {
+    builtin_tool_set_parse("all");
+    FAIL() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "builtin_tools = \"all\" is not one of \"basic\", \"calendar\"");
+  }
 }
 
 TEST_F(BuiltinTools, AddDaysForward) {

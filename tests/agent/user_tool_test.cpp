@@ -171,9 +171,7 @@ TEST(UserTool, RegisteredBesideBuiltinsAndRunThroughTheRegistry) {
   echo.name = "say";
   echo.parameters["required"] = {"word"};
   register_user_tools(registry, {echo});
-  EXPECT_EQ(registry.names(),
-            (std::vector<std::string>{"add_days", "weekday", "today", "days_between", "add_months",
-                                      "find_weekday", "next_occurrence", "say"}));
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"add_days", "weekday", "today", "say"}));
   EXPECT_EQ(registry.run({"say", {{"word", "hi"}}}).result, (json{{"output", "hi\n"}}));
   EXPECT_EQ(registry.run({"say", json::object()}).error,
             "bad arguments for 'say': missing required argument 'word'");

@@ -39,12 +39,11 @@ TEST_F(ToolsCli, ListsTheOpenAiArrayAsJson) {
   const CommandResult r = tunedeck({"tools", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json list = json::parse(r.out);
-  ASSERT_EQ(list.size(), 7u);
+  ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0]["type"], "function");
   EXPECT_EQ(list[0]["function"]["name"], "add_days");
   EXPECT_EQ(list[1]["function"]["name"], "weekday");
   EXPECT_EQ(list[2]["function"]["name"], "today");
-  EXPECT_EQ(list[6]["function"]["name"], "next_occurrence");
 }
 
 TEST_F(ToolsCli, IncludesUserToolsFromConfig) {
@@ -82,7 +81,7 @@ TEST_F(ToolsCli, FailuresExitOneWithTheError) {
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,
             "tunedeck tool: error: unknown tool 'add_dayz'; known tools: add_days, "
-            "weekday, today, days_between, add_months, find_weekday, next_occurrence\n");
+            "weekday, today\n");
   r = tunedeck({"tool", "weekday", R"({"date": "2026-13-01"})"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err,

@@ -42,7 +42,8 @@ TEST(ToolcallDataV7, SameSeedSameBytesOtherSeedOtherBytes) {
 TEST(ToolcallDataV7, ResultsAreTheToolsWithTheConversationsToday) {
   for (const ToolcallConversation& c : sample()) {
     ToolRegistry tools;
-    register_builtin_tools(tools, fixed_today_clock(CalendarDate::parse(c.today)));
+    register_builtin_tools(tools, fixed_today_clock(CalendarDate::parse(c.today)),
+                           BuiltinToolSet::kCalendar);
     for (const ToolcallTurn& turn : c.turns) {
       for (const ToolcallStep& step : turn.steps) {
         const ParsedReply reply = parse_tool_calls(step.call_text, ToolCallSyntax{});

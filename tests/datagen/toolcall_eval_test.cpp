@@ -124,7 +124,8 @@ TEST(ToolcallEvalReference, ExpectsTheFirstCallAndTheLastResult) {
 class ToolcallEvalRun : public ::testing::Test {
  protected:
   ToolcallEvalRun() : memory_(dir_.file("memory.db")) {
-    register_builtin_tools(tools_, [this] { return CalendarDate::parse(today_); });
+    register_builtin_tools(
+        tools_, [this] { return CalendarDate::parse(today_); }, BuiltinToolSet::kCalendar);
   }
 
   std::vector<TurnScore> run(testing::ScriptedGenerator& model,
