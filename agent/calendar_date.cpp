@@ -84,6 +84,17 @@ const char* weekday_name_english(int iso_weekday) {
   return kNames[iso_weekday - 1];
 }
 
+int iso_weekday_from_english(const std::string& name) {
+  std::string lower = name;
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  static const char* const kLower[7] = {"monday", "tuesday",  "wednesday", "thursday",
+                                        "friday", "saturday", "sunday"};
+  for (int i = 0; i < 7; i++)
+    if (lower == kLower[i]) return i + 1;
+  return 0;
+}
+
 CalendarDate CalendarDate::parse(const std::string& text) {
   const size_t first_dash = text.find('-');
   const std::string year_text = text.substr(0, first_dash);
@@ -151,6 +162,20 @@ CalendarDate CalendarDate::plus_days(long long days) const {
     throw CalendarDateError(iso() + " plus " + std::to_string(days) +
                             " days falls before 0001-01-01; " + range_text());
   return from_days_since_epoch(start + days);
+}
+
+CalendarDate CalendarDate::plus_months(long long months) const {
+  const long long month_index = static_cast<long long>(year) * 12 + (month - 1);  // 12..119999
+  const long long first = static_cast<long long>(kMinYear) * 12;
+  const long long last = static_cast<long long>(kMaxYear) * 12 + 11;
+  if (months > last - month_index || months < first - month_index)
+    throw CalendarDateError(iso() + " plus " + std::to_string(months) +
+                            " months falls outside the calendar; " + range_text());
+  const long long target = month_index + months;
+  const int new_year = static_cast<int>(target / 12);
+  const int new_month = static_cast<int>(target % 12) + 1;
+  const int last_day = days_in_month(new_year, new_month);
+  return CalendarDate{new_year, new_month, day < last_day ? day : last_day};
 }
 
 int CalendarDate::iso_weekday() const {

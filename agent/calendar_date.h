@@ -35,6 +35,14 @@ struct CalendarDate {
   long long days_since_epoch() const;  // 1970-01-01 is 0; earlier dates are negative
   // The date `days` later (negative: earlier); throws CalendarDateError outside 0001..9999.
   CalendarDate plus_days(long long days) const;
+  // The same day of the month `months` later (negative: earlier); when that month is shorter,
+  // its last day (2026-01-31 + 1 month = 2026-02-28; 2024-02-29 + 12 months = 2025-02-28).
+  // Throws CalendarDateError outside 0001..9999.
+  CalendarDate plus_months(long long months) const;
+  // Days from this date to `to` (negative when `to` is earlier).
+  long long days_until(const CalendarDate& to) const {
+    return to.days_since_epoch() - days_since_epoch();
+  }
   int iso_weekday() const;  // 1 = Monday .. 7 = Sunday
 
   std::string iso() const;      // "2027-01-04"
@@ -52,5 +60,7 @@ int days_in_month(int year, int month);             // REQUIRES: 1 <= month <= 1
 const char* month_name_english(int month);          // 1 -> "January"
 const char* weekday_name_korean(int iso_weekday);   // 1 -> "월요일" .. 7 -> "일요일"
 const char* weekday_name_english(int iso_weekday);  // 1 -> "Monday" .. 7 -> "Sunday"
+// "Monday".."Sunday" (any letter case) -> 1..7; 0 when `name` is not an English weekday name.
+int iso_weekday_from_english(const std::string& name);
 
 }  // namespace tunedeck

@@ -19,7 +19,7 @@ namespace {
 const char kUsage[] =
     "usage: tunedeck data toolcalls --out FILE [--n N] [--seed S] [--format csv|jsonl]\n"
     "                               [--lang ko|en|mix] [--system TEXT] [--hard-counts]\n"
-    "                               [--hard-dates] [--stated-dates]\n"
+    "                               [--hard-dates] [--stated-dates] [--mix v6|v7]\n"
     "\n"
     "Writes synthetic tool-call conversations for the date agent: Korean and English questions\n"
     "(weekday of a date, N days before/after a date, today and today-relative questions, and\n"
@@ -46,6 +46,12 @@ const char kUsage[] =
     "                  \"that day\" (\"My flight is on Aug 22, 2026. What day is that?\",\n"
     "                  \"결혼식이 2027년 10월 23일인데 그날 무슨 요일이야?\") or say \"add 250 "
     "days to\"\n"
+    "  --mix M         v6 (default): the mixes above, as datebot v1-v6 were trained on; v7:\n"
+    "                  conversations of 1-5 turns mixing those questions with relative words\n"
+    "                  (모레, next Friday, 다음 주 금요일), dates without a year and holidays by\n"
+    "                  name, day counts, months and years, follow-ups and topic switches, and\n"
+    "                  turns that need no tool (greetings, thanks, who/what, off-topic); jsonl\n"
+    "                  only, each line with its \"today\" and per-turn \"kinds\"\n"
     "\n"
     "Example: tunedeck data toolcalls --out train.jsonl --n 30000 --seed 1\n"
     "         tunedeck data toolcalls --out test.csv --n 500 --seed 2\n";
@@ -64,14 +70,22 @@ std::string format_for(const std::string& given, const std::string& out) {
   return ends_with(out, ".jsonl") || ends_with(out, ".json") ? "jsonl" : "csv";
 }
 
-// "intent          ko     en  total" and one row per intent, then the totals.
+// "intent          ko     en  total" and one row per intent (v7: per turn kind), then the totals.
 void print_summary(const std::vector<ToolcallConversation>& conversations) {
   std::map<std::string, std::pair<int, int>> counts;  // intent -> (ko, en)
   int korean = 0;
   int turns = 0;
   for (const ToolcallConversation& c : conversations) {
-    auto& row = counts[toolcall_intent_name(c.intent)];
-    (c.language == ToolcallLanguage::kKorean ? row.first : row.second)++;
+    const bool korean_row = c.language == ToolcallLanguage::kKorean;
+    if (c.today.empty()) {
+      auto& row = counts[toolcall_intent_name(c.intent)];
+      (korean_row ? row.first : row.second)++;
+    } else {
+      for (const ToolcallTurn& turn : c.turns) {
+        auto& row = counts[turn.kind];
+        (korean_row ? row.first : row.second)++;
+      }
+    }
     if (c.language == ToolcallLanguage::kKorean) korean++;
     turns += static_cast<int>(c.turns.size());
   }
@@ -100,6 +114,7 @@ int run_data(CliArgs& args) {
   options.hard_counts = args.flag("hard-counts");
   options.hard_dates = args.flag("hard-dates");
   options.stated_dates = args.flag("stated-dates");
+  options.mix = args.value_or("mix", "v6");
   const std::vector<std::string> kinds = args.positionals();
   args.finish();
   if (kinds.size() != 1 || kinds[0] != "toolcalls") {
@@ -111,7 +126,11 @@ int run_data(CliArgs& args) {
   if (seed < 0) throw UsageError("--seed must be >= 0, got " + std::to_string(seed));
   if (options.languages != "ko" && options.languages != "en" && options.languages != "mix")
     throw UsageError("--lang must be ko, en or mix, got '" + options.languages + "'");
+  if (options.mix != "v6" && options.mix != "v7")
+    throw UsageError("--mix must be v6 or v7, got '" + options.mix + "'");
   const std::string format = format_for(format_flag, *out);
+  if (format == "csv" && options.mix == "v7")
+    throw UsageError("--mix v7 writes multi-turn conversations: use --format jsonl");
   if (format == "csv" && !system_prompt.empty())
     throw UsageError(
         "--system applies to --format jsonl only (the CSV layout has no system column)");

@@ -7,6 +7,7 @@
 #include "agent/tool_call_parser.h"
 #include "agent/tool_registry.h"
 #include "datagen/seeded_random.h"
+#include "datagen/toolcall_data_v7.h"
 
 namespace tunedeck {
 namespace {
@@ -360,6 +361,9 @@ std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptio
     throw std::invalid_argument("toolcall data: languages must be ko, en or mix, got '" +
                                 options.languages + "'");
   }
+  if (options.mix == "v7") return toolcall_data_v7_generate(options);
+  if (options.mix != "v6")
+    throw std::invalid_argument("toolcall data: mix must be v6 or v7, got '" + options.mix + "'");
   ToolRegistry tools;
   register_builtin_tools(tools);
   SeededRandom random(options.seed);
@@ -428,8 +432,17 @@ std::string toolcall_data_jsonl(const std::vector<ToolcallConversation>& convers
     }
     nlohmann::ordered_json line;
     line["messages"] = messages;
-    line["intent"] = toolcall_intent_name(conversation.intent);
+    const bool v7 = !conversation.today.empty();
+    line["intent"] = !v7                              ? toolcall_intent_name(conversation.intent)
+                     : conversation.turns.size() == 1 ? conversation.turns[0].kind
+                                                      : std::string("conversation");
     line["language"] = toolcall_language_name(conversation.language);
+    if (v7) {
+      line["today"] = conversation.today;
+      nlohmann::ordered_json kinds = nlohmann::ordered_json::array();
+      for (const ToolcallTurn& turn : conversation.turns) kinds.push_back(turn.kind);
+      line["kinds"] = kinds;
+    }
     out += line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
   return out;

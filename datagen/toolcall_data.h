@@ -34,6 +34,10 @@ struct ToolcallDataOptions {
   // 2027년 2월 27일인데 그날 무슨 요일이야?"), or say "add 250 days to …" (datebot's stage 6).
   // false gives exactly the bytes without it.
   bool stated_dates = false;
+  // Which mix: "v6" (the mixes above, as datebot v1-v6 were trained on) or "v7"
+  // (datagen/toolcall_data_v7.h: multi-turn conversations with relative words, holidays, day
+  // counts and no-tool turns).
+  std::string mix = "v6";
 };
 
 // One tool call of a turn and what the tool returned.
@@ -49,7 +53,8 @@ struct ToolcallTurn {
   std::string user;                 // the question
   std::vector<ToolcallStep> steps;  // in order; kTodayAddDays: today, then add_days
   std::string answer;               // the final answer, in the question's language
-  std::string answer_date;          // YYYY-MM-DD: the date of the last result (what was answered)
+  std::string answer_date;  // YYYY-MM-DD: the date answered (follow-ups build on it); "" if none
+  std::string kind;         // the v7 mix's kind ("relative_weekday", "no_tool", ...); "" in v6
 };
 
 struct ToolcallConversation {
@@ -57,11 +62,12 @@ struct ToolcallConversation {
   ToolcallLanguage language = ToolcallLanguage::kKorean;
   std::vector<ToolcallTurn> turns;  // a kFollowUp conversation: 2 or 3 turns, each later one
                                     // needing the turn before it
+  std::string today;                // the v7 mix: the conversation's today; "" in v6
 };
 
 // `count` conversations. "today" is a date drawn per conversation (2024..2028) and the today
 // tool's result is built from it (the clock is never read). Throws std::invalid_argument naming
-// the option when count < 1 or languages is not ko/en/mix.
+// the option when count < 1, languages is not ko/en/mix or mix is not v6/v7.
 std::vector<ToolcallConversation> toolcall_data_generate(const ToolcallDataOptions& options);
 
 // The canonical text of one call, used for every assistant tool-calling turn:
@@ -85,6 +91,8 @@ std::string toolcall_data_csv(const std::vector<ToolcallConversation>& conversat
 //   {"messages":[{"role":"user","content":"..."},{"role":"assistant","content":"<tool_call>..."},
 //    {"role":"tool","content":"{...}","name":"weekday"},...],"intent":"weekday","language":"ko"}
 // "intent" and "language" are labels for evaluation and summaries; trainers read "messages".
+// A v7 conversation adds "today" and "kinds" (one per turn), and its "intent" is the first turn's
+// kind, or "conversation" when it has several turns.
 std::string toolcall_data_jsonl(const std::vector<ToolcallConversation>& conversations,
                                 const std::string& system_prompt);
 

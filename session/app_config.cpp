@@ -84,10 +84,15 @@ void read_sampling(const TomlReader& r, SamplingSettings& sampling) {
 }
 
 void read_agent(const TomlReader& r, AgentSettings& agent) {
-  r.check_keys({"max_steps", "system_prompt", "template"});
+  r.check_keys({"max_steps", "system_prompt", "template", "builtin_tools"});
   r.read_int("max_steps", agent.max_steps, 1, 1000);
   r.read_string("system_prompt", agent.system_prompt);
   r.read_string("template", agent.template_name);
+  r.read_string("builtin_tools", agent.builtin_tools);
+  if (agent.builtin_tools != "basic" && agent.builtin_tools != "calendar")
+    r.fail("builtin_tools",
+           "builtin_tools = \"" + agent.builtin_tools + "\" is not one of \"basic\", \"calendar\"",
+           "not allowed");
 }
 
 void read_memory(const TomlReader& r, MemorySettings& memory) {
@@ -275,6 +280,7 @@ std::vector<AppSetting> app_config_settings(const AppConfig& config) {
   add("agent.max_steps", config.agent.max_steps);
   add("agent.system_prompt", config.agent.system_prompt);
   add("agent.template", config.agent.template_name);
+  add("agent.builtin_tools", config.agent.builtin_tools);
   add("memory.db", config.memory.db);
   add("stats.interval_s", config.stats.interval_s);
   add("stats.nvml_library", config.stats.nvml_library);

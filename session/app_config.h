@@ -43,9 +43,10 @@ struct SamplingSettings {
 };
 
 struct AgentSettings {
-  int max_steps = 5;          // model turns per question before the loop gives up
-  std::string system_prompt;  // see etc/tunedeck.toml for the shipped one
-  std::string template_name;  // TOML key "template"; "" = detect from the model
+  int max_steps = 5;                    // model turns per question before the loop gives up
+  std::string system_prompt;            // see etc/tunedeck.toml for the shipped one
+  std::string template_name;            // TOML key "template"; "" = detect from the model
+  std::string builtin_tools = "basic";  // "basic" or "calendar" (agent/builtin_tools.h)
 };
 
 struct MemorySettings {

@@ -76,7 +76,8 @@ AppConfig session_config(const SessionFlags& flags) {
 }
 
 void register_session_tools(ToolRegistry& registry, const AppConfig& config, TodayClock today) {
-  register_builtin_tools(registry, std::move(today));
+  register_builtin_tools(registry, std::move(today),
+                         builtin_tool_set_parse(config.agent.builtin_tools));
   register_user_tools(registry, config.tools);
 }
 

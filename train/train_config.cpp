@@ -58,7 +58,7 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
   }
   if (const auto d = top.table("data")) {
     d->check_keys({"train", "eval", "eval_fraction", "format", "template", "system_prompt",
-                   "include_tools", "max_len", "strict"});
+                   "include_tools", "builtin_tools", "max_len", "strict"});
     d->read_string("train", c.train_file);
     d->read_string("eval", c.eval_file);
     d->read_double("eval_fraction", c.eval_fraction);
@@ -66,6 +66,11 @@ TrainConfig train_config_parse(const std::string& text, const std::string& path)
     d->read_string("template", c.chat_template);
     d->read_string("system_prompt", c.system_prompt);
     d->read_bool("include_tools", c.include_tools);
+    d->read_string("builtin_tools", c.builtin_tools);
+    if (c.builtin_tools != "basic" && c.builtin_tools != "calendar")
+      d->fail("builtin_tools",
+              "builtin_tools = \"" + c.builtin_tools + "\" is not one of \"basic\", \"calendar\"",
+              "not allowed");
     d->read_int("max_len", c.max_len);
     d->read_bool("strict", c.strict);
   }

@@ -33,6 +33,7 @@ struct TrainConfig {
   std::string chat_template = "tunedeck";  // a family name, or "model" (the model's own template)
   std::string system_prompt;
   bool include_tools = false;
+  std::string builtin_tools = "basic";  // which built-in tools include_tools lists: basic|calendar
   int max_len = 512;
   bool strict = false;
 

@@ -200,7 +200,8 @@ class Run {
     nlohmann::json tools = nlohmann::json::array();
     if (c_.include_tools) {
       ToolRegistry registry;
-      register_builtin_tools(registry);
+      register_builtin_tools(registry, today_clock_from_environment(),
+                             builtin_tool_set_parse(c_.builtin_tools));
       tools = registry.list_json();
     }
     load_data(tools);

@@ -113,6 +113,36 @@ TEST(CalendarDate, MonthAndYearEnds) {
   EXPECT_EQ(plus("2026-12-25", 0), "2026-12-25");
 }
 
+TEST(CalendarDate, PlusMonthsClampsToTheMonthsLastDay) {
+  auto plus = [](const char* date, long long months) {
+    return CalendarDate::parse(date).plus_months(months).iso();
+  };
+  EXPECT_EQ(plus("2026-01-31", 1), "2026-02-28");
+  EXPECT_EQ(plus("2024-01-31", 1), "2024-02-29");
+  EXPECT_EQ(plus("2024-02-29", 12), "2025-02-28");
+  EXPECT_EQ(plus("2026-03-31", -1), "2026-02-28");
+  EXPECT_EQ(plus("2026-12-15", 1), "2027-01-15");
+  EXPECT_EQ(plus("2026-01-15", -1), "2025-12-15");
+  EXPECT_EQ(plus("2026-05-31", -24), "2024-05-31");
+  EXPECT_EQ(plus("0001-01-31", 0), "0001-01-31");
+  EXPECT_EQ(plus("9999-01-31", 11), "9999-12-31");
+  EXPECT_THROW(CalendarDate::parse("9999-12-01").plus_months(1), CalendarDateError);
+  EXPECT_THROW(CalendarDate::parse("0001-01-01").plus_months(-1), CalendarDateError);
+  EXPECT_THROW(CalendarDate::parse("2026-01-01").plus_months(1LL << 62), CalendarDateError);
+}
+
+TEST(CalendarDate, DaysUntilIsSigned) {
+  EXPECT_EQ(CalendarDate::parse("2026-03-14").days_until(CalendarDate::parse("2026-12-25")), 286);
+  EXPECT_EQ(CalendarDate::parse("2026-12-25").days_until(CalendarDate::parse("2026-03-14")), -286);
+}
+
+TEST(CalendarDate, EnglishWeekdayNamesReadBack) {
+  for (int d = 1; d <= 7; d++) EXPECT_EQ(iso_weekday_from_english(weekday_name_english(d)), d);
+  EXPECT_EQ(iso_weekday_from_english("friday"), 5);
+  EXPECT_EQ(iso_weekday_from_english("Fri"), 0);
+  EXPECT_EQ(iso_weekday_from_english(""), 0);
+}
+
 TEST(CalendarDate, KnownWeekdays) {
   EXPECT_EQ(CalendarDate::parse("2027-01-04").iso_weekday(), 1);  // Monday
   EXPECT_EQ(CalendarDate::parse("2026-12-25").iso_weekday(), 5);  // Friday

@@ -177,6 +177,28 @@ TEST(ToolcallDataBytes, FirstRowsOfSeedOneAreFixed) {
   EXPECT_EQ(csv, kGoldenSeedOneCsv);
 }
 
+// FNV-1a 64 of a text: a short fingerprint for the bytes of a generated set.
+uint64_t fingerprint(const std::string& text) {
+  uint64_t hash = 14695981039346656037ull;
+  for (unsigned char c : text) hash = (hash ^ c) * 1099511628211ull;
+  return hash;
+}
+
+TEST(ToolcallDataBytes, EarlierMixesKeepTheirBytes) {
+  // Fingerprints of 200 conversations (seed 5) of each earlier mix, taken before the v7 mix was
+  // added: the data of datebot v1-v6 stays reproducible byte for byte.
+  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false), "sys")),
+            0xe72b020ebc226d9aull);
+  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true), "sys")),
+            0x8910e0c628d1f477ull);
+  EXPECT_EQ(fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true, true), "sys")),
+            0x5028e2e59510a63eull);
+  EXPECT_EQ(
+      fingerprint(toolcall_data_jsonl(generate(5, 200, false, "mix", true, true, true), "sys")),
+      0xdb3948979158f7a0ull);
+  EXPECT_EQ(fingerprint(toolcall_data_csv(generate(5, 200, true, "en"))), 0xfd9207dc7f4981cdull);
+}
+
 // ---- Calls and results --------------------------------------------------------------------------
 
 TEST(ToolcallDataCallText, IsTheCanonicalSerialisation) {

@@ -178,7 +178,12 @@ TEST_F(AppConfigTest, BadValuesAreRejected) {
             std::string::npos);
   EXPECT_NE(error_loading("[sampling]\nseed = -1\n").find("[sampling] seed must be >= 0"),
             std::string::npos);
+  EXPECT_NE(error_loading("[agent]\nbuiltin_tools = \"all\"\n")
+                .find(":2: [agent] builtin_tools = \"all\" is not one of \"basic\", \"calendar\""),
+            std::string::npos);
   AppConfig config;
+  app_config_apply_file(config, write("tools.toml", "[agent]\nbuiltin_tools = \"calendar\"\n"));
+  EXPECT_EQ(config.agent.builtin_tools, "calendar");
   app_config_apply_file(config,
                         write("gpu.toml", "[model]\ndevice = \"cuda:1\"\ndtype = \"bf16\"\n"));
   EXPECT_EQ(config.model.device, "cuda:1");

@@ -74,6 +74,25 @@ double checksum(const LlamaModel& model) {
   return sum;
 }
 
+TEST(TrainConfig, BuiltinToolsIsBasicOrCalendar) {
+  const auto config = [](const std::string& data_line) {
+    return "[model]\npath = \"m\"\n[data]\ntrain = \"t.jsonl\"\n" + data_line +
+           "[run]\noutput_dir = \"out\"\n";
+  };
+  EXPECT_EQ(train_config_parse(config(""), "job.toml").builtin_tools, "basic");
+  EXPECT_EQ(train_config_parse(config("builtin_tools = \"calendar\"\n"), "job.toml").builtin_tools,
+            "calendar");
+  try {
+    train_config_parse(config("builtin_tools = \"all\"\n"), "job.toml");
+    FAIL() << "expected an error";
+  } catch (const std::exception& e) {
+    EXPECT_NE(
+        std::string(e.what()).find("builtin_tools = \"all\" is not one of \"basic\", \"calendar\""),
+        std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
   testing::ScratchDir dir;
   TrainConfig config = lora_config(dir, 120);
