@@ -376,5 +376,27 @@ TEST(ModelConfigFamilies, QNormOfTheWrongSizeNamesTensorAndFile) {
   }
 }
 
+// Gemma 3's multimodal layout: the text config under "text_config", the tensors under
+// "language_model.": the same model.
+TEST(ModelConfigFamilies, GemmaMultimodalCheckpointLoadsItsTextModel) {
+  SKIP_WITHOUT_PYTHON_TORCH();
+  testing::ScratchDir folder;
+  const std::string source = reference_model("gemma3");
+  const json text = read_json(source + "/config.json");
+  testing::write_file(folder.file("config.json"),
+                      json{{"model_type", "gemma3"}, {"text_config", text}}.dump());
+  const auto file = SafetensorsFile::open(source + "/model.safetensors");
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  for (const auto& [name, info] : file->tensors())
+    tensors.emplace_back("language_model." + name, file->tensor(name));
+  safetensors_write(folder.file("model.safetensors"), tensors);
+  const LlamaModel model = LlamaModel::load(folder.path(), {});
+  const json ref = read_json(source + "/reference.json");
+  at::NoGradGuard no_grad;
+  const at::Tensor logits =
+      model.forward(tokens_of(ref["prompt_ids"].get<std::vector<int64_t>>()), nullptr, 0)[0];
+  EXPECT_LT(max_difference(logits, ref["logits"]), kTolerance);
+}
+
 }  // namespace
 }  // namespace tunedeck
