@@ -226,16 +226,11 @@ void print_table(const BenchSettings& s, const ModelConfig& c, double peak,
 
 nlohmann::json to_json(const BenchSettings& s, const ModelConfig& c, double peak,
                        const std::vector<MethodResult>& rs) {
-  nlohmann::json j;
-  j["model"] = label(s);
-  j["parameters"] = c.parameter_count();
-  j["batch"] = s.batch;
-  j["seq"] = s.seq;
-  j["steps"] = s.steps;
-  j["autocast"] = s.autocast;
-  j["loss_share"] = s.loss_share;
-  j["logits"] = s.logits;
-  j["dropout"] = s.dropout;
+  nlohmann::json j = {{"model", label(s)},          {"parameters", c.parameter_count()},
+                      {"batch", s.batch},           {"seq", s.seq},
+                      {"steps", s.steps},           {"autocast", s.autocast},
+                      {"loss_share", s.loss_share}, {"logits", s.logits},
+                      {"dropout", s.dropout}};
   j["machine"] = {{"cpu", machine_limits_cpu_name()},
                   {"runtime", runtime_description()},
                   {"blas", machine_limits_blas()},

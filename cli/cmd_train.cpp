@@ -47,7 +47,7 @@ std::string progress_line(const TrainProgress& p, bool bar) {
   }
   std::snprintf(line, sizeof line,
                 "%sstep %d/%d  loss %.4f  lr %.2e  |g| %.3f  %.0f tok/s  ETA %s%s", meter.c_str(),
-                p.step, p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s,
+                static_cast<int>(p.step), p.total_steps, p.loss, p.lr, p.grad_norm, p.tokens_per_s,
                 run_time_text(p.eta_s).c_str(), eval.c_str());
   return line;
 }

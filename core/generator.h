@@ -75,7 +75,6 @@ class Generator : public TextGenerator {
   int count_tokens(const std::string& text) override;
   int context_length() const override { return context_; }
 
-  const Tokenizer& tokenizer() const { return tokenizer_; }
   const LlamaModel& model() const { return model_; }
   size_t kv_cache_bytes() const { return cache_ ? cache_->bytes() : 0; }
 

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "core/atomic_file.h"
+#include "core/json_file.h"
 #include "core/llama_model.h"
 #include "core/llama_model_names.h"
 #include "core/safetensors.h"
@@ -33,16 +34,7 @@ std::string shape_text(at::IntArrayRef s) {
 }
 
 json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw std::runtime_error(path.string() + ": cannot open (is this a PEFT LoRA adapter folder?)");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error(path.string() + ": not valid JSON: " + e.what());
-  }
+  return json_file_read(path, " (is this a PEFT LoRA adapter folder?)");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/json_file.h"
 #include "core/tokenizer_json/hf_tokenizer.h"
 
 namespace tunedeck {
@@ -55,15 +56,7 @@ std::string executable_dir() {
 }
 
 json read_json_if_present(const fs::path& path) {
-  if (!fs::exists(path)) return json();
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  try {
-    return json::parse(ss.str());
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error(path.string() + ": not valid JSON: " + e.what());
-  }
+  return fs::exists(path) ? json_file_read(path) : json();
 }
 
 // tokenizer_config.json writes special tokens as "<s>" or {"content": "<s>", ...}.

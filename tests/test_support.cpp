@@ -230,32 +230,39 @@ void write_file(const std::string& path, const std::string& content) {
   out << content;
 }
 
-ModelConfig small_model_config() {
+std::string stories_chat_jsonl(int rows) {
+  static const char* const kLines[] = {
+      R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]})",
+      R"({"messages": [{"role": "user", "content": "What does Lily like?"}, {"role": "assistant", "content": "Lily likes the big tree."}]})",
+      R"({"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]})",
+      R"({"messages": [{"role": "user", "content": "What color is the cat?"}, {"role": "assistant", "content": "The cat is blue."}]})",
+      R"({"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy today."}]})"};
+  if (rows < 1 || rows > 5) throw std::invalid_argument("stories_chat_jsonl: rows must be 1 to 5");
+  std::string jsonl;
+  for (int i = 0; i < rows; ++i) jsonl += std::string(kLines[i]) + "\n";
+  return jsonl;
+}
+
+ModelConfig llama_config(const LlamaShape& shape) {
   ModelConfig c;
-  c.hidden_size = 32;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 48;
-  c.vocab_size = 64;
-  c.max_position_embeddings = 32;
+  c.hidden_size = shape.hidden;
+  c.num_layers = shape.layers;
+  c.num_heads = shape.heads;
+  c.num_kv_heads = shape.kv_heads;
+  c.head_dim = shape.head_dim;
+  c.intermediate_size = shape.intermediate;
+  c.vocab_size = shape.vocab;
+  c.max_position_embeddings = shape.positions;
+  c.tie_word_embeddings = false;
   return c;
 }
 
+ModelConfig small_model_config() { return llama_config({32, 2, 4, 2, 8, 48, 64, 32}); }
+
 ModelConfig gqa_model_config() {
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 3;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 8;
-  c.intermediate_size = 96;
-  c.vocab_size = 128;
-  c.max_position_embeddings = 64;
+  ModelConfig c = llama_config({64, 3, 8, 2, 8, 96, 128, 64});
   c.rms_norm_eps = 1e-5;
   c.rope_theta = 500000.0;
-  c.tie_word_embeddings = false;
   return c;
 }
 

@@ -97,6 +97,18 @@ int64_t dead_pid();
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& content);
 
+// The first `rows` (1 to 5) of a small chat dataset in stories260k's words, as JSONL: one
+// question and its answer per line ({"messages": [user, assistant]}).
+std::string stories_chat_jsonl(int rows);
+
+// The sizes of a Llama for tests, in ModelConfig's order.
+struct LlamaShape {
+  int hidden, layers, heads, kv_heads, head_dim, intermediate, vocab, positions;
+};
+
+// A Llama of that shape with an untied head, the other fields at ModelConfig's defaults.
+ModelConfig llama_config(const LlamaShape& shape);
+
 // A small Llama shape for tests that need real tensors and speed: hidden 32, 2 layers, 4 heads
 // (2 KV heads) of 8, intermediate 48, vocabulary 64, 32 positions, untied head.
 ModelConfig small_model_config();

@@ -29,19 +29,24 @@ struct RunStart {
   std::string host;  // where it runs; "": this machine's host name
 };
 
-// One logged step. A NaN loss, lr, grad norm, tokens/s or elapsed time (a diverged run) is kept
-// and read back as NaN; a NaN eval loss reads back as none.
-struct RunMetrics {
-  int64_t id = 0;  // set by the database, increasing in log order; ignored by log_metrics()
+// The figures of one training step: what the run log stores (RunMetrics) and the trainer
+// publishes as it goes (TrainProgress, train/trainer.h).
+struct StepFigures {
   int64_t step = 0;
   int epoch = 0;
   double loss = 0;
   double lr = 0;
   double grad_norm = 0;
   double tokens_per_s = 0;
-  std::optional<double> eval_loss;  // only on steps that evaluated
+  std::optional<double> eval_loss;  // on steps that evaluated (TrainProgress: the latest)
+  double elapsed_s = 0;             // since the run (or its resume) started
+};
+
+// One logged step. A NaN loss, lr, grad norm, tokens/s or elapsed time (a diverged run) is kept
+// and read back as NaN; a NaN eval loss reads back as none.
+struct RunMetrics : StepFigures {
+  int64_t id = 0;  // set by the database, increasing in log order; ignored by log_metrics()
   int64_t memory_bytes = 0;
-  double elapsed_s = 0;    // since the run (or its resume) started
   std::string created_at;  // set by the database: UTC, "2027-01-04T09:30:00.123Z"
 };
 

@@ -32,6 +32,7 @@
 #include "train/dataset.h"
 #include "train/example_encoder.h"
 #include "train/run_log.h"
+#include "train/run_time.h"
 #include "train/token_loss.h"
 
 namespace tunedeck {
@@ -461,27 +462,27 @@ class Run {
 
   void record(int step, double loss, double lr, double grad_norm, double tokens_per_s,
               std::optional<double> eval_loss) {
-    progress_.step = step;
-    progress_.epoch = state_.epoch;
-    progress_.loss = loss;
-    progress_.lr = lr;
-    progress_.grad_norm = grad_norm;
-    progress_.tokens_per_s = tokens_per_s;
-    if (eval_loss && !std::isnan(*eval_loss)) progress_.eval_loss = eval_loss;
-    const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
-    const int done_here = step - (resumed_from_ >= 0 ? resumed_from_ : 0);
-    progress_.eta_s = done_here > 0 ? elapsed / done_here * (total_steps_ - step) : 0;
+    StepFigures figures;
+    figures.step = step;
+    figures.epoch = state_.epoch;
+    figures.loss = loss;
+    figures.lr = lr;
+    figures.grad_norm = grad_norm;
+    figures.tokens_per_s = tokens_per_s;
+    if (eval_loss && !std::isnan(*eval_loss)) figures.eval_loss = eval_loss;
+    figures.elapsed_s = std::chrono::duration<double>(Clock::now() - started_).count();
+
     RunMetrics m;
-    m.step = step;
-    m.epoch = state_.epoch;
-    m.loss = loss;
-    m.lr = lr;
-    m.grad_norm = grad_norm;
-    m.tokens_per_s = tokens_per_s;
-    if (eval_loss && !std::isnan(*eval_loss)) m.eval_loss = *eval_loss;
+    static_cast<StepFigures&>(m) = figures;
     m.memory_bytes = proc_stats_read_process().rss_bytes.value_or(0);
-    m.elapsed_s = elapsed;
     run_log_->log_metrics(run_id_, m);
+
+    const std::optional<double> latest_eval_loss =
+        figures.eval_loss ? figures.eval_loss : progress_.eval_loss;
+    static_cast<StepFigures&>(progress_) = figures;
+    progress_.eval_loss = latest_eval_loss;
+    const int steps_here = step - (resumed_from_ >= 0 ? resumed_from_ : 0);
+    progress_.eta_s = run_time_eta_s(figures.elapsed_s, steps_here, total_steps_ - step);
     publish();
   }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "train/run_log.h"
 #include "train/train_config.h"
 
 namespace tunedeck {
@@ -17,21 +18,14 @@ namespace tunedeck {
 class LlamaModel;
 class MemoryAccounting;  // core/stats/memory_accounting.h
 
-// What the trainer publishes; a plain snapshot the UI copies.
-struct TrainProgress {
+// What the trainer publishes; a plain snapshot the UI copies: the last logged step's figures
+// (StepFigures, train/run_log.h) and the run's state.
+struct TrainProgress : StepFigures {
   long long run_id = 0;
   std::string name;
   std::string status = "preparing";  // preparing, running, finished, failed, cancelled
-  int step = 0;
   int total_steps = 0;
-  int epoch = 0;
-  double loss = 0;
-  double lr = 0;
-  double grad_norm = 0;
-  double tokens_per_s = 0;
-  double elapsed_s = 0;
   double eta_s = 0;
-  std::optional<double> eval_loss;
   std::string message;  // a pre-flight line, a checkpoint note, the error
 };
 

@@ -40,12 +40,7 @@ InputLine::InputLine(std::string prompt, std::string history_file, InputComplete
   rl_change_environment = 0;
   rl_prep_term_function = no_prep_terminal;
   rl_deprep_term_function = no_deprep_terminal;
-  rl_getc_function = on_getc;
-  rl_input_available_hook = on_input_available;
-  rl_redisplay_function = on_redisplay;
-  rl_outstream = null_out_;
-  rl_attempted_completion_function = on_complete;
-  rl_completion_display_matches_hook = on_display_matches;
+  point_readline_here(true);
 
   using_history();
   stifle_history(kHistoryLimit);
@@ -65,14 +60,18 @@ InputLine::InputLine(std::string prompt, std::string history_file, InputComplete
   rl_bind_keyseq("\033[F", rl_end_of_line);
 }
 
+void InputLine::point_readline_here(bool here) {
+  rl_getc_function = here ? on_getc : rl_getc;
+  rl_input_available_hook = here ? on_input_available : nullptr;
+  rl_redisplay_function = here ? on_redisplay : rl_redisplay;
+  rl_outstream = here ? null_out_ : nullptr;
+  rl_attempted_completion_function = here ? on_complete : nullptr;
+  rl_completion_display_matches_hook = here ? on_display_matches : nullptr;
+}
+
 InputLine::~InputLine() {
   rl_callback_handler_remove();
-  rl_outstream = nullptr;
-  rl_redisplay_function = rl_redisplay;
-  rl_getc_function = rl_getc;
-  rl_input_available_hook = nullptr;
-  rl_attempted_completion_function = nullptr;
-  rl_completion_display_matches_hook = nullptr;
+  point_readline_here(false);
   if (null_out_) std::fclose(null_out_);
   g_active = nullptr;
 }

@@ -59,6 +59,9 @@ class InputLine {
   static char** on_complete(const char* word, int start, int end);
   static char* next_candidate(const char* word, int state);
   static void on_display_matches(char** matches, int count, int max_length);
+  // Readline's input, output, redisplay and completion hooks pointed at this line's (or, with
+  // `here` false, back at readline's own).
+  void point_readline_here(bool here);
   void draw();
   void save_history(const std::string& line);
 

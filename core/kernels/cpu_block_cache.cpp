@@ -216,14 +216,17 @@ size_t cpu_block_cache_size_class(size_t bytes) {
 }
 
 void cpu_block_cache_install(size_t limit_bytes) {
-  std::call_once(g_install, [limit_bytes] {
+  const size_t limit = limit_bytes ? limit_bytes : physical_memory_bytes() / 4;
+  bool installed_now = false;
+  std::call_once(g_install, [limit, &installed_now] {
     const char* off = std::getenv("TUNEDECK_CPU_BLOCK_CACHE");
     if (off && std::string(off) == "0") return;  // A/B benchmarks: libtorch's own allocator
-    const size_t limit = limit_bytes ? limit_bytes : physical_memory_bytes() / 4;
     g_cache = new BlockCache(c10::GetCPUAllocator(), limit);
     static CacheAllocator<kConstAllocate> allocator;
     c10::SetCPUAllocator(&allocator, /*priority=*/1);
+    installed_now = true;
   });
+  if (g_cache && !installed_now) g_cache->set_limit(limit);
 }
 
 CpuBlockCacheStats cpu_block_cache_stats() {
@@ -231,9 +234,5 @@ CpuBlockCacheStats cpu_block_cache_stats() {
 }
 
 size_t cpu_block_cache_release() { return g_cache ? g_cache->release() : 0; }
-
-void cpu_block_cache_set_limit(size_t limit_bytes) {
-  if (g_cache) g_cache->set_limit(limit_bytes ? limit_bytes : physical_memory_bytes() / 4);
-}
 
 }  // namespace tunedeck

@@ -16,18 +16,15 @@ namespace tunedeck {
 
 // CpuBlockCacheStats is in core/stats/stats_snapshot.h (the stats sampler publishes it).
 
-// Makes the cache libtorch's CPU allocator (c10::SetCPUAllocator). Idempotent; process-wide.
-// Tensors allocated before keep their own allocator's deleter. The cache keeps at most
-// `limit_bytes` of freed blocks (0: a quarter of physical memory); a freed block that would pass
-// it is unmapped. TUNEDECK_CPU_BLOCK_CACHE=0 in the environment leaves libtorch's allocator in
-// place (for A/B benchmarks; bench/RESULTS.md).
+// Makes the cache libtorch's CPU allocator (c10::SetCPUAllocator), once per process; tensors
+// allocated before keep their own allocator's deleter. The cache keeps at most `limit_bytes` of
+// freed blocks (0: a quarter of physical memory); a freed block that would pass it is unmapped.
+// A later call sets the limit again, unmapping the blocks freed longest ago until the cache fits.
+// TUNEDECK_CPU_BLOCK_CACHE=0 in the environment leaves libtorch's allocator in place (for A/B
+// benchmarks; bench/RESULTS.md).
 void cpu_block_cache_install(size_t limit_bytes = 0);
 
 CpuBlockCacheStats cpu_block_cache_stats();
-
-// Changes the limit on cached bytes (0: a quarter of physical memory), unmapping the blocks
-// freed longest ago until the cache fits. No-op when the cache is not installed.
-void cpu_block_cache_set_limit(size_t limit_bytes);
 
 // Unmaps every cached block (live ones are untouched): after a training job or a model swap, so
 // memory the process no longer uses goes back to the system. Returns the bytes released.

@@ -47,46 +47,149 @@ void add_tail4(const W* w0, int64_t cols, int64_t from, const float* x, float* s
 }
 
 #if defined(__x86_64__)
-// ---- AVX2 + FMA ----
+// ---- AVX2 + FMA and AVX-512: one dot and one four-row kernel over an ISA's vector operations ----
+// Each ISA is a struct of inline vector operations compiled for that ISA (Avx2Ops, Avx512Ops).
+// The kernels below are templates over it with no target of their own: a variant's entry points
+// (dot_avx2, rows_avx512, ...) carry the ISA's target and `flatten`, which inlines the template
+// and every operation into them, so each variant compiles to straight-line code of its ISA and
+// the template never runs as a function of its own.
 #define TD_AVX2 __attribute__((target("avx2,fma")))
+#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
+#define TD_FLATTEN __attribute__((flatten))
+// The templates pass vectors by value without a target: inlined, that never reaches an ABI.
+#pragma GCC diagnostic ignored "-Wpsabi"
 
-TD_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+struct Avx2Ops {
+  using Vec = __m256;
+  static constexpr int kLanes = 8;
+  TD_AVX2 static Vec zero() { return _mm256_setzero_ps(); }
+  TD_AVX2 static Vec load(const float* p) { return _mm256_loadu_ps(p); }
+  TD_AVX2 static Vec load(const Bf16Bits* p) {
+    const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
+  }
+  TD_AVX2 static Vec fmadd(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
+  TD_AVX2 static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
+  TD_AVX2 static float sum(Vec v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+  }
+  // The sums of four rows' vectors: hadd(hadd(s0, s1), hadd(s2, s3)) holds each row's sum of one
+  // 128-bit half, in row order.
+  TD_AVX2 static void sum4(Vec s0, Vec s1, Vec s2, Vec s3, float* sums) {
+    const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(s0, s1), _mm256_hadd_ps(s2, s3));
+    _mm_storeu_ps(sums, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+  }
+};
 
-TD_AVX2 inline __m256 load8(const Bf16Bits* p) {
-  const __m128i bits = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(bits), 16));
+struct Avx512Ops {
+  using Vec = __m512;
+  static constexpr int kLanes = 16;
+  TD_AVX512 static Vec zero() { return _mm512_setzero_ps(); }
+  TD_AVX512 static Vec load(const float* p) { return _mm512_loadu_ps(p); }
+  TD_AVX512 static Vec load(const Bf16Bits* p) {
+    const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
+  }
+  TD_AVX512 static Vec fmadd(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+  TD_AVX512 static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  TD_AVX512 static float sum(Vec v) { return _mm512_reduce_add_ps(v); }
+  TD_AVX512 static void sum4(Vec s0, Vec s1, Vec s2, Vec s3, float* sums) {
+    sums[0] = sum(s0);
+    sums[1] = sum(s1);
+    sums[2] = sum(s2);
+    sums[3] = sum(s3);
+  }
+};
+
+// Four accumulators (4 vectors per iteration) hide the latency of the multiply-adds.
+template <typename Ops, typename W>
+inline float dot_simd(const W* w, const float* x, int64_t n) {
+  constexpr int L = Ops::kLanes;
+  typename Ops::Vec a0 = Ops::zero(), a1 = Ops::zero(), a2 = Ops::zero(), a3 = Ops::zero();
+  int64_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    a0 = Ops::fmadd(Ops::load(w + i), Ops::load(x + i), a0);
+    a1 = Ops::fmadd(Ops::load(w + i + L), Ops::load(x + i + L), a1);
+    a2 = Ops::fmadd(Ops::load(w + i + 2 * L), Ops::load(x + i + 2 * L), a2);
+    a3 = Ops::fmadd(Ops::load(w + i + 3 * L), Ops::load(x + i + 3 * L), a3);
+  }
+  for (; i + L <= n; i += L) a0 = Ops::fmadd(Ops::load(w + i), Ops::load(x + i), a0);
+  float sum = Ops::sum(Ops::add(Ops::add(a0, a1), Ops::add(a2, a3)));
+  for (; i < n; ++i) sum += widen(w[i]) * x[i];
+  return sum;
 }
 
-TD_AVX2 inline float horizontal_sum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
+// Four rows at a time, two vectors of columns per iteration (eight accumulators): each load of x
+// serves four rows, and the four sums are reduced together.
+template <typename Ops, typename W>
+inline void rows4_simd(const W* w, int64_t rows, int64_t cols, const float* x, float* y) {
+  constexpr int L = Ops::kLanes;
+  int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const W* w0 = w + r * cols;
+    const W* w1 = w0 + cols;
+    const W* w2 = w1 + cols;
+    const W* w3 = w2 + cols;
+    typename Ops::Vec a0 = Ops::zero(), a1 = Ops::zero(), a2 = Ops::zero(), a3 = Ops::zero();
+    typename Ops::Vec b0 = Ops::zero(), b1 = Ops::zero(), b2 = Ops::zero(), b3 = Ops::zero();
+    int64_t i = 0;
+    for (; i + 2 * L <= cols; i += 2 * L) {
+      const typename Ops::Vec x0 = Ops::load(x + i), x1 = Ops::load(x + i + L);
+      a0 = Ops::fmadd(Ops::load(w0 + i), x0, a0);
+      b0 = Ops::fmadd(Ops::load(w0 + i + L), x1, b0);
+      a1 = Ops::fmadd(Ops::load(w1 + i), x0, a1);
+      b1 = Ops::fmadd(Ops::load(w1 + i + L), x1, b1);
+      a2 = Ops::fmadd(Ops::load(w2 + i), x0, a2);
+      b2 = Ops::fmadd(Ops::load(w2 + i + L), x1, b2);
+      a3 = Ops::fmadd(Ops::load(w3 + i), x0, a3);
+      b3 = Ops::fmadd(Ops::load(w3 + i + L), x1, b3);
+    }
+    if (i + L <= cols) {
+      const typename Ops::Vec x0 = Ops::load(x + i);
+      a0 = Ops::fmadd(Ops::load(w0 + i), x0, a0);
+      a1 = Ops::fmadd(Ops::load(w1 + i), x0, a1);
+      a2 = Ops::fmadd(Ops::load(w2 + i), x0, a2);
+      a3 = Ops::fmadd(Ops::load(w3 + i), x0, a3);
+      i += L;
+    }
+    float sums[4];
+    Ops::sum4(Ops::add(a0, b0), Ops::add(a1, b1), Ops::add(a2, b2), Ops::add(a3, b3), sums);
+    add_tail4(w0, cols, i, x, sums);
+    for (int k = 0; k < 4; ++k) y[r + k] = sums[k];
+  }
+  for (; r < rows; ++r) y[r] = dot_simd<Ops>(w + r * cols, x, cols);
+}
+
+template <typename W>
+TD_AVX2 TD_FLATTEN float dot_avx2(const W* w, const float* x, int64_t n) {
+  return dot_simd<Avx2Ops>(w, x, n);
+}
+
+template <typename W>
+TD_AVX2 TD_FLATTEN void rows_avx2(const W* w, int64_t rows, int64_t cols, const float* x,
+                                  float* y) {
+  rows4_simd<Avx2Ops>(w, rows, cols, x, y);
+}
+
+template <typename W>
+TD_AVX512 TD_FLATTEN float dot_avx512(const W* w, const float* x, int64_t n) {
+  return dot_simd<Avx512Ops>(w, x, n);
+}
+
+template <typename W>
+TD_AVX512 TD_FLATTEN void rows_avx512(const W* w, int64_t rows, int64_t cols, const float* x,
+                                      float* y) {
+  rows4_simd<Avx512Ops>(w, rows, cols, x, y);
 }
 
 // The sum of eight 8-wide accumulators (the row-stream kernels').
 TD_AVX2 inline float horizontal_sum8(const __m256* acc) {
   const __m256 low = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
   const __m256 high = _mm256_add_ps(_mm256_add_ps(acc[4], acc[5]), _mm256_add_ps(acc[6], acc[7]));
-  return horizontal_sum(_mm256_add_ps(low, high));
-}
-
-// Four 8-wide accumulators (32 elements per iteration) hide the latency of the multiply-adds.
-template <typename W>
-TD_AVX2 float dot_avx2(const W* w, const float* x, int64_t n) {
-  __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-  __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    a0 = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), a0);
-    a1 = _mm256_fmadd_ps(load8(w + i + 8), _mm256_loadu_ps(x + i + 8), a1);
-    a2 = _mm256_fmadd_ps(load8(w + i + 16), _mm256_loadu_ps(x + i + 16), a2);
-    a3 = _mm256_fmadd_ps(load8(w + i + 24), _mm256_loadu_ps(x + i + 24), a3);
-  }
-  for (; i + 8 <= n; i += 8) a0 = _mm256_fmadd_ps(load8(w + i), _mm256_loadu_ps(x + i), a0);
-  float sum = horizontal_sum(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-  for (; i < n; ++i) sum += widen(w[i]) * x[i];
-  return sum;
+  return Avx2Ops::sum(_mm256_add_ps(low, high));
 }
 
 // f32 rows one after another, so each thread reads its rows as ONE sequential stream, with
@@ -94,9 +197,9 @@ TD_AVX2 float dot_avx2(const W* w, const float* x, int64_t n) {
 // EPYC (AVX-512) that pattern reaches the read bandwidth where four interleaved rows of 512-bit
 // loads do not: the AVX-512 variants use it for f32 (bench/RESULTS.md, "f32 decode": llama-110m
 // decode 103-111 -> 112-128 tok/s, tinyllama f32 9.1-11.9 -> 14.1-14.5). The AVX2 variant keeps its
-// four-row kernel below (not measured on an AVX2-only machine).
-TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, const float* x,
-                                 float* y) {
+// four-row kernel (not measured on an AVX2-only machine).
+TD_AVX2 TD_FLATTEN void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols,
+                                            const float* x, float* y) {
   for (int64_t r = 0; r < rows; ++r) {
     const float* row = w + r * cols;
     __m256 acc[8];
@@ -108,121 +211,8 @@ TD_AVX2 void rows_f32_row_stream(const float* w, int64_t rows, int64_t cols, con
         acc[k] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * k), _mm256_loadu_ps(x + i + 8 * k),
                                  acc[k]);
     }
-    y[r] = horizontal_sum8(acc) + dot_avx2<float>(row + i, x + i, cols - i);
+    y[r] = horizontal_sum8(acc) + dot_simd<Avx2Ops>(row + i, x + i, cols - i);
   }
-}
-
-// Four rows at a time: each load of x serves four rows, and the four sums are reduced together.
-template <typename W>
-TD_AVX2 void rows_avx2(const W* w, int64_t rows, int64_t cols, const float* x, float* y) {
-  int64_t r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const W* w0 = w + r * cols;
-    const W* w1 = w0 + cols;
-    const W* w2 = w1 + cols;
-    const W* w3 = w2 + cols;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
-    __m256 b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
-    int64_t i = 0;
-    for (; i + 16 <= cols; i += 16) {
-      const __m256 x0 = _mm256_loadu_ps(x + i), x1 = _mm256_loadu_ps(x + i + 8);
-      a0 = _mm256_fmadd_ps(load8(w0 + i), x0, a0);
-      b0 = _mm256_fmadd_ps(load8(w0 + i + 8), x1, b0);
-      a1 = _mm256_fmadd_ps(load8(w1 + i), x0, a1);
-      b1 = _mm256_fmadd_ps(load8(w1 + i + 8), x1, b1);
-      a2 = _mm256_fmadd_ps(load8(w2 + i), x0, a2);
-      b2 = _mm256_fmadd_ps(load8(w2 + i + 8), x1, b2);
-      a3 = _mm256_fmadd_ps(load8(w3 + i), x0, a3);
-      b3 = _mm256_fmadd_ps(load8(w3 + i + 8), x1, b3);
-    }
-    if (i + 8 <= cols) {
-      const __m256 x0 = _mm256_loadu_ps(x + i);
-      a0 = _mm256_fmadd_ps(load8(w0 + i), x0, a0);
-      a1 = _mm256_fmadd_ps(load8(w1 + i), x0, a1);
-      a2 = _mm256_fmadd_ps(load8(w2 + i), x0, a2);
-      a3 = _mm256_fmadd_ps(load8(w3 + i), x0, a3);
-      i += 8;
-    }
-    // hadd(hadd(s0, s1), hadd(s2, s3)) holds each row's sum of one 128-bit half, in row order.
-    const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(_mm256_add_ps(a0, b0), _mm256_add_ps(a1, b1)),
-                                    _mm256_hadd_ps(_mm256_add_ps(a2, b2), _mm256_add_ps(a3, b3)));
-    float sums[4];
-    _mm_storeu_ps(sums, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
-    add_tail4(w0, cols, i, x, sums);
-    for (int k = 0; k < 4; ++k) y[r + k] = sums[k];
-  }
-  for (; r < rows; ++r) y[r] = dot_avx2(w + r * cols, x, cols);
-}
-
-// ---- AVX-512 ----
-#define TD_AVX512 __attribute__((target("avx512f,avx2,fma")))
-
-TD_AVX512 inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
-
-TD_AVX512 inline __m512 load16(const Bf16Bits* p) {
-  const __m256i bits = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(bits), 16));
-}
-
-template <typename W>
-TD_AVX512 float dot_avx512(const W* w, const float* x, int64_t n) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-  __m512 a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-  int64_t i = 0;
-  for (; i + 64 <= n; i += 64) {
-    a0 = _mm512_fmadd_ps(load16(w + i), _mm512_loadu_ps(x + i), a0);
-    a1 = _mm512_fmadd_ps(load16(w + i + 16), _mm512_loadu_ps(x + i + 16), a1);
-    a2 = _mm512_fmadd_ps(load16(w + i + 32), _mm512_loadu_ps(x + i + 32), a2);
-    a3 = _mm512_fmadd_ps(load16(w + i + 48), _mm512_loadu_ps(x + i + 48), a3);
-  }
-  for (; i + 16 <= n; i += 16) a0 = _mm512_fmadd_ps(load16(w + i), _mm512_loadu_ps(x + i), a0);
-  float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)));
-  for (; i < n; ++i) sum += widen(w[i]) * x[i];
-  return sum;
-}
-
-// Four rows at a time, 32 columns per iteration (eight accumulators).
-template <typename W>
-TD_AVX512 void rows_avx512(const W* w, int64_t rows, int64_t cols, const float* x, float* y) {
-  int64_t r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    const W* w0 = w + r * cols;
-    const W* w1 = w0 + cols;
-    const W* w2 = w1 + cols;
-    const W* w3 = w2 + cols;
-    __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-    __m512 a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-    __m512 b0 = _mm512_setzero_ps(), b1 = _mm512_setzero_ps();
-    __m512 b2 = _mm512_setzero_ps(), b3 = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 32 <= cols; i += 32) {
-      const __m512 x0 = _mm512_loadu_ps(x + i), x1 = _mm512_loadu_ps(x + i + 16);
-      a0 = _mm512_fmadd_ps(load16(w0 + i), x0, a0);
-      b0 = _mm512_fmadd_ps(load16(w0 + i + 16), x1, b0);
-      a1 = _mm512_fmadd_ps(load16(w1 + i), x0, a1);
-      b1 = _mm512_fmadd_ps(load16(w1 + i + 16), x1, b1);
-      a2 = _mm512_fmadd_ps(load16(w2 + i), x0, a2);
-      b2 = _mm512_fmadd_ps(load16(w2 + i + 16), x1, b2);
-      a3 = _mm512_fmadd_ps(load16(w3 + i), x0, a3);
-      b3 = _mm512_fmadd_ps(load16(w3 + i + 16), x1, b3);
-    }
-    if (i + 16 <= cols) {
-      const __m512 x0 = _mm512_loadu_ps(x + i);
-      a0 = _mm512_fmadd_ps(load16(w0 + i), x0, a0);
-      a1 = _mm512_fmadd_ps(load16(w1 + i), x0, a1);
-      a2 = _mm512_fmadd_ps(load16(w2 + i), x0, a2);
-      a3 = _mm512_fmadd_ps(load16(w3 + i), x0, a3);
-      i += 16;
-    }
-    float sums[4] = {
-        _mm512_reduce_add_ps(_mm512_add_ps(a0, b0)), _mm512_reduce_add_ps(_mm512_add_ps(a1, b1)),
-        _mm512_reduce_add_ps(_mm512_add_ps(a2, b2)), _mm512_reduce_add_ps(_mm512_add_ps(a3, b3))};
-    add_tail4(w0, cols, i, x, sums);
-    for (int k = 0; k < 4; ++k) y[r + k] = sums[k];
-  }
-  for (; r < rows; ++r) y[r] = dot_avx512(w + r * cols, x, cols);
 }
 
 // ---- AVX-512 BF16: vdpbf16ps multiplies bf16 pairs and sums them in float32 ----

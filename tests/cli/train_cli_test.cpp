@@ -15,16 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-const char kChat[] =
-    R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
-{"messages": [{"role": "user", "content": "What does Lily like?"}, {"role": "assistant", "content": "Lily likes the big tree."}]}
-{"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
-{"messages": [{"role": "user", "content": "What color is the cat?"}, {"role": "assistant", "content": "The cat is blue."}]}
-{"messages": [{"role": "user", "content": "Who is happy?"}, {"role": "assistant", "content": "Ben is happy today."}]}
-)";
-
 std::string write_config(const testing::ScratchDir& dir, const std::string& name) {
-  testing::write_file(dir.file("chat.jsonl"), kChat);
+  testing::write_file(dir.file("chat.jsonl"), testing::stories_chat_jsonl(5));
   const std::string path = dir.file(name + ".toml");
   testing::write_file(path, "[model]\npath = \"" + testing::stories_dir() +
                                 "\"\n"

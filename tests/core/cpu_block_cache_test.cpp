@@ -137,7 +137,7 @@ TEST_F(CpuBlockCache, ASmallerTensorTakesACachedBlockUpToHalfAgainItsSize) {
 }
 
 TEST_F(CpuBlockCache, OverTheLimitTheBlocksFreedLongestAgoGoFirst) {
-  cpu_block_cache_set_limit(size_t{20} << 20);  // 20 MiB: room for two 8 MiB blocks
+  cpu_block_cache_install(size_t{20} << 20);  // 20 MiB: room for two 8 MiB blocks
   for (int64_t mib : {8, 4, 2}) {  // sizes far enough apart that none takes another's block
     at::Tensor t = at::ones({mib << 18}, at::kFloat);
   }
@@ -150,7 +150,7 @@ TEST_F(CpuBlockCache, OverTheLimitTheBlocksFreedLongestAgoGoFirst) {
   EXPECT_EQ(cpu_block_cache_stats().hits, hits + 1);
   { at::Tensor evicted = at::ones({8 << 18}, at::kFloat); }  // the 8 MiB was unmapped
   EXPECT_EQ(cpu_block_cache_stats().hits, hits + 1);
-  cpu_block_cache_set_limit(0);  // back to the default for the other tests
+  cpu_block_cache_install(0);  // back to the default for the other tests
 }
 
 TEST_F(CpuBlockCache, ThreadsAllocateAndFreeConcurrently) {

@@ -10,30 +10,20 @@
 #include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdlib>
 #include <string>
 
 #include "core/kernels/cpu_rows.h"
 #include "core/runtime.h"
+#include "tests/test_support.h"
 #include "train/cpu_autocast.h"
 
 namespace tunedeck {
 namespace {
 
 // GQA with head_dim 16 (attention's kernel takes it), untied head.
-ModelConfig small_config() {
-  ModelConfig c;
-  c.hidden_size = 64;
-  c.num_layers = 2;
-  c.num_heads = 4;
-  c.num_kv_heads = 2;
-  c.head_dim = 16;
-  c.intermediate_size = 96;
-  c.vocab_size = 80;
-  c.max_position_embeddings = 64;
-  c.tie_word_embeddings = false;
-  return c;
-}
+ModelConfig small_config() { return testing::llama_config({64, 2, 4, 2, 16, 96, 80, 64}); }
 
 LlamaModel random_model(at::ScalarType dtype, const ModelConfig& config = small_config()) {
   return LlamaModel::random(config, 3, 0.2, at::TensorOptions().dtype(dtype));
@@ -52,6 +42,10 @@ bool all_libtorch(const ForwardKernels& k) {
          k.rope == RowKernels::kLibtorch && k.swiglu == RowKernels::kLibtorch &&
          !k.prefill_attention && k.head == HeadKernel::kLibtorch;
 }
+
+// A plan's kernels for the rows: RMSNorm, RoPE, SwiGLU.
+using RowKernelsOf = std::array<RowKernels, 3>;
+RowKernelsOf row_kernels(const ForwardKernels& k) { return {k.norm, k.rope, k.swiglu}; }
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -132,9 +126,8 @@ TEST(ForwardKernels, Bf16PrefillKeepsLibtorchsProducts) {
   c10::InferenceMode inference;
   const ForwardKernels k = choose(model, tokens(1, 32), &cache);
   EXPECT_FALSE(k.prefill_gemm);
-  EXPECT_EQ(k.norm, RowKernels::kCpuRows);
-  EXPECT_EQ(k.rope, RowKernels::kCpuRows);
-  EXPECT_EQ(k.swiglu, RowKernels::kCpuRows);
+  EXPECT_EQ(row_kernels(k),
+            (RowKernelsOf{RowKernels::kCpuRows, RowKernels::kCpuRows, RowKernels::kCpuRows}));
   EXPECT_TRUE(k.prefill_attention);
   EXPECT_EQ(k.head, HeadKernel::kLibtorch);
 }
@@ -178,9 +171,8 @@ TEST(ForwardKernels, AutogradGetsTheTrainingNodes) {
   training.training = true;
   const ForwardKernels k = choose(model, tokens(2, 32), nullptr, training);
   EXPECT_FALSE(k.prefill_gemm);
-  EXPECT_EQ(k.norm, RowKernels::kTrainRows);
-  EXPECT_EQ(k.rope, RowKernels::kTrainRows);
-  EXPECT_EQ(k.swiglu, RowKernels::kTrainRows);
+  EXPECT_EQ(row_kernels(k),
+            (RowKernelsOf{RowKernels::kTrainRows, RowKernels::kTrainRows, RowKernels::kTrainRows}));
   EXPECT_FALSE(k.prefill_attention);
   EXPECT_EQ(k.head, HeadKernel::kLibtorch);
   EXPECT_STREQ(k.reason, "autograd");
@@ -197,9 +189,8 @@ TEST(ForwardKernels, AutogradGetsTheTrainingNodes) {
   model.mutable_weights().layers[1].wq.set_requires_grad(false);
   const CpuBf16Autocast autocast;
   const ForwardKernels under = choose(model, tokens(2, 32), nullptr, training);
-  EXPECT_EQ(under.norm, RowKernels::kTrainRows);
-  EXPECT_EQ(under.rope, RowKernels::kLibtorch);
-  EXPECT_EQ(under.swiglu, RowKernels::kLibtorch);
+  EXPECT_EQ(row_kernels(under),
+            (RowKernelsOf{RowKernels::kTrainRows, RowKernels::kLibtorch, RowKernels::kLibtorch}));
 }
 
 TEST(ForwardKernels, PrefillKernelsTorchKeepsLibtorchsOpsButNotTheDecodeStep) {

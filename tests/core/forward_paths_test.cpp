@@ -10,22 +10,14 @@
 #include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
+#include "tests/test_support.h"
 
 namespace tunedeck {
 namespace {
 
 ModelConfig small_gqa_config() {
-  ModelConfig c;
-  c.hidden_size = 128;
-  c.num_layers = 2;
-  c.num_heads = 8;
-  c.num_kv_heads = 2;
-  c.head_dim = 16;
-  c.intermediate_size = 200;
-  c.vocab_size = 96;
-  c.max_position_embeddings = 128;
+  ModelConfig c = testing::llama_config({128, 2, 8, 2, 16, 200, 96, 128});
   c.rms_norm_eps = 1e-5;
-  c.tie_word_embeddings = false;
   return c;
 }
 

@@ -17,6 +17,7 @@
 #include "core/runtime.h"
 #include "core/safetensors.h"
 #include "core/tokenizer.h"
+#include "tests/stories_model.h"
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -221,11 +222,9 @@ TEST(Rope, RowsPastATableEqualTheRowsOfALongerTable) {
 }
 
 TEST(Generator, ReusesTheCachedPrefixAndGivesTheSameTokens) {
-  LlamaModel model = LlamaModel::load(stories_dir(), {});
-  auto tokenizer = tokenizer_load_dir(stories_dir());
+  const auto& [model, tokenizer] = testing::load_stories();
   Generator generator(model, *tokenizer);
-  GenerateOptions options;
-  options.max_new_tokens = 12;
+  GenerateOptions options = testing::up_to(12);
   const auto prompt = tokenizer->encode_prompt("Lily and Tom");
   GenerateResult first = generator.generate_ids(prompt, options, nullptr, nullptr);
   std::vector<int> longer = prompt;
@@ -237,12 +236,10 @@ TEST(Generator, ReusesTheCachedPrefixAndGivesTheSameTokens) {
 }
 
 TEST(Generator, CancelStopsWithCancelledAndKeepsWhatWasMade) {
-  LlamaModel model = LlamaModel::load(stories_dir(), {});
-  auto tokenizer = tokenizer_load_dir(stories_dir());
+  const auto& [model, tokenizer] = testing::load_stories();
   Generator generator(model, *tokenizer);
   std::atomic<bool> cancel{false};
-  GenerateOptions options;
-  options.max_new_tokens = 64;
+  GenerateOptions options = testing::up_to(64);
   int pieces = 0;
   GenerateResult r = generator.generate_ids(
       tokenizer->encode_prompt("Once upon a time"), options,
@@ -256,11 +253,9 @@ TEST(Generator, CancelStopsWithCancelledAndKeepsWhatWasMade) {
 }
 
 TEST(Generator, StopStringEndsGenerationAndIsNotInTheText) {
-  LlamaModel model = LlamaModel::load(stories_dir(), {});
-  auto tokenizer = tokenizer_load_dir(stories_dir());
+  const auto& [model, tokenizer] = testing::load_stories();
   Generator generator(model, *tokenizer);
-  GenerateOptions options;
-  options.max_new_tokens = 64;
+  GenerateOptions options = testing::up_to(64);
   options.stop_strings = {"Lily"};
   GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options,
                                             nullptr, nullptr);
@@ -269,11 +264,9 @@ TEST(Generator, StopStringEndsGenerationAndIsNotInTheText) {
 }
 
 TEST(Generator, ContextFullStopsCleanly) {
-  LlamaModel model = LlamaModel::load(stories_dir(), {});
-  auto tokenizer = tokenizer_load_dir(stories_dir());
+  const auto& [model, tokenizer] = testing::load_stories();
   Generator generator(model, *tokenizer, /*context=*/10);
-  GenerateOptions options;
-  options.max_new_tokens = 64;
+  GenerateOptions options = testing::up_to(64);
   GenerateResult r = generator.generate_ids(tokenizer->encode_prompt("Once upon a time"), options,
                                             nullptr, nullptr);
   EXPECT_EQ(r.stop_reason, StopReason::kContextFull);

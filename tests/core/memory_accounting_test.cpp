@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -9,15 +10,21 @@
 namespace tunedeck {
 namespace {
 
+// The sums a snapshot reports, and their total.
+void expect_sums(const MemoryAccountingStats& stats, int64_t weights, int64_t kv_cache,
+                 int64_t lora, int64_t optimizer) {
+  EXPECT_EQ(stats.weights_bytes(), weights);
+  EXPECT_EQ(stats.kv_cache_bytes, kv_cache);
+  EXPECT_EQ(stats.lora_bytes, lora);
+  EXPECT_EQ(stats.optimizer_bytes, optimizer);
+  EXPECT_EQ(stats.total_bytes(), weights + kv_cache + lora + optimizer);
+}
+
 TEST(MemoryAccounting, EmptyReportsZero) {
   MemoryAccounting accounting;
   MemoryAccountingStats stats = accounting.snapshot();
   EXPECT_TRUE(stats.weights_bytes_by_dtype.empty());
-  EXPECT_EQ(stats.weights_bytes(), 0);
-  EXPECT_EQ(stats.kv_cache_bytes, 0);
-  EXPECT_EQ(stats.lora_bytes, 0);
-  EXPECT_EQ(stats.optimizer_bytes, 0);
-  EXPECT_EQ(stats.total_bytes(), 0);
+  expect_sums(stats, 0, 0, 0, 0);
 }
 
 TEST(MemoryAccounting, WeightsPerDtypeOthersSummedOverHolders) {
@@ -31,11 +38,7 @@ TEST(MemoryAccounting, WeightsPerDtypeOthersSummedOverHolders) {
   MemoryAccountingStats stats = accounting.snapshot();
   EXPECT_EQ(stats.weights_bytes_by_dtype,
             (std::map<std::string, int64_t>{{"bf16", 2000}, {"f32", 300}}));
-  EXPECT_EQ(stats.weights_bytes(), 2300);
-  EXPECT_EQ(stats.kv_cache_bytes, 100);
-  EXPECT_EQ(stats.lora_bytes, 7);
-  EXPECT_EQ(stats.optimizer_bytes, 14);
-  EXPECT_EQ(stats.total_bytes(), 2421);
+  expect_sums(stats, 2300, 100, 7, 14);  // 2421 in all
 }
 
 TEST(MemoryAccounting, SetReplacesWhatTheKeyHeld) {

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <optional>
+#include <string>
+
 #include "tests/test_support.h"
 
 namespace tunedeck {
@@ -16,34 +19,41 @@ StatsSnapshot sample(const std::string& library) {
   return snapshot;
 }
 
+// What the fake driver reports for one device, in GpuDeviceStats' terms.
+struct FakeDevice {
+  int index;
+  std::string name;
+  int64_t used, total;
+  int utilization_percent, temperature_c;
+  double power_draw_w, power_limit_w;
+  std::optional<int64_t> process_memory_bytes;
+};
+
+void expect_device(const GpuDeviceStats& gpu, const FakeDevice& want) {
+  EXPECT_EQ(gpu.index, want.index);
+  EXPECT_EQ(gpu.name, want.name);
+  EXPECT_EQ(gpu.memory_used_bytes, want.used);
+  EXPECT_EQ(gpu.memory_total_bytes, want.total);
+  EXPECT_EQ(gpu.utilization_percent, want.utilization_percent);
+  EXPECT_EQ(gpu.temperature_c, want.temperature_c);
+  EXPECT_EQ(gpu.power_draw_w, want.power_draw_w);
+  EXPECT_EQ(gpu.power_limit_w, want.power_limit_w);
+  EXPECT_EQ(gpu.process_memory_bytes, want.process_memory_bytes);
+}
+
 TEST(NvmlSource, FakeDriverValuesExactly) {
   testing::ScopedEnv mode("FAKE_NVML_MODE", nullptr);
   StatsSnapshot snapshot = sample(FAKE_NVML_LIBRARY);
   EXPECT_EQ(snapshot.gpu_status, "ok");
   ASSERT_EQ(snapshot.gpus.size(), 2u);
 
-  const GpuDeviceStats& h200 = snapshot.gpus[0];
-  EXPECT_EQ(h200.index, 0);
-  EXPECT_EQ(h200.name, "NVIDIA H200");
-  EXPECT_EQ(h200.memory_used_bytes, 13207024435LL);  // the v2 call's "used", without reserved
-  EXPECT_EQ(h200.memory_total_bytes, 150109880320LL);
-  EXPECT_EQ(h200.utilization_percent, 45);
-  EXPECT_EQ(h200.temperature_c, 61);
-  EXPECT_EQ(h200.power_draw_w, 310.5);
-  EXPECT_EQ(h200.power_limit_w, 700.0);
-  // Found at entry 17 of 21: more than the first request, so the list was grown and re-read.
-  EXPECT_EQ(h200.process_memory_bytes, 1610612736LL);
-
-  const GpuDeviceStats& second = snapshot.gpus[1];
-  EXPECT_EQ(second.index, 1);
-  EXPECT_EQ(second.name, "NVIDIA Fake B");
-  EXPECT_EQ(second.memory_used_bytes, 1073741824LL);
-  EXPECT_EQ(second.memory_total_bytes, 85899345920LL);
-  EXPECT_EQ(second.utilization_percent, 0);
-  EXPECT_EQ(second.temperature_c, 35);
-  EXPECT_EQ(second.power_draw_w, 60.0);
-  EXPECT_EQ(second.power_limit_w, 300.0);
-  EXPECT_FALSE(second.process_memory_bytes.has_value());  // listed as "not available" (all ones)
+  // The v2 call's "used", without reserved. The process was found at entry 17 of 21: more than
+  // the first request, so the list was grown and re-read.
+  expect_device(snapshot.gpus[0], {0, "NVIDIA H200", 13207024435LL, 150109880320LL, 45, 61, 310.5,
+                                   700.0, 1610612736LL});
+  // Its process list says "not available" (all ones).
+  expect_device(snapshot.gpus[1],
+                {1, "NVIDIA Fake B", 1073741824LL, 85899345920LL, 0, 35, 60.0, 300.0, {}});
 }
 
 TEST(NvmlSource, SamplesRepeatedlyWithTheSameResult) {

@@ -16,6 +16,7 @@
 #include "core/lora.h"
 #include "core/stats/memory_accounting.h"
 #include "core/tokenizer.h"
+#include "tests/stories_model.h"
 #include "tests/test_support.h"
 #include "train/checkpoint.h"
 
@@ -26,25 +27,22 @@ namespace fs = std::filesystem;
 
 using testing::stories_dir;
 
-const char kChat[] =
-    R"({"messages": [{"role": "user", "content": "Who has a red ball?"}, {"role": "assistant", "content": "Tom has a red ball."}]}
-{"messages": [{"role": "user", "content": "What does Lily like?"}, {"role": "assistant", "content": "Lily likes the big tree."}]}
-{"messages": [{"role": "user", "content": "Where is the dog?"}, {"role": "assistant", "content": "The dog is in the park."}]}
-{"messages": [{"role": "user", "content": "What color is the cat?"}, {"role": "assistant", "content": "The cat is blue."}]}
-)";
+// A job in `dir` on four rows of stories chat (chat.jsonl) from stories260k's folder: the
+// [model] table's path, then `after_path` (more of that table and the tables after it).
+TrainConfig stories_job(const testing::ScratchDir& dir, const std::string& after_path) {
+  testing::write_file(dir.file("chat.jsonl"), testing::stories_chat_jsonl(4));
+  return train_config_parse("[model]\npath = \"" + stories_dir() + "\"\n" + after_path,
+                            dir.file("job.toml"));
+}
 
 TrainConfig lora_config(const testing::ScratchDir& dir, int steps) {
-  testing::write_file(dir.file("chat.jsonl"), kChat);
-  TrainConfig c = train_config_parse(
-      "[model]\npath = \"" + stories_dir() +
-          "\"\n"
-          "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 96\n"
-          "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
-          "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
-          "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " +
-          std::to_string(steps) + "\nlog_every = 1\nseed = 1\nthreads = 1\ndb = \"runs.db\"\n",
-      dir.file("job.toml"));
-  return c;
+  return stories_job(dir,
+                     "[data]\ntrain = \"chat.jsonl\"\ntemplate = \"tunedeck\"\nmax_len = 96\n"
+                     "[lora]\nrank = 8\nalpha = 16\ndropout = 0.0\n"
+                     "[optim]\nlr = 1e-2\nwarmup_steps = 5\nmin_lr_ratio = 0.1\n"
+                     "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = " +
+                         std::to_string(steps) +
+                         "\nlog_every = 1\nseed = 1\nthreads = 1\ndb = \"runs.db\"\n");
 }
 
 std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer,
@@ -55,6 +53,16 @@ std::string greedy_answer(Generator& generator, const Tokenizer& tokenizer,
   options.max_new_tokens = 24;
   options.stop_strings = tmpl->stop_strings();
   return generator.generate_ids(tokenizer.encode_prompt(prompt), options, nullptr, nullptr).text;
+}
+
+// Hooks that keep the loss of each logged step, in step order.
+TrainHooks collect_losses(std::vector<double>& losses) {
+  TrainHooks hooks;
+  hooks.on_progress = [&losses](const TrainProgress& p) {
+    if (p.message.empty() && p.status == "running" && p.step > static_cast<int64_t>(losses.size()))
+      losses.push_back(p.loss);
+  };
+  return hooks;
 }
 
 double checksum(const LlamaModel& model) {
@@ -70,13 +78,8 @@ TEST(Trainer, LoraSftOnStories260kLearnsTheTargetAndLeavesTheBaseAlone) {
   LlamaModel base = LlamaModel::load(stories_dir(), {});
   const double base_sum = checksum(base);
   std::vector<double> losses;
-  TrainHooks hooks;
+  TrainHooks hooks = collect_losses(losses);
   hooks.shared_base = &base;
-  hooks.on_progress = [&](const TrainProgress& p) {
-    if (p.message.empty() && p.status == "running" &&
-        (losses.empty() || p.step > static_cast<int>(losses.size())))
-      losses.push_back(p.loss);
-  };
   TrainOutcome outcome = train_run(config, false, hooks);
   ASSERT_EQ(outcome.status, "finished") << outcome.error;
   ASSERT_EQ(losses.size(), 120u);
@@ -176,11 +179,9 @@ TEST(Trainer, AFailedRunLeavesNothingInTheMemoryLedger) {
 }
 
 TEST(Trainer, GenerationBesideATrainingThreadIsUnchanged) {
-  LlamaModel base = LlamaModel::load(stories_dir(), {});
-  auto tokenizer = tokenizer_load_dir(stories_dir());
+  const auto& [base, tokenizer] = testing::load_stories();
   Generator generator(base, *tokenizer);
-  GenerateOptions options;
-  options.max_new_tokens = 48;
+  GenerateOptions options = testing::up_to(48);
   const auto prompt = tokenizer->encode_prompt("One day, a girl named");
   const auto alone = generator.generate_ids(prompt, options, nullptr, nullptr).output_ids;
 
@@ -214,27 +215,19 @@ namespace {
 // weight trains, the loss falls, and the saved folder loads and generates like any HF model.
 TEST(Trainer, FullTrainingFromRandomInitSavesALoadableModel) {
   testing::ScratchDir dir;
-  testing::write_file(dir.file("chat.jsonl"), kChat);
-  TrainConfig config = train_config_parse(
-      "[model]\npath = \"" + stories_dir() +
-          "\"\ninit = \"random\"\n"
-          "[model.config]\nhidden_size = 32\nnum_hidden_layers = 2\nnum_attention_heads = 4\n"
-          "num_key_value_heads = 2\nintermediate_size = 64\nvocab_size = "
-          "512\nmax_position_embeddings = 128\n"
-          "tie_word_embeddings = true\n"
-          "[data]\ntrain = \"chat.jsonl\"\nmax_len = 96\n"
-          "[method]\nkind = \"full\"\n"
-          "[optim]\nlr = 1e-2\nwarmup_steps = 5\n"
-          "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = 60\nlog_every = 1\nseed = "
-          "3\nthreads = 1\n"
-          "db = \"runs.db\"\n",
-      dir.file("job.toml"));
+  const TrainConfig config = stories_job(
+      dir,
+      "init = \"random\"\n"
+      "[model.config]\nhidden_size = 32\nnum_hidden_layers = 2\nnum_attention_heads = 4\n"
+      "num_key_value_heads = 2\nintermediate_size = 64\nvocab_size = 512\n"
+      "max_position_embeddings = 128\ntie_word_embeddings = true\n"
+      "[data]\ntrain = \"chat.jsonl\"\nmax_len = 96\n"
+      "[method]\nkind = \"full\"\n"
+      "[optim]\nlr = 1e-2\nwarmup_steps = 5\n"
+      "[run]\noutput_dir = \"out\"\nbatch_size = 4\nsteps = 60\nlog_every = 1\nseed = 3\n"
+      "threads = 1\ndb = \"runs.db\"\n");
   std::vector<double> losses;
-  TrainHooks hooks;
-  hooks.on_progress = [&](const TrainProgress& p) {
-    if (p.message.empty() && p.status == "running" && p.step > static_cast<int>(losses.size()))
-      losses.push_back(p.loss);
-  };
+  const TrainHooks hooks = collect_losses(losses);
   TrainOutcome outcome = train_run(config, false, hooks);
   ASSERT_EQ(outcome.status, "finished") << outcome.error;
   EXPECT_GT(outcome.preflight.trainable_params, 10000);
@@ -268,11 +261,7 @@ TEST(Trainer, GradientAccumulationMatchesTheBigBatch) {
     config.batch_size = batch;
     config.grad_accum = accum;
     std::vector<double> losses;
-    TrainHooks hooks;
-    hooks.on_progress = [&](const TrainProgress& p) {
-      if (p.message.empty() && p.status == "running" && p.step > static_cast<int>(losses.size()))
-        losses.push_back(p.loss);
-    };
+    const TrainHooks hooks = collect_losses(losses);
     TrainOutcome outcome = train_run(config, false, hooks);
     EXPECT_EQ(outcome.status, "finished") << outcome.error;
     return losses;

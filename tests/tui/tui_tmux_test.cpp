@@ -58,18 +58,28 @@ class AppSession {
 
   std::string screen() const { return shell("tmux -L " + socket_ + " capture-pane -p"); }
 
-  // Waits until the screen contains `text` (up to `limit`); returns the last screen seen.
-  std::string wait_for(const std::string& text,
-                       std::chrono::seconds limit = std::chrono::seconds(30)) const {
+  // Waits until `shows(screen)` holds (up to `limit`); returns the last screen seen. A failure
+  // of the test, naming `what`, when it never does.
+  std::string wait_until(const std::function<bool(const std::string&)>& shows,
+                         const std::string& what,
+                         std::chrono::seconds limit = std::chrono::seconds(30)) const {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     std::string last;
     while (std::chrono::steady_clock::now() < deadline) {
       last = screen();
-      if (last.find(text) != std::string::npos) return last;
+      if (shows(last)) return last;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "the screen never showed '" << text << "'; last screen:\n" << last;
+    ADD_FAILURE() << "the screen never showed " << what << "; last screen:\n" << last;
     return last;
+  }
+
+  // Waits until the screen contains `text`.
+  std::string wait_for(const std::string& text,
+                       std::chrono::seconds limit = std::chrono::seconds(30)) const {
+    return wait_until(
+        [&](const std::string& screen) { return screen.find(text) != std::string::npos; },
+        "'" + text + "'", limit);
   }
 
   // tmux key names (Enter, F10, Escape, BSpace, ...).
@@ -217,23 +227,32 @@ TEST_F(TuiTmux, EscCancelsAnAnswerAndTheAppStays) {
 TEST_F(TuiTmux, FollowsResizesAndSaysWhenTooSmall) {
   AppSession app("--model " + testing::stories_dir());
   app.wait_for(kLoaded);
+  // Each wait is for the whole redrawn screen: the one before a resize may still show the text
+  // (or be half redrawn) for a moment after it.
   app.resize(80, 24);
-  std::string screen = app.wait_for("Training");
-  std::vector<std::string> rows = rows_of(screen);
-  EXPECT_EQ(rows.size(), 24u) << screen;
-  EXPECT_TRUE(has(screen, "Conversation") && has(screen, "Tool trace") &&
-              has(screen, "GPU / memory"))
-      << screen;
-  EXPECT_TRUE(has(screen, "F10 quit")) << screen;
+  app.wait_until(
+      [](const std::string& screen) {
+        return rows_of(screen).size() == 24 && has(screen, "Conversation") &&
+               has(screen, "Tool trace") && has(screen, "GPU / memory") &&
+               has(screen, "Training") && has(screen, "F10 quit");
+      },
+      "the five panes and the key help in 80x24");
 
   app.resize(40, 10);
-  screen = app.wait_for("tunedeck needs at least 60x16");
-  EXPECT_TRUE(has(screen, "40x10)")) << screen;
-  EXPECT_FALSE(has(screen, "Tool trace")) << screen;
+  app.wait_until(
+      [](const std::string& screen) {
+        return has(screen, "tunedeck needs at least 60x16") && has(screen, "40x10)") &&
+               !has(screen, "Tool trace");
+      },
+      "only the too-small message at 40x10");
 
   app.resize(100, 30);
-  screen = app.wait_for("Tool trace");
-  EXPECT_FALSE(has(screen, "needs at least")) << screen;
+  app.wait_until(
+      [](const std::string& screen) {
+        return rows_of(screen).size() == 30 && has(screen, "Tool trace") &&
+               !has(screen, "needs at least");
+      },
+      "the panes again, without the message, at 100x30");
 }
 
 TEST_F(TuiTmux, F10QuitsAndRestoresTheTerminal) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include "tests/test_support.h"
@@ -18,11 +19,10 @@ namespace fs = std::filesystem;
 
 std::tm december_7_2026() {
   std::tm t{};
-  t.tm_year = 126;
+  t.tm_year = 2026 - 1900;
   t.tm_mon = 11;
   t.tm_mday = 7;
-  t.tm_wday = 1;
-  t.tm_yday = 340;
+  timegm(&t);  // fills in the weekday (a Monday) and the day of the year
   return t;
 }
 
