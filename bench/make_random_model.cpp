@@ -1,7 +1,8 @@
-// Writes a random-weight Llama checkpoint of a realistic shape in Hugging Face layout, for
-// benchmarks: weights N(0, 0.02) with a fixed seed, norms 1. Not a trained model: its text is
-// noise.
-//   tunedeck_make_model --shape tinyllama-1.1b|llama-110m|stories260k --dtype f32|bf16
+// Writes a random-weight checkpoint of a realistic shape in Hugging Face layout, for
+// benchmarks: weights N(0, 0.02) with a fixed seed, norms the identity. Not a trained model: its
+// text is noise.
+//   tunedeck_make_model --shape tinyllama-1.1b|llama-110m|stories260k|qwen3-0.6b|llama-3.2-1b|
+//                               gemma-3-1b --dtype f32|bf16
 //                       --out DIR [--seed S] [--tokenizer PATH/tokenizer.model]
 #include <ATen/ATen.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "bench/model_shapes.h"
 #include "cli/cli_args.h"
@@ -36,7 +38,9 @@ int main(int argc, char** argv) {
                                 {{"format", "pt"}});
     std::ofstream(out + "/config.json") << tunedeck::model_config_to_json(c);
     std::ofstream(out + "/generation_config.json")
-        << "{\"bos_token_id\": 1, \"eos_token_id\": 2}\n";
+        << nlohmann::json{{"bos_token_id", c.bos_token_id}, {"eos_token_id", c.eos_token_ids}}
+               .dump()
+        << "\n";
     if (!tokenizer.empty())
       std::filesystem::copy_file(tokenizer, out + "/tokenizer.model",
                                  std::filesystem::copy_options::overwrite_existing);

@@ -1,5 +1,6 @@
-// The named model shapes the benchmarks use ("llama-110m", "tinyllama-1.1b", "stories260k"):
-// realistic Llama configurations for random-weight checkpoints and training benches. Not a
+// The named model shapes the benchmarks use ("llama-110m", "tinyllama-1.1b", "stories260k", and
+// the families' "qwen3-0.6b", "llama-3.2-1b", "gemma-3-1b"): realistic configurations for
+// random-weight checkpoints and training benches. Not a
 // model zoo: these are shapes only, never weights.
 #pragma once
 #include <string>
@@ -10,6 +11,6 @@ namespace tunedeck {
 
 // Throws std::runtime_error listing the known names for anything else.
 ModelConfig bench_model_shape(const std::string& name);
-const char* bench_model_shape_names();  // "llama-110m, tinyllama-1.1b, stories260k"
+const char* bench_model_shape_names();  // "llama-110m, tinyllama-1.1b, stories260k, ..."
 
 }  // namespace tunedeck

@@ -1,6 +1,7 @@
 // `tunedeck generate`: load a model folder, run one prompt, stream the text (or print one JSON
 // object with ids, text, stop reason, timings and top logits). Thin: all work is in core/.
 #include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
 
 #include <chrono>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/interrupt.h"
 #include "core/generator.h"
+#include "core/kernels/forward_kernels.h"
 #include "core/llama_model.h"
 #include "core/lora.h"
 #include "core/runtime.h"
@@ -20,8 +22,9 @@ namespace {
 const char kUsage[] =
     "usage: tunedeck generate --model DIR --prompt TEXT [options]\n"
     "\n"
-    "Runs one prompt through a Hugging Face Llama-family model folder (config.json,\n"
-    "*.safetensors, tokenizer.model) and streams the generated text to stdout.\n"
+    "Runs one prompt through a Hugging Face model folder (config.json, *.safetensors,\n"
+    "a tokenizer; Llama, Mistral, Qwen2/2.5, Qwen3, Gemma 3 text or EXAONE) and streams the\n"
+    "generated text to stdout.\n"
     "\n"
     "  --model DIR            model folder (required)\n"
     "  --adapter DIR          a LoRA adapter in PEFT format (adapter_config.json +\n"
@@ -41,14 +44,33 @@ const char kUsage[] =
     "  --threads N            CPU threads (default: all cores)\n"
     "  --context N            KV cache positions (default: the model's, at most 8192)\n"
     "  --top-logits K         with --json: the K best logits at the first generated position\n"
-    "  --json                 print one JSON object (ids, text, stop_reason, timings) and\n"
-    "                         nothing else on stdout; logs go to stderr\n"
+    "  --json                 print one JSON object (ids, text, stop_reason, timings, the\n"
+    "                         kernels a prefill and a decode step run) and nothing else on\n"
+    "                         stdout; logs go to stderr\n"
     "\n"
     "Ctrl-C stops the generation; what was generated so far is kept (stop_reason \"cancelled\").\n"
     "Example: tunedeck generate --model ../shared/models/stories260k --prompt \"Once upon a "
     "time\"\n";
 
 double per_second(double count, double ms) { return ms > 0 ? count * 1000.0 / ms : 0.0; }
+
+// Which kernels a prefill of `prompt_tokens` positions and then one decode step run (as the
+// generator calls forward), in words: {"prefill": ..., "decode": ...}.
+nlohmann::json kernel_plans(const LlamaModel& model, int64_t prompt_tokens,
+                            const LoraAdapter* adapter) {
+  c10::InferenceMode inference;
+  KvCache cache = model.make_cache(1, prompt_tokens + 1);
+  ForwardOptions forward;
+  forward.last_logits_only = true;
+  const at::Tensor prompt = at::zeros({1, prompt_tokens}, at::kLong);
+  const std::string prefill =
+      forward_kernels_describe(forward_kernels_choose(model, prompt, &cache, adapter, forward));
+  cache.advance(prompt_tokens);
+  const at::Tensor step = at::zeros({1, 1}, at::kLong);
+  const std::string decode =
+      forward_kernels_describe(forward_kernels_choose(model, step, &cache, adapter, forward));
+  return {{"prefill", prefill}, {"decode", decode}};
+}
 
 int run_generate(CliArgs& args) {
   const auto model_dir = args.value("model");
@@ -86,8 +108,11 @@ int run_generate(CliArgs& args) {
           .count();
 
   Generator generator(model, *tokenizer, context);
-  if (adapter_dir)
-    generator.set_adapter(lora_load_peft(*adapter_dir, model.config(), model.weights()));
+  std::shared_ptr<LoraAdapter> adapter;
+  if (adapter_dir) {
+    adapter = lora_load_peft(*adapter_dir, model.config(), model.weights());
+    generator.set_adapter(adapter);
+  }
   std::atomic<bool>& interrupted = interrupt_on_sigint();
   TextCallback stream;
   if (!json_output) stream = [](const std::string& piece) { std::cout << piece << std::flush; };
@@ -112,6 +137,7 @@ int run_generate(CliArgs& args) {
                   {"dtype", load.dtype},
                   {"device", load.device},
                   {"adapter", adapter_dir ? *adapter_dir : ""}};
+    j["kernels"] = kernel_plans(model, static_cast<int64_t>(r.prompt_ids.size()), adapter.get());
     if (options.top_logits > 0) {
       nlohmann::json top = nlohmann::json::array();
       for (const auto& t : r.top_logits)

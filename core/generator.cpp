@@ -93,7 +93,7 @@ int64_t Generator::prefill(const std::vector<int>& prompt_ids, const ForwardOpti
          cached_ids_[common] == prompt_ids[common])
     ++common;
   if (common == prompt_ids.size()) --common;  // at least one token must run to produce logits
-  cache_->truncate(static_cast<int64_t>(common));
+  common = static_cast<size_t>(cache_->truncate(static_cast<int64_t>(common)));
   cached_ids_.resize(common);
   std::vector<int> fresh(prompt_ids.begin() + common, prompt_ids.end());
   step_logits(fresh, static_cast<int64_t>(common), forward);

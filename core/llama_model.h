@@ -1,6 +1,7 @@
-// The Llama-family transformer (Llama 2/3, TinyLlama, Mistral-style GQA): weights loaded from a
-// Hugging Face folder and the forward pass, with or without a KV cache, with or without a LoRA
-// adapter. The same loaded weights serve generation and training. Weights are never modified
+// The Llama-shaped decoder (Llama 2/3, TinyLlama, Mistral, Qwen2/2.5, Qwen3, Gemma 3 text,
+// EXAONE 3.5: one model, the families' extra pieces switched on by ModelConfig): weights loaded
+// from a Hugging Face folder and the forward pass, with or without a KV cache, with or without a
+// LoRA adapter. The same loaded weights serve generation and training. Weights are never modified
 // after load: forward() is safe to call from several threads, each with its own cache.
 //
 // Legend: B=batch T=new tokens S=positions attended C=hidden H=heads Hkv=kv heads D=head dim
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "core/kv_cache.h"
+#include "core/llama_model_names.h"
 #include "core/lora.h"
 #include "core/model_config.h"
 #include "core/rope.h"
@@ -29,10 +31,19 @@ struct LlamaLayerWeights {
   at::Tensor w_gate;     // [F, C]       mlp.gate_proj
   at::Tensor w_up;       // [F, C]       mlp.up_proj
   at::Tensor w_down;     // [C, F]       mlp.down_proj
+  // Defined only in the families that have them (ModelConfig says which):
+  at::Tensor bq, bk, bv, bo;  // [H*D], [Hkv*D], [Hkv*D], [C]   projection biases
+  at::Tensor q_norm, k_norm;  // [D]          RMSNorm over each head of q and k
+  at::Tensor post_attn_norm;  // [C]          Gemma: on attention's output
+  at::Tensor post_mlp_norm;   // [C]          Gemma: on the MLP's output
+
+  at::Tensor& tensor(LayerTensor which);
+  const at::Tensor& tensor(LayerTensor which) const;
 };
 
 struct LlamaWeights {
-  at::Tensor embed;  // [V, C]  model.embed_tokens
+  ModelFamily family = ModelFamily::kLlama;  // whose tensor names named() gives
+  at::Tensor embed;                          // [V, C]  model.embed_tokens
   std::vector<LlamaLayerWeights> layers;
   at::Tensor final_norm;  // [C]     model.norm
   at::Tensor lm_head;     // [V, C]  lm_head (the embedding itself when tied)
@@ -104,10 +115,11 @@ class LlamaModel {
 
  private:
   at::Tensor attention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-                       int64_t start) const;
+                       int64_t start, int64_t first_key, int64_t window) const;
   ModelConfig config_;
   LlamaWeights weights_;
   RopeTables rope_;
+  RopeTables rope_local_;  // sliding layers' (rope_local_theta); undefined when rope_ serves all
   std::string source_;
   double load_ms_ = 0;
 };

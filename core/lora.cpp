@@ -12,6 +12,7 @@
 #include "core/atomic_file.h"
 #include "core/json_file.h"
 #include "core/llama_model.h"
+#include "core/llama_model_names.h"
 #include "core/safetensors.h"
 
 namespace tunedeck {
@@ -20,15 +21,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A target's PEFT module path inside a layer.
-std::string module_path(LoraTarget t) {
-  const bool attention = t == kLoraQ || t == kLoraK || t == kLoraV || t == kLoraO;
-  return std::string(attention ? "self_attn." : "mlp.") + lora_target_name(t);
-}
-
-std::string peft_name(int layer, LoraTarget t, const char* ab) {
-  return "base_model.model.model.layers." + std::to_string(layer) + "." + module_path(t) +
-         ".lora_" + ab + ".weight";
+// The part of PEFT's names before the layer number: "base_model.model.model.layers.".
+std::string peft_layers_prefix(ModelFamily family) {
+  const std::string first = lora_peft_tensor_name(family, 0, kLoraQ, "A");
+  return first.substr(0, first.find(".0.") + 1);
 }
 
 std::string shape_text(at::IntArrayRef s) {
@@ -75,6 +71,11 @@ LoraTarget lora_target_from_name(const std::string& name) {
                            "' (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)");
 }
 
+std::string lora_peft_tensor_name(ModelFamily family, int layer, LoraTarget target,
+                                  const char* ab) {
+  return "base_model.model." + lora_module_path(family, layer, target) + ".lora_" + ab + ".weight";
+}
+
 double LoraAdapter::scale() const {
   if (rank <= 0) return 0.0;
   return use_rslora ? alpha / std::sqrt(static_cast<double>(rank)) : alpha / rank;
@@ -115,6 +116,7 @@ std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaW
   if (settings.targets.empty())
     throw std::runtime_error("LoRA needs at least one target projection");
   auto adapter = std::make_shared<LoraAdapter>();
+  adapter->family = config.family;
   adapter->rank = settings.rank;
   adapter->alpha = settings.alpha;
   adapter->dropout = settings.dropout;
@@ -134,7 +136,6 @@ std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaW
     }
     adapter->layers.push_back(pairs);
   }
-  (void)config;
   return adapter;
 }
 
@@ -145,14 +146,16 @@ void lora_save_peft(const LoraAdapter& adapter, const std::string& dir) {
     for (int t = 0; t < kLoraTargetCount; ++t) {
       const LoraPair& p = adapter.layers[i][t];
       if (!p.defined()) continue;
-      tensors.emplace_back(peft_name(static_cast<int>(i), static_cast<LoraTarget>(t), "A"), p.a);
-      tensors.emplace_back(peft_name(static_cast<int>(i), static_cast<LoraTarget>(t), "B"), p.b);
+      const auto target = static_cast<LoraTarget>(t);
+      const int layer = static_cast<int>(i);
+      tensors.emplace_back(lora_peft_tensor_name(adapter.family, layer, target, "A"), p.a);
+      tensors.emplace_back(lora_peft_tensor_name(adapter.family, layer, target, "B"), p.b);
     }
   std::map<std::string, std::string> metadata = {{"format", "pt"}};
   if (!adapter.template_hash.empty()) metadata["tunedeck_template_hash"] = adapter.template_hash;
   safetensors_write(dir + "/adapter_model.safetensors", tensors, metadata);
   json targets = json::array();
-  for (LoraTarget t : adapter.targets()) targets.push_back(lora_target_name(t));
+  for (LoraTarget t : adapter.targets()) targets.push_back(lora_module_name(adapter.family, t));
   json config = {{"peft_type", "LORA"},
                  {"task_type", "CAUSAL_LM"},
                  {"r", adapter.rank},
@@ -188,6 +191,7 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
   if (c.contains("bias") && c["bias"] != "none")
     throw field_error("bias '" + c["bias"].dump() + "' is not supported (none)");
   auto adapter = std::make_shared<LoraAdapter>();
+  adapter->family = config.family;
   adapter->rank = c["r"];
   adapter->alpha = c.value("lora_alpha", static_cast<double>(adapter->rank));
   adapter->dropout = c.contains("lora_dropout") && c["lora_dropout"].is_number()
@@ -207,7 +211,8 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
   for (int i = 0; i < config.num_layers; ++i)
     for (int t = 0; t < kLoraTargetCount; ++t) {
       const auto target = static_cast<LoraTarget>(t);
-      const std::string a_name = peft_name(i, target, "A"), b_name = peft_name(i, target, "B");
+      const std::string a_name = lora_peft_tensor_name(config.family, i, target, "A"),
+                        b_name = lora_peft_tensor_name(config.family, i, target, "B");
       if (!file->contains(a_name) && !file->contains(b_name)) continue;
       if (!file->contains(a_name) || !file->contains(b_name))
         throw std::runtime_error(file->path() + ": '" + a_name +
@@ -229,19 +234,16 @@ std::shared_ptr<LoraAdapter> lora_load_peft(const std::string& dir, const ModelC
       adapter->layers[i][t].b = file->tensor(b_name).to(options).clone();
       found += 2;
     }
+  const std::string layers_prefix = peft_layers_prefix(config.family);
   for (const auto& [name, info] : file->tensors())
-    if (name.find("lora_") != std::string::npos &&
-        name.find("base_model.model.model.layers.") == 0 &&
-        std::stoi(name.substr(std::string("base_model.model.model.layers.").size())) >=
-            config.num_layers)
+    if (name.find("lora_") != std::string::npos && name.find(layers_prefix) == 0 &&
+        std::stoi(name.substr(layers_prefix.size())) >= config.num_layers)
       throw std::runtime_error(
           file->path() + ": tensor '" + name + "' is for layer beyond the model's " +
           std::to_string(config.num_layers) + " layers (adapter for another base model?)");
   if (found == 0)
-    throw std::runtime_error(
-        file->path() +
-        ": no LoRA tensors with PEFT names "
-        "(base_model.model.model.layers.N.self_attn.q_proj.lora_A.weight, ...)");
+    throw std::runtime_error(file->path() + ": no LoRA tensors with PEFT names for this model (" +
+                             lora_peft_tensor_name(config.family, 0, kLoraQ, "A") + ", ...)");
   if (found != file->tensors().size())
     throw std::runtime_error(
         file->path() + ": holds " + std::to_string(file->tensors().size() - found) +

@@ -31,6 +31,7 @@ struct LoraPair {
 };
 
 struct LoraAdapter {
+  ModelFamily family = ModelFamily::kLlama;  // whose module names PEFT's tensors carry
   int rank = 0;
   double alpha = 0;
   double dropout = 0;
@@ -56,6 +57,10 @@ struct LoraSettings {
 // as the identity), float32, requires_grad, on the weights' device.
 std::shared_ptr<LoraAdapter> lora_create(const ModelConfig& config, const LlamaWeights& weights,
                                          const LoraSettings& settings, uint64_t seed);
+
+// PEFT's name of a pair's tensor: "base_model.model.model.layers.3.self_attn.q_proj.lora_A.weight"
+// (EXAONE: "base_model.model.transformer.h.3.attn.attention.q_proj.lora_A.weight"); ab "A" or "B".
+std::string lora_peft_tensor_name(ModelFamily family, int layer, LoraTarget target, const char* ab);
 
 // Writes <dir>/adapter_config.json and <dir>/adapter_model.safetensors (PEFT names), atomically.
 void lora_save_peft(const LoraAdapter& adapter, const std::string& dir);

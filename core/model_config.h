@@ -1,5 +1,7 @@
-// A Llama-family model's shape and numerics, read from a Hugging Face config.json.
-// Not for weights (core/safetensors) or tokenizer rules (core/tokenizer). Plain value type.
+// A decoder model's shape and numerics, read from a Hugging Face config.json: Llama 2/3, Qwen2/2.5,
+// Qwen3, Gemma 3 text and EXAONE 3.5 as variations of one Llama-shaped model (the fields below
+// say which pieces a family adds). Not for weights (core/safetensors, core/llama_model_names) or
+// tokenizer rules (core/tokenizer). Plain value type.
 #pragma once
 #include <string>
 #include <vector>
@@ -14,8 +16,15 @@ struct RopeScaling {
   int original_max_position_embeddings = 8192;  // llama3
 };
 
+// Whose tensor and config names a checkpoint uses; the math is ModelConfig's other fields.
+enum class ModelFamily { kLlama, kQwen2, kQwen3, kGemma3, kExaone };
+
+// Which activation gates the MLP: silu (SwiGLU) or GELU's tanh approximation (GeGLU).
+enum class MlpActivation { kSilu, kGeluTanh };
+
 struct ModelConfig {
   std::string model_type = "llama";
+  ModelFamily family = ModelFamily::kLlama;
   int hidden_size = 0;        // C
   int num_layers = 0;         // L
   int num_heads = 0;          // H
@@ -32,8 +41,30 @@ struct ModelConfig {
   std::vector<int> eos_token_ids;
   std::string torch_dtype = "float32";
 
+  // The pieces some families add to Llama's math (all off: Llama's math exactly).
+  bool qkv_bias = false;      // bias on q_proj, k_proj, v_proj (Qwen2, attention_bias)
+  bool o_bias = false;        // bias on o_proj (attention_bias outside Qwen2)
+  bool qk_norm = false;       // RMSNorm over each head of q and k before RoPE (Qwen3, Gemma 3)
+  bool gemma_norms = false;   // RMSNorm as x * (1 + w) in f32, and four norms per layer
+  bool embed_scaled = false;  // embeddings times sqrt(hidden_size) (Gemma)
+  MlpActivation activation = MlpActivation::kSilu;
+  double query_pre_attn_scalar = 0;  // scores scaled by its ^-0.5; 0: by head_dim^-0.5
+  int sliding_window = 0;            // keys a sliding layer's query sees, itself included
+  std::vector<bool> sliding_layers;  // [L] when any layer slides, else empty
+  double rope_local_theta = 0;       // RoPE base of sliding layers (no scaling); 0: rope_theta
+
+  bool layer_slides(int layer) const {
+    return !sliding_layers.empty() && sliding_layers[static_cast<size_t>(layer)];
+  }
+  // True when nothing above is on but sliding windows: Llama's math, which tunedeck's fast CPU
+  // kernels compute (a window matters only to positions past it: core/kernels/forward_kernels).
+  bool llama_math() const;
+
   long long parameter_count() const;  // weights the model holds (tied head counted once)
 };
+
+// The model_type values model_config_parse accepts, for messages: "llama, qwen2, ...".
+const char* model_config_supported_types();
 
 // Throws std::runtime_error naming the file and field on anything missing or inconsistent.
 ModelConfig model_config_parse(const std::string& json_text, const std::string& path_for_errors);

@@ -140,11 +140,10 @@ CheckpointData checkpoint_load(const std::string& dir, LoraAdapter* adapter,
       for (int t = 0; t < kLoraTargetCount; ++t) {
         LoraPair& p = adapter->layers[i][t];
         if (!p.defined()) continue;
-        const std::string base = "base_model.model.model.layers." + std::to_string(i) + "." +
-                                 ((t <= kLoraO) ? "self_attn." : "mlp.") +
-                                 lora_target_name(static_cast<LoraTarget>(t));
-        p.a.copy_(file->tensor(base + ".lora_A.weight"));
-        p.b.copy_(file->tensor(base + ".lora_B.weight"));
+        const auto target = static_cast<LoraTarget>(t);
+        const int layer = static_cast<int>(i);
+        p.a.copy_(file->tensor(lora_peft_tensor_name(adapter->family, layer, target, "A")));
+        p.b.copy_(file->tensor(lora_peft_tensor_name(adapter->family, layer, target, "B")));
       }
   }
   if (full_weights) {

@@ -353,7 +353,7 @@ void run_step(const ModelConfig& config, const LlamaWeights& weights, const Rope
 bool cpu_decode_applies(const ModelConfig& config, const at::Tensor& tokens,
                         const LlamaWeights& weights, const KvCache& cache,
                         const LoraAdapter* adapter) {
-  if (c10::GradMode::is_enabled()) return false;
+  if (c10::GradMode::is_enabled() || !config.llama_math()) return false;
   if (!tokens.device().is_cpu() || tokens.scalar_type() != at::kLong || tokens.dim() != 2 ||
       tokens.size(0) != 1 || tokens.size(1) != 1)
     return false;

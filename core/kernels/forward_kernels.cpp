@@ -36,7 +36,7 @@ WeightFacts weight_facts(const LlamaWeights& w) {
   for (const LlamaLayerWeights& l : w.layers)
     for (const at::Tensor* t :
          {&l.attn_norm, &l.wq, &l.wk, &l.wv, &l.wo, &l.mlp_norm, &l.w_gate, &l.w_up, &l.w_down})
-      see(*t);
+      see(*t);  // a family's extra tensors do not matter: its calls never reach these kernels
   see(w.final_norm);
   see(w.lm_head);
   return facts;
@@ -62,6 +62,22 @@ ForwardKernels libtorch_ops(const char* reason) {
   ForwardKernels kernels;
   kernels.reason = reason;
   return kernels;
+}
+
+// Why a family's model runs on libtorch's ops: the first piece of its math tunedeck's kernels do
+// not compute; null for Llama's math.
+const char* family_fallback(const ModelConfig& c) {
+  if (c.qkv_bias || c.o_bias) return "libtorch's ops (attention bias: not in tunedeck's kernels)";
+  if (c.qk_norm) return "libtorch's ops (q/k RMSNorm: not in tunedeck's kernels)";
+  if (c.gemma_norms) return "libtorch's ops (Gemma's (1 + w) norms: not in tunedeck's kernels)";
+  if (!c.llama_math()) return "libtorch's ops (Gemma's pieces: not in tunedeck's kernels)";
+  return nullptr;
+}
+
+// Whether a sliding layer's window hides some key from the positions [.., end): the kernels
+// attend over every earlier position.
+bool window_binds(const ModelConfig& c, int64_t end) {
+  return !c.sliding_layers.empty() && end > c.sliding_window;
 }
 
 const char* row_kernels_name(RowKernels kernels) {
@@ -97,6 +113,10 @@ ForwardKernels forward_kernels_choose(const LlamaModel& model, const at::Tensor&
   const LlamaWeights& w = model.weights();
   if (options.cpu_kernels == CpuKernels::kLibtorch)
     return libtorch_ops("libtorch's ops (CpuKernels::kLibtorch)");
+  if (const char* reason = family_fallback(c)) return libtorch_ops(reason);
+  const int64_t start = cache ? cache->size() : 0;
+  if (window_binds(c, start + tokens.size(1)))
+    return libtorch_ops("libtorch's ops (positions past a sliding window)");
 
   // one new token on the CPU: the whole step on raw pointers
   if (cache && !options.training && cpu_decode_applies(c, tokens, w, *cache, adapter)) {
