@@ -12,7 +12,6 @@
 namespace tunedeck {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 using testing::run_command;
 using testing::stories_dir;
@@ -119,7 +118,7 @@ TEST(BenchCli, TableShowsTheSharesOfTheLimits) {
 TEST(BenchCli, FolderWithoutTokenizerRunsOnIds) {
   testing::ScratchDir dir;
   for (const char* name : {"config.json", "generation_config.json", "model.safetensors"})
-    fs::copy_file(stories_dir() + "/" + name, dir.file(name));
+    std::filesystem::copy_file(stories_dir() + "/" + name, dir.file(name));
   auto r = bench(dir.path(), {"--threads", "1", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json out = json::parse(r.out);

@@ -334,15 +334,21 @@ TEST_F(TuiTmux, ModelsListsTheCacheAndModelLoadsByName) {
   app.wait_for("karpathy/stories260k | adapter: none");
 }
 
+// Waits for the shipped datebot, asks the README's question and returns the screen once the
+// `weekday` call shows in the trace.
+std::string ask_the_readme_question(const AppSession& app) {
+  app.wait_for("datebot | adapter: none");
+  app.type("2026년 2월 20일은 무슨 요일이야?");
+  app.keys("Enter");
+  return app.wait_for("✓ weekday");
+}
+
 // The README's path: no flags opens the shipped datebot; a Korean date question shows a
 // `weekday` call in the trace and the answer in the conversation; the trace entry opens to the
 // raw model text it was parsed from.
 TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
   AppSession app("", 120, 36);
-  app.wait_for("datebot | adapter: none");
-  app.type("2026년 2월 20일은 무슨 요일이야?");
-  app.keys("Enter");
-  std::string screen = app.wait_for("✓ weekday");
+  std::string screen = ask_the_readme_question(app);
   EXPECT_TRUE(has(screen, "args {\"date\":\"2026-02-20\"}")) << screen;
   screen = app.wait_for("1 call");
   screen = app.wait_for("금요일");
@@ -373,9 +379,7 @@ TEST_F(TuiTmux, DatebotByDefaultCallsAToolAndTheTraceShowsIt) {
 // one is still there to go back to.
 TEST_F(TuiTmux, AnswersShowTheirCostAndClearStartsANewSession) {
   AppSession app("", 120, 36);
-  app.wait_for("datebot | adapter: none");
-  app.type("2026년 2월 20일은 무슨 요일이야?");
-  app.keys("Enter");
+  ask_the_readme_question(app);
   std::string screen = app.wait_for("tok/s · 2 steps");
   EXPECT_TRUE(has(screen, "prompt ")) << screen;
   EXPECT_TRUE(has(screen, "| ctx ")) << screen;
