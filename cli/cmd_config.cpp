@@ -42,11 +42,13 @@ int run_config(CliArgs& args) {
   }
   std::cout << "# files read, lowest first:\n";
   for (const std::string& file : config.files) std::cout << "#   " << file << "\n";
-  size_t width = 0;
-  for (const AppSetting& s : settings) width = std::max(width, s.key.size() + s.value.size() + 3);
+  // Origins line up in one column; a longer line (the system prompt) keeps two spaces.
+  constexpr size_t kOriginColumn = 44;
   for (const AppSetting& s : settings) {
     const std::string line = s.key + " = " + s.value;
-    std::cout << line << std::string(width - line.size() + 2, ' ') << "# " << s.origin << "\n";
+    std::cout << line
+              << std::string(line.size() < kOriginColumn ? kOriginColumn - line.size() : 2, ' ')
+              << "# " << s.origin << "\n";
   }
   return 0;
 }

@@ -132,6 +132,15 @@ std::string template_text(const fs::path& dir) {
   return "";
 }
 
+// A model folder as found: named and placed, not yet described.
+LocalModel found(const std::string& dir, const std::string& name, const std::string& source) {
+  LocalModel model;
+  model.name = name;
+  model.dir = dir;
+  model.source = source;
+  return model;
+}
+
 // A cache entry's current snapshot: refs/main's commit, else the newest snapshot folder.
 fs::path current_snapshot(const fs::path& entry) {
   std::ifstream ref(entry / "refs" / "main");
@@ -166,7 +175,7 @@ void scan_hub(const fs::path& hub, std::vector<LocalModel>& out) {
     if (!entry.is_directory() || folder.rfind("models--", 0) != 0) continue;
     const fs::path snapshot = current_snapshot(entry.path());
     if (snapshot.empty() || !fs::exists(snapshot / "config.json")) continue;
-    out.push_back(model_catalog_describe(snapshot.string(), cache_entry_name(folder), "hf-cache"));
+    out.push_back(found(snapshot.string(), cache_entry_name(folder), "hf-cache"));
   }
 }
 
@@ -176,13 +185,13 @@ void scan_models_dir(const fs::path& root, std::vector<LocalModel>& out) {
     if (!entry.is_directory()) continue;
     const std::string name = entry.path().filename().string();
     if (fs::exists(entry.path() / "config.json")) {
-      out.push_back(model_catalog_describe(entry.path().string(), name, "models-dir"));
+      out.push_back(found(entry.path().string(), name, "models-dir"));
       continue;
     }
     for (const auto& inner : fs::directory_iterator(entry.path(), ec))
       if (inner.is_directory() && fs::exists(inner.path() / "config.json"))
-        out.push_back(model_catalog_describe(
-            inner.path().string(), name + "/" + inner.path().filename().string(), "models-dir"));
+        out.push_back(found(inner.path().string(), name + "/" + inner.path().filename().string(),
+                            "models-dir"));
   }
 }
 
@@ -228,7 +237,7 @@ LocalModel model_catalog_describe(const std::string& dir, const std::string& nam
   return model;
 }
 
-std::vector<LocalModel> model_catalog_scan(const ModelSearch& search) {
+std::vector<LocalModel> model_catalog_find(const ModelSearch& search) {
   std::vector<LocalModel> models;
   for (const std::string& hub : search.hub_dirs)
     if (fs::is_directory(hub)) scan_hub(hub, models);
@@ -239,9 +248,16 @@ std::vector<LocalModel> model_catalog_scan(const ModelSearch& search) {
   return models;
 }
 
+std::vector<LocalModel> model_catalog_scan(const ModelSearch& search) {
+  std::vector<LocalModel> models = model_catalog_find(search);
+  for (LocalModel& model : models)
+    model = model_catalog_describe(model.dir, model.name, model.source);
+  return models;
+}
+
 std::string model_catalog_resolve(const std::string& reference, const ModelSearch& search) {
   if (fs::is_directory(reference)) return reference;
-  for (const LocalModel& model : model_catalog_scan(search))
+  for (const LocalModel& model : model_catalog_find(search))
     if (model.name == reference) return model.dir;
   std::string looked;
   for (const auto* dirs : {&search.hub_dirs, &search.models_dirs})

@@ -36,6 +36,10 @@ ModelSearch model_search_default(const std::string& models_dir);
 // (name or org/name).
 std::vector<LocalModel> model_catalog_scan(const ModelSearch& search);
 
+// The same models with only name, dir and source set: the folder walk without reading any
+// file (what a name lookup or a completion needs).
+std::vector<LocalModel> model_catalog_find(const ModelSearch& search);
+
 // Describes one model folder (what model_catalog_scan lists for it).
 LocalModel model_catalog_describe(const std::string& dir, const std::string& name,
                                   const std::string& source);

@@ -530,7 +530,7 @@ void App::show_models() {
 const std::vector<std::string>& App::model_names() {
   if (!model_names_) {
     model_names_.emplace();
-    for (const LocalModel& m : model_catalog_scan(model_search_default(config_.model.models_dir)))
+    for (const LocalModel& m : model_catalog_find(model_search_default(config_.model.models_dir)))
       model_names_->push_back(m.name);
   }
   return *model_names_;

@@ -145,6 +145,7 @@ void AppState::fold(AppEvent event) {
     case AppEventKind::kModelChanged:
       status.model = std::move(event.model);
       status_dirty = true;
+      set_dirty(Pane::kTraining);  // its hint names the model's training config
       break;
     case AppEventKind::kBusy:
       status.busy = std::move(event.text);

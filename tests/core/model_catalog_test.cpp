@@ -133,6 +133,11 @@ TEST(ModelCatalog, ResolvesAFolderAsGivenAndANameToItsSnapshot) {
                                              safetensors_bytes({{1}}));
   const ModelSearch search{{hub.string()}, {}};
   EXPECT_EQ(fs::path(model_catalog_resolve("Org/Tiny", search)), snapshot);
+  const std::vector<LocalModel> found = model_catalog_find(search);  // no file read
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].name, "Org/Tiny");
+  EXPECT_EQ(found[0].family, "");
+  EXPECT_EQ(found[0].parameters, -1);
   EXPECT_EQ(model_catalog_resolve(scratch.path(), search), scratch.path());
   try {
     model_catalog_resolve("Org/Missing", search);

@@ -210,6 +210,7 @@ TEST(AppState, NoticesAndModelChangesMarkTheirPanes) {
   state.fold(std::move(model));
   EXPECT_TRUE(state.status_dirty);
   EXPECT_FALSE(dirty(state, Pane::kConversation));
+  EXPECT_TRUE(dirty(state, Pane::kTraining));  // its hint names the model's training config
   EXPECT_EQ(state.status.model.path, "/models/stories260k");
 
   clear_dirty(state);
